@@ -1,0 +1,283 @@
+"""The provider-neutral cluster posture: every fact a rule reads, with one meaning on every cloud.
+
+Why this shape:
+- ``None`` always means *not collected / unknown*, never ``False``. A rule that meets ``None``
+  reports ERROR with the reason (see :meth:`ClusterPosture.reason_unknown`), never PASS.
+- Every section records, per field, the raw API path the value came from (``sources``), so a
+  finding can show the evidence a reviewer would look up in the provider's console or API.
+- Everything is frozen: a posture is a snapshot of what the APIs said during one scan.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cloudposture.model.errors import CollectionError
+
+
+class Frozen(BaseModel):
+    """Base for every model object: immutable, and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Section(Frozen):
+    """A group of facts from one place in the provider API, with where each fact came from."""
+
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="field name -> raw API path the value was read from (for evidence)",
+    )
+
+    def source_of(self, field: str) -> str:
+        """The API path behind ``field``, or an empty string when the adapter did not say."""
+        return self.sources.get(field, "")
+
+
+class ClusterRef(Frozen):
+    """Just enough to find a cluster again: what discovery returns and every finding names."""
+
+    provider: str = Field(description="provider plugin name: aws, gcp, azure, ...")
+    account: str = Field(description="AWS account id, GCP project id, Azure subscription id")
+    region: str = Field(description="AWS region, GCP location (region or zone), Azure location")
+    name: str
+    native_id: str = Field(description="ARN, GKE self-link, or ARM resource id")
+    tags: dict[str, str] = Field(default_factory=dict)
+
+
+WHOLE_INTERNET_V4 = "0.0.0.0/0"
+WHOLE_INTERNET_V6 = "::/0"
+
+
+def is_whole_internet(cidr: str) -> bool:
+    """True for the all-addresses ranges (IPv4 or IPv6)."""
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def is_private_range(cidr: str) -> bool:
+    """True when every address of ``cidr`` is private (RFC 1918, ULA, loopback, link-local)."""
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+    return net.is_private and net.prefixlen > 0
+
+
+class EndpointAccess(Section):
+    """Network access to the API server (infrastructure table row 1)."""
+
+    public_enabled: bool | None = None
+    private_enabled: bool | None = None
+    authorized_cidrs: list[str] | None = Field(
+        default=None,
+        description=(
+            "CIDRs allowed to reach the public endpoint. An unrestricted public endpoint is "
+            "normalized to ['0.0.0.0/0'] so rules never confuse 'no list' with 'no access'."
+        ),
+    )
+    provider_ranges_allowed: bool | None = Field(
+        default=None,
+        description="the provider's own public address space may reach the endpoint (GKE)",
+    )
+
+
+class Authentication(Section):
+    """Who the API server accepts credentials from (row 1)."""
+
+    idp_enabled: bool | None = Field(
+        default=None, description="identities come from the cloud IdP (IAM, Google, Entra ID)"
+    )
+    local_credentials_enabled: bool | None = Field(
+        default=None,
+        description="credentials that bypass the IdP are accepted (certs, basic auth, local accounts)",
+    )
+    local_credential_kinds: list[str] = Field(default_factory=list)
+
+
+Protocol = Literal["tcp", "udp", "icmp", "icmpv6", "sctp", "all", "other"]
+
+
+class IngressRule(Frozen):
+    """One internet-facing way in, as (protocol, port range, source), and where it is defined."""
+
+    protocol: Protocol
+    port_from: int | None = Field(default=None, description="None with port_to None: all ports")
+    port_to: int | None = None
+    source: str = Field(description="source CIDR, or a provider tag such as Internet")
+    origin: str = Field(description="the ACL that grants it: sg-..., firewall rule, NSG rule")
+    kubernetes_service: bool = Field(
+        default=False,
+        description=(
+            "opened by Kubernetes itself for a LoadBalancer/NodePort Service (GKE k8s-fw-*, "
+            "AKS k8s-azure-lb rules, EKS k8s-elb SG rules): expected traffic for NODE-003"
+        ),
+    )
+
+    @property
+    def all_ports(self) -> bool:
+        return self.port_from is None or (self.port_from <= 0 and (self.port_to or 0) >= 65535)
+
+    def covers(self, port: int, protocol: str = "tcp") -> bool:
+        """True when this rule lets ``protocol``/``port`` in."""
+        if self.protocol not in ("all", protocol):
+            return False
+        if self.all_ports:
+            return True
+        low = self.port_from if self.port_from is not None else 0
+        high = self.port_to if self.port_to is not None else low
+        return low <= port <= high
+
+    def describe(self) -> str:
+        ports = "all" if self.all_ports else f"{self.port_from}-{self.port_to}"
+        if not self.all_ports and self.port_from == self.port_to:
+            ports = str(self.port_from)
+        return f"{self.protocol}/{ports} from {self.source} ({self.origin})"
+
+
+class Identity(Section):
+    """A cloud identity the cluster acts as, with its permissions summarized (row 3)."""
+
+    id: str = Field(description="role ARN, service account email, managed identity resource id")
+    role: Literal["control-plane", "node"]
+    is_default: bool | None = Field(
+        default=None, description="the provider's default identity (GCE default SA)"
+    )
+    admin_equivalent: bool | None = None
+    wildcard_grants: bool | None = Field(
+        default=None, description="grants with wildcard actions on all resources"
+    )
+    exceeds_minimum: bool | None = Field(
+        default=None, description="control plane: broader than the provider's documented minimum"
+    )
+    grants: list[str] = Field(
+        default_factory=list, description="human-readable grants that make it broad"
+    )
+
+
+class NodePool(Section):
+    """A group of nodes: managed node group, GKE node pool, AKS agent pool, self-managed nodes."""
+
+    name: str
+    kind: Literal["managed", "self-managed", "autopilot", "auto-provisioning", "serverless"] = (
+        "managed"
+    )
+    public_ip: bool | None = None
+    internet_ingress: list[IngressRule] | None = Field(
+        default=None, description="effective internet-facing ingress to the nodes"
+    )
+    ssh_access: bool | None = Field(default=None, description="provider SSH remote access on")
+    ssh_source_restricted: bool | None = None
+    identity: Identity | None = None
+    metadata_credentials_exposed: bool | None = Field(
+        default=None, description="pods can read the node identity's credentials from metadata"
+    )
+    metadata_detail: str | None = None
+    full_cloud_api_scope: bool | None = Field(
+        default=None, description="the node's OAuth scopes grant the whole cloud API (GKE)"
+    )
+
+
+class WorkloadIdentity(Section):
+    """Per-workload cloud identity, so pods need not borrow the node's (row 3)."""
+
+    enabled: bool | None = None
+    mechanisms: list[str] = Field(default_factory=list)
+
+
+class SecretsEncryption(Section):
+    """Envelope encryption of Kubernetes secrets in etcd (row 5)."""
+
+    customer_key_enabled: bool | None = Field(
+        default=None, description="secrets envelope-encrypted with a customer-managed KMS key"
+    )
+    key_id: str | None = None
+    provider_default_encryption: bool | None = Field(
+        default=None, description="secrets envelope-encrypted with a provider-owned key anyway"
+    )
+    key_state: str | None = Field(default=None, description="provider's own word for the state")
+    key_usable: bool | None = None
+    rotation_enabled: bool | None = None
+    rotation_period_days: int | None = None
+    key_error: str | None = Field(default=None, description="why the key could not be read")
+
+
+LogComponent = Literal[
+    "audit", "authenticator", "apiserver", "controller-manager", "scheduler", "other"
+]
+
+
+class Logging(Section):
+    """Control-plane and audit logging shipped to the provider's log service."""
+
+    audit_enabled: bool | None = None
+    components: list[str] | None = Field(
+        default=None, description="neutral component names: apiserver, controller-manager, ..."
+    )
+    destination: str | None = None
+
+
+class VersionSupport(Section):
+    """Kubernetes version and whether the provider still gives it standard support."""
+
+    version: str | None = None
+    standard_support: bool | None = None
+    detail: str | None = None
+
+
+class NetworkPolicySupport(Section):
+    """Whether Kubernetes NetworkPolicy is enforced for workloads."""
+
+    enforced: bool | None = None
+    engine: str | None = None
+
+
+class EtcdAccess(Section):
+    """Access to etcd (row 4). On managed clusters the provider runs etcd."""
+
+    provider_managed: bool | None = None
+    detail: str | None = None
+
+
+class ClusterPosture(Frozen):
+    """Everything one scan learned about one cluster's cloud configuration."""
+
+    ref: ClusterRef
+    endpoint: EndpointAccess = EndpointAccess()
+    authentication: Authentication = Authentication()
+    node_pools: list[NodePool] | None = Field(
+        default=None, description="None: node pools were not collected"
+    )
+    control_plane_identity: Identity | None = None
+    workload_identity: WorkloadIdentity = WorkloadIdentity()
+    secrets_encryption: SecretsEncryption = SecretsEncryption()
+    logging: Logging = Logging()
+    version: VersionSupport = VersionSupport()
+    network_policy: NetworkPolicySupport = NetworkPolicySupport()
+    etcd: EtcdAccess = EtcdAccess()
+    collection_errors: list[CollectionError] = Field(default_factory=list)
+
+    def reason_unknown(self, *facts: str) -> str:
+        """Why ``facts`` (dotted paths such as ``node_pools`` or ``logging``) are unknown.
+
+        Returns the collection errors that touched them, or a generic sentence when the adapter
+        recorded none (which is itself worth seeing in a finding).
+        """
+        hits = [
+            e.one_line()
+            for e in self.collection_errors
+            if any(_overlaps(f, a) for f in facts for a in e.affects)
+        ]
+        if hits:
+            return "; ".join(dict.fromkeys(hits))
+        return f"{', '.join(facts)} not collected"
+
+
+def _overlaps(fact: str, affected: str) -> bool:
+    """``node_pools`` overlaps ``node_pools.identity`` and the other way round."""
+    return fact == affected or fact.startswith(affected + ".") or affected.startswith(fact + ".")

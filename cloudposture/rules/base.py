@@ -1,0 +1,111 @@
+"""What a rule is: metadata beside a pure check over the neutral model.
+
+A rule never sees an SDK response, only :class:`ClusterPosture`. It returns an
+:class:`Outcome` (PASS, FAIL or ERROR with evidence); the engine turns that into a
+:class:`Finding` and handles NOT_APPLICABLE from the metadata, so no rule can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudposture.model import (
+    ClusterPosture,
+    Evidence,
+    Reference,
+    Remediation,
+    Severity,
+    Status,
+)
+
+ROWS: Mapping[str, str] = {
+    "1": "Network access to the API server",
+    "2": "Network access to nodes",
+    "3": "Kubernetes access to the cloud provider API",
+    "4": "Access to etcd",
+    "5": "etcd encryption",
+    "+": "Logging, version and workload isolation (completes the table)",
+}
+
+PROVIDERS = ("aws", "gcp", "azure")
+
+
+@dataclass(frozen=True)
+class ProviderGuidance:
+    """Per-provider text: where the evidence comes from, how to fix it, which CIS controls."""
+
+    evidence: str
+    remediation: Remediation
+    references: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    id: str
+    title: str
+    row: str
+    severity: Severity
+    rationale: str
+    guidance: Mapping[str, ProviderGuidance]
+    not_applicable: Mapping[str, str] = field(default_factory=dict)
+    """provider -> why the rule has no meaning there (reported as NOT_APPLICABLE)."""
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """User-tunable thresholds, with the defaults DESIGN.md names."""
+
+    broad_prefix: int = 24
+    """CP-003: a public CIDR with a prefix shorter than this is too broad (/24 ok, /23 not)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    severity: Severity | None = None
+    """Overrides the rule's default severity for this finding (e.g. raised for public nodes)."""
+
+
+Check = Callable[[ClusterPosture, RuleSettings], Outcome]
+
+
+@dataclass(frozen=True)
+class Rule:
+    meta: RuleMeta
+    check: Check
+
+
+def passed(message: str, *evidence: Evidence) -> Outcome:
+    return Outcome(Status.PASS, message, evidence)
+
+
+def failed(message: str, *evidence: Evidence, severity: Severity | None = None) -> Outcome:
+    return Outcome(Status.FAIL, message, evidence, severity)
+
+
+def unknown(posture: ClusterPosture, *facts: str) -> Outcome:
+    """ERROR because the facts this rule needs were not collected; says why."""
+    return Outcome(Status.ERROR, f"cannot judge: {posture.reason_unknown(*facts)}")
+
+
+def ev(fact: str, value: Any, source: str = "") -> Evidence:
+    """Shorthand for an evidence item; values are made JSON-friendly here."""
+    if isinstance(value, tuple | set | frozenset):
+        value = list(value)
+    return Evidence(fact=fact, value=value, source=source)
+
+
+def cis(benchmark: str, version: str, control: str, title: str = "") -> Reference:
+    return Reference(benchmark=benchmark, version=version, control=control, title=title)
+
+
+CIS_EKS = "CIS Amazon Elastic Kubernetes Service (EKS) Benchmark"
+CIS_EKS_VERSION = "v1.7.0"
+CIS_GKE = "CIS Google Kubernetes Engine (GKE) Benchmark"
+CIS_GKE_VERSION = "v1.7.0"
+CIS_AKS = "CIS Azure Kubernetes Service (AKS) Benchmark"
+CIS_AKS_VERSION = "v1.7.0"
