@@ -32,7 +32,7 @@ class SharedLookup(Generic[K, V]):
         if owner:
             try:
                 future.set_result(self._fetch(key))
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
                 future.set_exception(exc)
         return future.result()
 

@@ -31,6 +31,13 @@ class Section(Frozen):
         default_factory=dict,
         description="field name -> raw API path the value was read from (for evidence)",
     )
+    unknown_reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "field name -> why the adapter left it None although no API call failed (e.g. a "
+            "self-managed CNI whose network policy the cloud API cannot show)"
+        ),
+    )
 
     def source_of(self, field: str) -> str:
         """The API path behind ``field``, or an empty string when the adapter did not say."""
@@ -95,7 +102,7 @@ class Authentication(Section):
     )
     local_credentials_enabled: bool | None = Field(
         default=None,
-        description="credentials that bypass the IdP are accepted (certs, basic auth, local accounts)",
+        description="credentials bypassing the IdP are accepted (certs, basic auth, local users)",
     )
     local_credential_kinds: list[str] = Field(default_factory=list)
 
@@ -272,6 +279,13 @@ class ClusterPosture(Frozen):
             e.one_line()
             for e in self.collection_errors
             if any(_overlaps(f, a) for f in facts for a in e.affects)
+        ]
+        hits += [
+            reason
+            for name, section in self
+            if isinstance(section, Section)
+            for field, reason in section.unknown_reasons.items()
+            if any(_overlaps(f, f"{name}.{field}") for f in facts)
         ]
         if hits:
             return "; ".join(dict.fromkeys(hits))

@@ -1,0 +1,3 @@
+from cloudposture.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""The ``cloudposture`` command line.
+
+Providers are loaded lazily: ``cloudposture --help`` reads only entry-point metadata, and
+``cloudposture scan aws`` imports the AWS plugin alone. Every error reaches the user as one
+line with a documented exit code; ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from cloudposture import __version__
+from cloudposture.model import ConfigurationError, Severity
+from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
+from cloudposture.scan_command import CommonOptions, execute_scan
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+EXIT_INTERNAL = 4
+
+SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
+
+
+def _common_scan_options() -> list[click.Parameter]:
+    """Options every ``scan <provider>`` command shares."""
+    return [
+        click.Option(
+            ["--format", "formats"],
+            multiple=True,
+            metavar="FORMAT",
+            help="Output format, repeatable (table, json, ...). Default: table on a "
+            "terminal, json otherwise.",
+        ),
+        click.Option(
+            ["--output", "-o"],
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            help="Write the (single) format to this file instead of stdout.",
+        ),
+        click.Option(
+            ["--output-dir"],
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Write every --format to DIR/cloudposture-<scan id>.<ext>.",
+        ),
+        click.Option(
+            ["--fail-on"],
+            type=click.Choice(SEVERITY_CHOICES, case_sensitive=False),
+            default="low",
+            show_default=True,
+            help="Exit 1 when a FAIL at or above this severity is found ('none': never).",
+        ),
+        click.Option(
+            ["--rule"], "rules", multiple=True, metavar="ID", help="Run only these rules."
+        ),
+        click.Option(
+            ["--skip-rule"], "skip_rules", multiple=True, metavar="ID", help="Skip these rules."
+        ),
+        click.Option(
+            ["--broad-prefix"],
+            type=click.IntRange(0, 128),
+            default=24,
+            show_default=True,
+            help="CP-003: a public authorized CIDR shorter than this prefix is too broad.",
+        ),
+        click.Option(
+            ["--max-workers"],
+            type=click.IntRange(1, 256),
+            default=16,
+            show_default=True,
+            help="Concurrent API calls across regions and clusters.",
+        ),
+        click.Option(["--quiet", "-q"], is_flag=True, help="No progress display or summary."),
+    ]
+
+
+_COMMON_NAMES = {
+    "formats",
+    "output",
+    "output_dir",
+    "fail_on",
+    "rules",
+    "skip_rules",
+    "broad_prefix",
+    "max_workers",
+    "quiet",
+}
+
+
+def _provider_command(plugin: ProviderPlugin) -> click.Command:
+    def callback(**kwargs: Any) -> None:
+        common = CommonOptions.from_kwargs({k: kwargs.pop(k) for k in list(_COMMON_NAMES)})
+        raise SystemExit(execute_scan(plugin, kwargs, common, _stderr()))
+
+    return click.Command(
+        name=plugin.name,
+        callback=callback,
+        params=[*plugin.cli_options(), *_common_scan_options()],
+        help=f"{plugin.summary}\n\nExit codes: 0 ok, 1 findings at or above --fail-on, "
+        "2 usage/configuration error, 3 scan incomplete.",
+        short_help=plugin.summary,
+    )
+
+
+class _ProviderGroup(click.Group):
+    """``scan <provider>``: one subcommand per installed plugin, imported on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return available_providers()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in available_providers():
+            return None
+        return _provider_command(load_provider(cmd_name))
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cloudposture")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors (never shows secrets).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Check the cloud layer of EKS, GKE and AKS clusters against the Kubernetes
+    infrastructure table (API server access, node access, cloud API access, etcd,
+    encryption, logging)."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.group(cls=_ProviderGroup)
+def scan() -> None:
+    """Scan one provider's clusters (one subcommand per installed provider)."""
+
+
+@cli.command()
+@click.option("--format", "formats", multiple=True, metavar="FORMAT", help="Output format.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+def demo(formats: Sequence[str], quiet: bool) -> None:
+    """Scan demo EKS clusters on a local moto server (no cloud account needed)."""
+    from cloudposture.demo import run_demo
+
+    raise SystemExit(run_demo(formats, quiet, _stderr()))
+
+
+@cli.group()
+def rules() -> None:
+    """The rule catalogue."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def rules_list(fmt: str) -> None:
+    """List every rule with its table row, severity and providers."""
+    from cloudposture.rules_cli import print_rule_list
+
+    print_rule_list(fmt, Console(highlight=False))
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """Show a rule: rationale, per-provider evidence, remediation and CIS references."""
+    from cloudposture.rules_cli import print_rule
+
+    print_rule(rule_id, Console(highlight=False))
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the --format json output."""
+    import json
+
+    from cloudposture.reporters.json_report import scan_result_schema
+
+    click.echo(json.dumps(scan_result_schema(), indent=2))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: maps every failure to one line and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="cloudposture", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except ConfigurationError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"error: {exc}", err=True)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 4
+        if debug:
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(
+            f"error: internal error: {type(exc).__name__}: {first} (re-run with --debug)",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK

@@ -1,0 +1,73 @@
+"""``--format table``: what a person reads in a terminal after a scan.
+
+Shows what needs attention (FAIL, ERROR, MUTED), the coverage errors that made the scan
+partial, and a one-line summary; PASS and NOT_APPLICABLE are counted, not listed.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cloudposture.model import ScanResult, Severity, Status
+
+_SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+_STATUS_STYLE = {
+    Status.FAIL: "bold red",
+    Status.ERROR: "magenta",
+    Status.MUTED: "dim",
+    Status.PASS: "green",
+    Status.NOT_APPLICABLE: "dim",
+}
+_SHOWN = (Status.FAIL, Status.ERROR, Status.MUTED)
+
+
+def render_table(result: ScanResult, console: Console) -> None:
+    shown = [f for f in result.findings if f.status in _SHOWN]
+    if shown:
+        table = Table(title="cloudposture findings", show_lines=False, expand=False)
+        for column in ("cluster", "rule", "severity", "status", "why"):
+            table.add_column(column, overflow="fold")
+        for f in shown:
+            r = f.resource
+            cluster = f"{r.provider}:{r.account}/{r.region}/{r.cluster}"
+            table.add_row(
+                cluster,
+                f"{f.rule_id} {f.title}",
+                Text(f.severity.value, style=_SEVERITY_STYLE[f.severity]),
+                Text(f.status.value, style=_STATUS_STYLE[f.status]),
+                f.message,
+            )
+        console.print(table)
+    errors = [c for c in result.scan.coverage if c.status == "error"]
+    for entry in errors:
+        where = "/".join(x for x in (entry.account, entry.region, entry.cluster or "") if x)
+        line = f"not fully scanned: {entry.provider}:{where}: {entry.reason}"
+        console.print(Text(line, "magenta"))
+    counts = result.counts()
+    clusters = len({(f.resource.provider, f.resource.id) for f in result.findings})
+    summary = ", ".join(f"{n} {status.lower()}" for status, n in counts.items() if n)
+    state = "complete" if result.scan.complete else "INCOMPLETE"
+    console.print(
+        f"scan {result.scan.id}: {clusters} cluster(s), {summary or 'no findings'}; {state}"
+    )
+
+
+class TableReporter:
+    name = "table"
+    extension = "txt"
+    description = "a table for people: FAIL, ERROR and MUTED findings plus a summary"
+
+    def render(self, result: ScanResult) -> str:
+        buffer = io.StringIO()
+        render_table(result, Console(file=buffer, width=160, no_color=True, highlight=False))
+        return buffer.getvalue()

@@ -1,0 +1,161 @@
+"""What ``cloudposture scan <provider>`` does once its options are parsed.
+
+Kept apart from cli.py so the demo, the nightly run and tests share the exact same path:
+build scanners, scan with progress, write formats, compute the exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from cloudposture.engine import ProgressListener, ScanOptions, run_scan
+from cloudposture.model import ConfigurationError, ScanResult, Severity
+from cloudposture.plugin import ProviderPlugin
+from cloudposture.progress import RichProgress
+from cloudposture.reporters.registry import get_reporter
+from cloudposture.reporters.table import render_table
+from cloudposture.rules.base import Rule, RuleSettings
+from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INCOMPLETE = 3
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    formats: tuple[str, ...] = ()
+    output: Path | None = None
+    output_dir: Path | None = None
+    fail_on: Severity | None = Severity.LOW
+    rules: tuple[str, ...] = ()
+    skip_rules: tuple[str, ...] = ()
+    broad_prefix: int = 24
+    max_workers: int = 16
+    quiet: bool = False
+
+    @classmethod
+    def from_kwargs(cls, kwargs: Mapping[str, Any]) -> CommonOptions:
+        fail_on = str(kwargs.get("fail_on") or "low").lower()
+        return cls(
+            formats=tuple(kwargs.get("formats") or ()),
+            output=kwargs.get("output"),
+            output_dir=kwargs.get("output_dir"),
+            fail_on=None if fail_on == "none" else Severity(fail_on),
+            rules=tuple(kwargs.get("rules") or ()),
+            skip_rules=tuple(kwargs.get("skip_rules") or ()),
+            broad_prefix=int(kwargs.get("broad_prefix") or 24),
+            max_workers=int(kwargs.get("max_workers") or 16),
+            quiet=bool(kwargs.get("quiet")),
+        )
+
+
+def select_rules(only: Sequence[str], skip: Sequence[str]) -> list[Rule]:
+    """The catalogue filtered by ``--rule`` / ``--skip-rule``; unknown ids are an error."""
+    wanted = [i.upper() for i in only]
+    unwanted = {i.upper() for i in skip}
+    unknown = [i for i in [*wanted, *unwanted] if i not in RULES_BY_ID]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown rule id(s): {', '.join(unknown)} (see 'cloudposture rules list')"
+        )
+    chosen = [r for r in ALL_RULES if (not wanted or r.meta.id in wanted)]
+    chosen = [r for r in chosen if r.meta.id not in unwanted]
+    if not chosen:
+        raise ConfigurationError("no rules left to run after --rule/--skip-rule")
+    return chosen
+
+
+def execute_scan(
+    plugin: ProviderPlugin,
+    settings: Mapping[str, Any],
+    common: CommonOptions,
+    stderr: Console,
+) -> int:
+    rules = select_rules(common.rules, common.skip_rules)
+    formats = _resolve_formats(common)
+    scanners = plugin.scanners(settings, common.max_workers)
+    options = ScanOptions(
+        rules=rules,
+        settings=RuleSettings(broad_prefix=common.broad_prefix),
+        max_workers=common.max_workers,
+    )
+    result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
+    write_outputs(result, formats, common, stderr)
+    return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+
+
+def scan_with_progress(
+    scanners: Sequence[Any], options: ScanOptions, stderr: Console, *, quiet: bool
+) -> ScanResult:
+    if quiet or not stderr.is_terminal:
+        return run_scan(scanners, options)
+    with RichProgress(stderr) as progress:
+        listener: ProgressListener = progress
+        return run_scan(scanners, options, listener)
+
+
+def _resolve_formats(common: CommonOptions) -> tuple[str, ...]:
+    formats = common.formats or (("table",) if sys.stdout.isatty() else ("json",))
+    for name in formats:
+        get_reporter(name)  # fail fast, before any API call
+    if len(formats) > 1 and common.output_dir is None:
+        raise ConfigurationError("several --format values need --output-dir")
+    if common.output is not None and common.output_dir is not None:
+        raise ConfigurationError("use either --output or --output-dir, not both")
+    return formats
+
+
+def write_outputs(
+    result: ScanResult, formats: Sequence[str], common: CommonOptions, stderr: Console
+) -> None:
+    if common.output_dir is not None:
+        common.output_dir.mkdir(parents=True, exist_ok=True)
+        for name in formats:
+            reporter = get_reporter(name)
+            path = common.output_dir / f"cloudposture-{result.scan.id}.{reporter.extension}"
+            path.write_text(reporter.render(result), encoding="utf-8")
+            if not common.quiet:
+                stderr.print(f"wrote {path}")
+        return
+    (name,) = formats
+    if common.output is not None:
+        common.output.write_text(get_reporter(name).render(result), encoding="utf-8")
+        if not common.quiet:
+            stderr.print(f"wrote {common.output}")
+            render_summary(result, stderr)
+        return
+    if name == "table":
+        render_table(result, Console(highlight=False))
+    else:
+        sys.stdout.write(get_reporter(name).render(result))
+        sys.stdout.flush()
+
+
+def render_summary(result: ScanResult, console: Console) -> None:
+    counts = ", ".join(f"{n} {s.lower()}" for s, n in result.counts().items() if n)
+    console.print(f"scan {result.scan.id}: {counts or 'no findings'}")
+
+
+def exit_code(
+    result: ScanResult, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
+) -> int:
+    """3 when something could not be read (an incomplete scan cannot vouch for anything),
+    else 1 when a FAIL reaches ``fail_on``, else 0."""
+    if not result.scan.complete:
+        failed = [c for c in result.scan.coverage if c.status == "error"]
+        stderr.print(
+            f"warning: scan incomplete: {len(failed)} unit(s) could not be fully read "
+            "(see coverage); affected rules report ERROR",
+            style="yellow",
+        )
+        return EXIT_INCOMPLETE
+    if fail_on is not None and result.failing(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,203 @@
+"""Azure SDK clients built from explicit arguments: the seam tests use to reach a local fake.
+
+Nothing here runs at import time. :class:`AzureClients` holds one credential and one ARM
+endpoint and creates each management client once per subscription (thread-safe), so worker
+threads share HTTP connections and token caches instead of building a pipeline per call.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from azure.core.credentials import AccessToken, TokenCredential
+from azure.core.pipeline import PipelineRequest
+from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.mgmt.authorization import AuthorizationManagementClient
+from azure.mgmt.containerservice import ContainerServiceClient
+from azure.mgmt.keyvault import KeyVaultManagementClient
+from azure.mgmt.monitor import MonitorManagementClient
+from azure.mgmt.network import NetworkManagementClient
+from azure.mgmt.subscription import SubscriptionClient
+
+from cloudposture.lookup import SharedLookup
+from cloudposture.model import ConfigurationError
+
+TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """A sovereign cloud: where Resource Manager lives and who issues its tokens."""
+
+    name: str
+    arm_endpoint: str
+    authority: str
+    audience: str
+
+
+CLOUDS: dict[str, Cloud] = {
+    "AzurePublicCloud": Cloud(
+        "AzurePublicCloud",
+        "https://management.azure.com",
+        "login.microsoftonline.com",
+        "https://management.azure.com",
+    ),
+    "AzureChinaCloud": Cloud(
+        "AzureChinaCloud",
+        "https://management.chinacloudapi.cn",
+        "login.chinacloudapi.cn",
+        "https://management.chinacloudapi.cn",
+    ),
+    "AzureUSGovernment": Cloud(
+        "AzureUSGovernment",
+        "https://management.usgovcloudapi.net",
+        "login.microsoftonline.us",
+        "https://management.core.usgovcloudapi.net",
+    ),
+}
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when ``url`` names a loopback host (127.0.0.0/8, ::1, localhost)."""
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """The endpoint without a trailing slash; ConfigurationError unless https or loopback http.
+
+    A bearer token must never travel over plain http to anything but this machine.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+        raise ConfigurationError(f"--arm-endpoint must be an https URL, got '{url}'")
+    if parsed.scheme == "http" and not is_loopback_url(url):
+        raise ConfigurationError(
+            f"--arm-endpoint '{url}' is plain http: only loopback addresses may use http "
+            "(a bearer token never travels unencrypted)"
+        )
+    return url.rstrip("/")
+
+
+class StaticTokenCredential:
+    """A TokenCredential around a bearer token the pipeline already holds.
+
+    The expiry is unknown, so it is reported an hour ahead; ARM rejects an expired token with
+    401, which the adapter records as a denied call.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs: Any,
+    ) -> AccessToken:
+        return AccessToken(self._token, int(time.time()) + 3600)
+
+    def __repr__(self) -> str:  # never show the token in a log or traceback
+        return "StaticTokenCredential(<redacted>)"
+
+
+class AllowLoopbackHttp(SansIOHTTPPolicy[Any, Any]):
+    """Lets the bearer-token policy send to a plain-http loopback endpoint (tests, proxies).
+
+    Only installed when the endpoint was checked to be loopback by :func:`check_endpoint`, and
+    re-checks every request, so a nextLink pointing elsewhere still needs https.
+    """
+
+    def on_request(self, request: PipelineRequest[Any]) -> None:
+        if is_loopback_url(request.http_request.url):
+            request.context.options["enforce_https"] = False
+
+
+def make_credential(cloud: Cloud, environ: dict[str, str] | None = None) -> TokenCredential:
+    """``CLOUDPOSTURE_AZURE_TOKEN`` when set, else DefaultAzureCredential for ``cloud``."""
+    env = os.environ if environ is None else environ
+    token = env.get(TOKEN_ENV, "").strip()
+    if token:
+        return StaticTokenCredential(token)
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential(authority=cloud.authority)
+
+
+@dataclass
+class AzureClients:
+    """Management clients for one credential and ARM endpoint, created once per subscription."""
+
+    credential: TokenCredential
+    arm_endpoint: str
+    audience: str
+    retry_total: int | None = None
+    timeout: int = 60
+    _lookups: dict[str, SharedLookup[str, Any]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self.arm_endpoint = check_endpoint(self.arm_endpoint)
+        self._lookups = {
+            "containerservice": SharedLookup(lambda s: self._build(ContainerServiceClient, s)),
+            "network": SharedLookup(lambda s: self._build(NetworkManagementClient, s)),
+            "authorization": SharedLookup(
+                lambda s: self._build(AuthorizationManagementClient, s)
+            ),
+            "monitor": SharedLookup(lambda s: self._build(MonitorManagementClient, s)),
+            "keyvault": SharedLookup(lambda s: self._build(KeyVaultManagementClient, s)),
+        }
+
+    @property
+    def scope(self) -> str:
+        return self.audience.rstrip("/") + "/.default"
+
+    def _options(self) -> dict[str, Any]:
+        options: dict[str, Any] = {
+            "base_url": self.arm_endpoint,
+            "credential_scopes": [self.scope],
+            "connection_timeout": self.timeout,
+            "read_timeout": self.timeout,
+        }
+        if self.retry_total is not None:
+            options["retry_total"] = self.retry_total
+        if urlparse(self.arm_endpoint).scheme == "http":
+            options["per_call_policies"] = [AllowLoopbackHttp()]
+        return options
+
+    def _build(self, cls: Any, subscription_id: str) -> Any:
+        return cls(self.credential, subscription_id, **self._options())
+
+    def subscriptions(self) -> SubscriptionClient:
+        return SubscriptionClient(self.credential, **self._options())
+
+    def containerservice(self, subscription_id: str) -> ContainerServiceClient:
+        client: ContainerServiceClient = self._lookups["containerservice"].get(subscription_id)
+        return client
+
+    def network(self, subscription_id: str) -> NetworkManagementClient:
+        client: NetworkManagementClient = self._lookups["network"].get(subscription_id)
+        return client
+
+    def authorization(self, subscription_id: str) -> AuthorizationManagementClient:
+        client: AuthorizationManagementClient = self._lookups["authorization"].get(subscription_id)
+        return client
+
+    def monitor(self, subscription_id: str) -> MonitorManagementClient:
+        client: MonitorManagementClient = self._lookups["monitor"].get(subscription_id)
+        return client
+
+    def keyvault(self, subscription_id: str) -> KeyVaultManagementClient:
+        client: KeyVaultManagementClient = self._lookups["keyvault"].get(subscription_id)
+        return client
