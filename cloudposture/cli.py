@@ -58,10 +58,10 @@ def _common_scan_options() -> list[click.Parameter]:
             help="Exit 1 when a FAIL at or above this severity is found ('none': never).",
         ),
         click.Option(
-            ["--rule"], "rules", multiple=True, metavar="ID", help="Run only these rules."
+            ["--rule", "rules"], multiple=True, metavar="ID", help="Run only these rules."
         ),
         click.Option(
-            ["--skip-rule"], "skip_rules", multiple=True, metavar="ID", help="Skip these rules."
+            ["--skip-rule", "skip_rules"], multiple=True, metavar="ID", help="Skip these rules."
         ),
         click.Option(
             ["--broad-prefix"],
@@ -216,3 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_INTERNAL
     return EXIT_OK
+
+
+# The nightly job's commands (run, config, history, diff): see cloudposture/nightly_cli.py.
+from cloudposture.nightly_cli import COMMANDS as _NIGHTLY_COMMANDS  # noqa: E402
+
+for _command in _NIGHTLY_COMMANDS:
+    cli.add_command(_command)

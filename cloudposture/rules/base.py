@@ -27,6 +27,7 @@ ROWS: Mapping[str, str] = {
     "4": "Access to etcd",
     "5": "etcd encryption",
     "+": "Logging, version and workload isolation (completes the table)",
+    "1-3": "Exposure path across rows 1 to 3 (internet -> node -> cloud API)",
 }
 
 PROVIDERS = ("aws", "gcp", "azure")
@@ -59,6 +60,10 @@ class RuleSettings:
 
     broad_prefix: int = 24
     """CP-003: a public CIDR with a prefix shorter than this is too broad (/24 ok, /23 not)."""
+
+    broad_prefix_v6: int = 48
+    """CP-003 for IPv6 ranges: an IPv4 limit means nothing for IPv6 (an IPv6 /24 holds 2**104
+    addresses), so IPv6 has its own limit; a /48 is one site's allocation."""
 
 
 @dataclass(frozen=True)

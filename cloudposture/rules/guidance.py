@@ -8,6 +8,7 @@ row modules readable and make a missing piece a type error rather than an empty 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cloudposture.model import Reference, Remediation
 from cloudposture.rules.base import ProviderGuidance
@@ -29,4 +30,27 @@ def guide(
             summary=summary, console=console, cli=cli, terraform=terraform, docs=list(docs)
         ),
         references=tuple(refs),
+    )
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The how-to half of a fix, shared by rules that have the same remedy on a provider."""
+
+    console: str
+    cli: str
+    terraform: str
+    docs: tuple[str, ...]
+    refs: tuple[Reference, ...] = ()
+
+
+def guide_steps(steps: Steps, *, evidence: str, summary: str) -> ProviderGuidance:
+    return guide(
+        evidence=evidence,
+        summary=summary,
+        console=steps.console,
+        cli=steps.cli,
+        terraform=steps.terraform,
+        docs=steps.docs,
+        refs=steps.refs,
     )

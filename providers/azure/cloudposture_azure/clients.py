@@ -7,7 +7,6 @@ threads share HTTP connections and token caches instead of building a pipeline p
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import time
 from dataclasses import dataclass, field
@@ -25,68 +24,9 @@ from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
 
 from cloudposture.lookup import SharedLookup
-from cloudposture.model import ConfigurationError
+from cloudposture_azure.clouds import Cloud, check_endpoint, is_loopback_url
 
-TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"
-
-
-@dataclass(frozen=True)
-class Cloud:
-    """A sovereign cloud: where Resource Manager lives and who issues its tokens."""
-
-    name: str
-    arm_endpoint: str
-    authority: str
-    audience: str
-
-
-CLOUDS: dict[str, Cloud] = {
-    "AzurePublicCloud": Cloud(
-        "AzurePublicCloud",
-        "https://management.azure.com",
-        "login.microsoftonline.com",
-        "https://management.azure.com",
-    ),
-    "AzureChinaCloud": Cloud(
-        "AzureChinaCloud",
-        "https://management.chinacloudapi.cn",
-        "login.chinacloudapi.cn",
-        "https://management.chinacloudapi.cn",
-    ),
-    "AzureUSGovernment": Cloud(
-        "AzureUSGovernment",
-        "https://management.usgovcloudapi.net",
-        "login.microsoftonline.us",
-        "https://management.core.usgovcloudapi.net",
-    ),
-}
-
-
-def is_loopback_url(url: str) -> bool:
-    """True when ``url`` names a loopback host (127.0.0.0/8, ::1, localhost)."""
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_endpoint(url: str) -> str:
-    """The endpoint without a trailing slash; ConfigurationError unless https or loopback http.
-
-    A bearer token must never travel over plain http to anything but this machine.
-    """
-    parsed = urlparse(url)
-    if parsed.scheme not in ("https", "http") or not parsed.hostname:
-        raise ConfigurationError(f"--arm-endpoint must be an https URL, got '{url}'")
-    if parsed.scheme == "http" and not is_loopback_url(url):
-        raise ConfigurationError(
-            f"--arm-endpoint '{url}' is plain http: only loopback addresses may use http "
-            "(a bearer token never travels unencrypted)"
-        )
-    return url.rstrip("/")
+TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"  # noqa: S105 - the variable's name, not a token
 
 
 class StaticTokenCredential:
@@ -144,7 +84,7 @@ class AzureClients:
     arm_endpoint: str
     audience: str
     retry_total: int | None = None
-    timeout: int = 60
+    timeout: float = 60
     _lookups: dict[str, SharedLookup[str, Any]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -152,9 +92,7 @@ class AzureClients:
         self._lookups = {
             "containerservice": SharedLookup(lambda s: self._build(ContainerServiceClient, s)),
             "network": SharedLookup(lambda s: self._build(NetworkManagementClient, s)),
-            "authorization": SharedLookup(
-                lambda s: self._build(AuthorizationManagementClient, s)
-            ),
+            "authorization": SharedLookup(lambda s: self._build(AuthorizationManagementClient, s)),
             "monitor": SharedLookup(lambda s: self._build(MonitorManagementClient, s)),
             "keyvault": SharedLookup(lambda s: self._build(KeyVaultManagementClient, s)),
         }

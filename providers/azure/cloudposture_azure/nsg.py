@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from cloudposture.model import IngressRule
+from cloudposture.model.posture import Protocol
 
 INTERNET_SOURCES = frozenset({"*", "internet", "0.0.0.0/0", "::/0"})
 
@@ -119,14 +120,8 @@ def internet_ingress(nsg: Mapping[str, Any]) -> list[IngressRule]:
     """What the internet may still reach through ``nsg`` (an ARM NetworkSecurityGroup dict)."""
     props = nsg.get("properties") or {}
     origin_nsg = str(nsg.get("name") or nsg.get("id") or "nsg")
-    rules = [
-        r
-        for r in map(_parse_rule, [*(props.get("securityRules") or [])])
-        if r is not None
-    ]
-    rules.extend(
-        r for r in map(_parse_rule, props.get("defaultSecurityRules") or []) if r is not None
-    )
+    every = [*(props.get("securityRules") or []), *(props.get("defaultSecurityRules") or [])]
+    rules = [r for r in map(_parse_rule, every) if r is not None]
     rules.sort(key=lambda r: r.priority)
     decided: dict[str, list[Interval]] = {p: [] for p in ("tcp", "udp", "icmp", "other")}
     out: list[IngressRule] = []
@@ -159,11 +154,12 @@ def _to_ingress(rule: _Rule, opened: dict[str, list[Interval]], origin: str) -> 
 
 
 def _ingress(rule: _Rule, protocol: str, interval: Interval | None, origin: str) -> IngressRule:
-    full = interval is None or interval == _FULL
+    low, high = interval or _FULL
+    full = (low, high) == _FULL
     return IngressRule(
-        protocol=protocol,  # type: ignore[arg-type]
-        port_from=None if full else interval[0],  # type: ignore[index]
-        port_to=None if full else interval[1],  # type: ignore[index]
+        protocol=cast(Protocol, protocol),
+        port_from=None if full else low,
+        port_to=None if full else high,
         source=rule.source,
         origin=origin,
         kubernetes_service=rule.kubernetes_service,

@@ -1,0 +1,84 @@
+"""``--format csv``: one row per finding, for spreadsheets and quick filters.
+
+Cells that a spreadsheet would run as a formula (starting with ``= + - @`` or a tab / carriage
+return) get a leading apostrophe: tag values and messages come from cloud APIs, which anyone
+with write access to a cluster's tags controls (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cloudposture.model import Finding, ScanResult
+from cloudposture.reporters.ocsf import control_name
+
+COLUMNS = (
+    "scan_id",
+    "uid",
+    "rule_id",
+    "title",
+    "row",
+    "status",
+    "severity",
+    "provider",
+    "account",
+    "region",
+    "cluster",
+    "resource_id",
+    "message",
+    "remediation",
+    "controls",
+    "suppression",
+    "evidence",
+    "first_seen",
+    "last_seen",
+    "created_at",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _row(f: Finding) -> list[str]:
+    res = f.resource
+    evidence = [{"fact": e.fact, "value": e.value, "source": e.source} for e in f.evidence]
+    row = [
+        f.scan_id,
+        f.uid,
+        f.rule_id,
+        f.title,
+        f.row,
+        f.status.value,
+        f.severity.value,
+        res.provider,
+        res.account,
+        res.region,
+        res.cluster,
+        res.id,
+        f.message,
+        f.remediation.summary if f.remediation else "",
+        "; ".join(control_name(r.benchmark, r.version, r.control) for r in f.references),
+        f.suppression.reason if f.suppression else "",
+        json.dumps(evidence, sort_keys=True) if evidence else "",
+        f.first_seen.isoformat() if f.first_seen else "",
+        f.last_seen.isoformat() if f.last_seen else "",
+        f.created_at.isoformat(),
+    ]
+    return [_cell(v) for v in row]
+
+
+class CsvReporter:
+    name = "csv"
+    extension = "csv"
+    description = "one row per finding (RFC 4180 quoting, formula cells neutralized)"
+
+    def render(self, result: ScanResult) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(_row(f) for f in result.findings)
+        return out.getvalue()

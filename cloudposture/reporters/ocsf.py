@@ -1,0 +1,240 @@
+"""``--format ocsf``: one OCSF 1.5.0 finding event per line (JSON Lines).
+
+Compliance Finding (class 2003) is the default: a cloudposture verdict *is* the result of a
+check against a benchmark, and that class carries ``compliance.status_id`` (Pass / Warning /
+Fail) and ``compliance.control``. ``--ocsf-class detection`` emits Detection Finding (2004)
+instead, the class Prowler's OCSF output uses, for pipelines built around it; there the
+compliance facts travel in ``unmapped.compliance``.
+
+The lifecycle ``status_id`` follows Security Hub's convention for control findings: a FAIL or
+ERROR is New, a MUTED finding is Suppressed, a PASS or NOT_APPLICABLE is Resolved (the check is
+satisfied, so a SIEM keyed on ``finding_info.uid`` closes the matching alert).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from cloudposture.model import (
+    ConfigurationError,
+    Finding,
+    Remediation,
+    ScanInfo,
+    ScanResult,
+    Severity,
+    Status,
+)
+from cloudposture.rules.base import ROWS
+from cloudposture.sinks.events import event_id
+
+OcsfClass = Literal["compliance", "detection"]
+OCSF_CLASSES: tuple[OcsfClass, ...] = ("compliance", "detection")
+OCSF_VERSION = "1.5.0"
+
+_CLASS: Mapping[OcsfClass, tuple[int, str]] = {
+    "compliance": (2003, "Compliance Finding"),
+    "detection": (2004, "Detection Finding"),
+}
+_SEVERITY_ID: Mapping[Severity, tuple[int, str]] = {
+    Severity.INFO: (1, "Informational"),
+    Severity.LOW: (2, "Low"),
+    Severity.MEDIUM: (3, "Medium"),
+    Severity.HIGH: (4, "High"),
+    Severity.CRITICAL: (5, "Critical"),
+}
+_COMPLIANCE_STATUS: Mapping[Status, tuple[int, str]] = {
+    Status.PASS: (1, "Pass"),
+    Status.ERROR: (2, "Warning"),
+    Status.FAIL: (3, "Fail"),
+    Status.MUTED: (3, "Fail"),
+    Status.NOT_APPLICABLE: (99, "Not Applicable"),
+}
+_LIFECYCLE_STATUS: Mapping[Status, tuple[int, str]] = {
+    Status.FAIL: (1, "New"),
+    Status.ERROR: (1, "New"),
+    Status.MUTED: (3, "Suppressed"),
+    Status.PASS: (4, "Resolved"),
+    Status.NOT_APPLICABLE: (4, "Resolved"),
+}
+_CLOUD: Mapping[str, tuple[str, int, str, str]] = {
+    # provider -> (OCSF cloud.provider, account.type_id, account.type, resource type)
+    "aws": ("AWS", 10, "AWS Account", "AWS::EKS::Cluster"),
+    "gcp": ("GCP", 11, "GCP Project", "container.googleapis.com/Cluster"),
+    "azure": ("Azure", 13, "Azure Subscription", "Microsoft.ContainerService/managedClusters"),
+}
+_CREATE = 1
+
+
+def ocsf_class_of(value: str) -> OcsfClass:
+    """``--ocsf-class`` / ``ocsf_class=`` as a checked value."""
+    for known in OCSF_CLASSES:
+        if value == known:
+            return known
+    raise ConfigurationError(
+        f"unknown OCSF class '{value}' (choose from: {', '.join(OCSF_CLASSES)})"
+    )
+
+
+def epoch_ms(moment: datetime) -> int:
+    """OCSF timestamps are milliseconds since the epoch."""
+    return int(moment.timestamp() * 1000)
+
+
+def control_name(benchmark: str, version: str, control: str) -> str:
+    """``CIS Amazon EKS Benchmark v1.7.0 - Control 5.4.2``: benchmark, version and control id."""
+    return f"{benchmark} {version} - Control {control}"
+
+
+def ocsf_event(
+    finding: Finding, scan: ScanInfo, ocsf_class: OcsfClass = "compliance"
+) -> dict[str, Any]:
+    """One finding as an OCSF event; ``metadata.uid`` is the outbox event id."""
+    class_uid, class_name = _CLASS[ocsf_class]
+    severity_id, severity = _SEVERITY_ID[finding.severity]
+    status_id, status = _LIFECYCLE_STATUS[finding.status]
+    event: dict[str, Any] = {
+        "activity_id": _CREATE,
+        "activity_name": "Create",
+        "category_uid": 2,
+        "category_name": "Findings",
+        "class_uid": class_uid,
+        "class_name": class_name,
+        "type_uid": class_uid * 100 + _CREATE,
+        "type_name": f"{class_name}: Create",
+        "time": epoch_ms(finding.created_at),
+        "severity_id": severity_id,
+        "severity": severity,
+        "status_id": status_id,
+        "status": status,
+        "status_code": finding.status.value,
+        "status_detail": _status_detail(finding),
+        "message": finding.message,
+        "metadata": _metadata(finding, scan),
+        "finding_info": _finding_info(finding),
+        "cloud": _cloud(finding),
+        "resources": [_resource(finding)],
+    }
+    if finding.evidence:
+        event["evidences"] = [
+            {"name": e.fact, "data": {"value": e.value, "source": e.source}}
+            for e in finding.evidence
+        ]
+    if finding.remediation is not None:
+        event["remediation"] = _remediation(finding.remediation)
+    compliance = _compliance(finding)
+    if ocsf_class == "compliance":
+        event["compliance"] = compliance
+    else:
+        event["unmapped"] = {"compliance": compliance}
+    return event
+
+
+def _status_detail(finding: Finding) -> str:
+    if finding.suppression is not None:
+        expiry = f" until {finding.suppression.expires}" if finding.suppression.expires else ""
+        return f"suppressed{expiry}: {finding.suppression.reason}"
+    return finding.message
+
+
+def _metadata(finding: Finding, scan: ScanInfo) -> dict[str, Any]:
+    return {
+        "version": OCSF_VERSION,
+        "uid": event_id(finding.uid, finding.status, finding.scan_id),
+        "correlation_uid": finding.scan_id,
+        "event_code": finding.rule_id,
+        "profiles": ["cloud"],
+        "product": {
+            "name": scan.tool,
+            "vendor_name": scan.tool,
+            "version": scan.tool_version,
+        },
+    }
+
+
+def _finding_info(finding: Finding) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "uid": finding.uid,
+        "title": finding.title,
+        "desc": finding.message,
+        "types": [f"Row {finding.row}: {ROWS.get(finding.row, finding.row)}"],
+        "created_time": epoch_ms(finding.created_at),
+        "analytic": {"uid": finding.rule_id, "name": finding.title, "type_id": 1, "type": "Rule"},
+    }
+    if finding.first_seen is not None:
+        info["first_seen_time"] = epoch_ms(finding.first_seen)
+    if finding.last_seen is not None:
+        info["last_seen_time"] = epoch_ms(finding.last_seen)
+    return info
+
+
+def _cloud(finding: Finding) -> dict[str, Any]:
+    res = finding.resource
+    provider, type_id, type_name, _ = _CLOUD.get(res.provider, (res.provider, 99, "Other", ""))
+    return {
+        "provider": provider,
+        "region": res.region,
+        "account": {"uid": res.account, "type_id": type_id, "type": type_name},
+    }
+
+
+def _resource(finding: Finding) -> dict[str, Any]:
+    res = finding.resource
+    resource: dict[str, Any] = {
+        "uid": res.id,
+        "name": res.cluster,
+        "type": _CLOUD.get(res.provider, ("", 0, "", "Kubernetes cluster"))[3],
+        "region": res.region,
+    }
+    if res.tags:
+        resource["labels"] = [f"{k}={v}" for k, v in sorted(res.tags.items())]
+    return resource
+
+
+def _remediation(fix: Remediation) -> dict[str, Any]:
+    steps = [fix.summary] + [f"{label}: {text}" for label, text in fix_steps(fix)]
+    remediation: dict[str, Any] = {"desc": "\n".join(steps)}
+    if fix.docs:
+        remediation["references"] = list(fix.docs)
+    return remediation
+
+
+def fix_steps(fix: Remediation) -> list[tuple[str, str]]:
+    """The non-empty how-to lines of a remediation, labelled (shared by SARIF and CSV)."""
+    steps = (("Console", fix.console), ("CLI", fix.cli), ("Terraform", fix.terraform))
+    return [(label, text) for label, text in steps if text]
+
+
+def _compliance(finding: Finding) -> dict[str, Any]:
+    status_id, status = _COMPLIANCE_STATUS[finding.status]
+    controls = [control_name(r.benchmark, r.version, r.control) for r in finding.references]
+    standards = list(dict.fromkeys(f"{r.benchmark} {r.version}" for r in finding.references))
+    compliance: dict[str, Any] = {
+        "control": controls[0] if controls else finding.rule_id,
+        "standards": standards or ["cloudposture"],
+        "status_id": status_id,
+        "status": status,
+        "status_detail": _status_detail(finding),
+    }
+    if len(controls) > 1:
+        compliance["requirements"] = controls
+    return compliance
+
+
+class OcsfReporter:
+    """OCSF events as JSON Lines; the class is chosen by ``--ocsf-class``."""
+
+    name = "ocsf"
+    extension = "ocsf.jsonl"
+    description = "OCSF 1.5.0 Compliance Finding (or Detection Finding) events, JSON Lines"
+
+    def __init__(self, ocsf_class: OcsfClass = "compliance") -> None:
+        self.ocsf_class: OcsfClass = ocsf_class
+
+    def render(self, result: ScanResult) -> str:
+        return "".join(
+            json.dumps(ocsf_event(f, result.scan, self.ocsf_class), sort_keys=True) + "\n"
+            for f in result.findings
+        )

@@ -1,0 +1,116 @@
+"""PATH-001: the exposure path internet -> node -> cloud admin, judged per node pool.
+
+Each link alone is another rule's finding (NODE-001, NODE-002/003, IAM-004, IAM-001). A pool
+where all four hold is an attack an outsider can walk end to end, so it is reported on its
+own, at critical, naming the pool to fix first. One known-absent link rules the pool out.
+"""
+
+from __future__ import annotations
+
+from cloudposture.model import ClusterPosture, NodePool, Severity
+from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
+from cloudposture.rules.guidance import guide
+from cloudposture.rules.judge import (
+    Link,
+    PoolVerdict,
+    all_hold,
+    flag_link,
+    identity_link,
+    ingress_fact,
+    judge_pools,
+)
+
+
+def _ingress_link(pool: NodePool) -> Link:
+    rules = pool.internet_ingress
+    holds = None if rules is None else bool(rules)
+    return Link("node_pools.internet_ingress", holds, ingress_fact(pool))
+
+
+def _path(pool: NodePool) -> PoolVerdict:
+    identity = pool.identity.id if pool.identity else "?"
+    ingress = len(pool.internet_ingress or [])
+    return all_hold(
+        flag_link(pool, "public_ip"),
+        _ingress_link(pool),
+        flag_link(pool, "metadata_credentials_exposed"),
+        identity_link(pool, "admin_equivalent"),
+        detail=f"public IPs, {ingress} internet ingress rule(s), node credentials readable "
+        f"from metadata, {identity} is admin-equivalent",
+    )
+
+
+def check_exposure_path(posture: ClusterPosture, settings: RuleSettings) -> Outcome:
+    """FAIL when some node pool has public IPs AND internet-facing ingress AND metadata
+    credentials readable by pods AND an admin-equivalent identity. PASS when every pool is
+    ruled out by a link known to be absent; ERROR when a pool cannot be ruled out because a
+    link was not collected."""
+    return judge_pools(
+        posture,
+        _path,
+        fail="an outsider can go from the internet to cloud admin through node pool(s)",
+        ok="no node pool completes the internet -> node -> cloud admin path",
+    )
+
+
+PATH_001 = Rule(
+    meta=RuleMeta(
+        id="PATH-001",
+        title="Exposure path: internet -> node -> cloud admin",
+        row="1-3",
+        severity=Severity.CRITICAL,
+        rationale=(
+            "Each weakness alone is a finding; together they are a path an attacker walks in "
+            "minutes: reach an open port on a node with a public IP, compromise the service "
+            "or pod behind it, read the node identity's credentials from the metadata "
+            "service, and administer the cloud account. Breaking any one link breaks the "
+            "path, so this finding says which pool to fix first."
+        ),
+        guidance={
+            "aws": guide(
+                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
+                "same node group",
+                summary="Break a link, best the last: take admin policies off the node role; "
+                "also require IMDSv2 with hop limit 1 and move nodes to private subnets.",
+                console="IAM > Roles > <node role> > Permissions: remove AdministratorAccess "
+                "and wildcard statements",
+                cli="aws iam detach-role-policy --role-name <node-role> "
+                "--policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
+                terraform="aws_iam_role_policy_attachment.policy_arn",
+                docs=[
+                    "https://docs.aws.amazon.com/eks/latest/best-practices/"
+                    "identity-and-access-management.html"
+                ],
+            ),
+            "gcp": guide(
+                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
+                "same node pool",
+                summary="Break a link: enable the GKE metadata server on the pool, remove "
+                "owner/editor from its service account, and use private nodes.",
+                console="Kubernetes Engine > Clusters > <cluster> > Nodes > <pool> > Edit > "
+                "Security: Enable GKE Metadata Server",
+                cli="gcloud container node-pools update <pool> --cluster <cluster> "
+                "--location <location> --workload-metadata=GKE_METADATA",
+                terraform="google_container_node_pool.node_config.workload_metadata_config.mode",
+                docs=[
+                    "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster"
+                ],
+            ),
+            "azure": guide(
+                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
+                "same agent pool",
+                summary="Break a link: remove broad role assignments from the kubelet identity, "
+                "and move the pool off node public IPs.",
+                console="Subscriptions > <subscription> > Access control (IAM) > Role "
+                "assignments: remove the kubelet identity's Owner / Contributor",
+                cli="az role assignment delete --assignee <kubelet-identity-object-id> "
+                "--role Contributor --scope /subscriptions/<subscription-id>",
+                terraform="azurerm_role_assignment.role_definition_name",
+                docs=["https://learn.microsoft.com/azure/aks/use-managed-identity"],
+            ),
+        },
+    ),
+    check=check_exposure_path,
+)
+
+RULES = (PATH_001,)

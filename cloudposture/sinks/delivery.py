@@ -1,0 +1,98 @@
+"""After a scan: record it, queue its findings for every sink, deliver, and say what is pending.
+
+This is the one call the ``scan`` command makes. A SIEM that is down never changes the scan's
+exit code: the summary says how many events wait in the outbox and how to send them later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from cloudposture.model import ScanResult
+from cloudposture.sinks.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
+from cloudposture.sinks.registry import sinks_from_urls
+from cloudposture.store import STATE_ENV, Store
+
+FLUSH_HINT = "cloudposture outbox flush"
+
+
+@dataclass(frozen=True)
+class DeliverySummary:
+    reports: tuple[SinkReport, ...] = ()
+    problem: str = ""
+    """Set when nothing could be queued (the state store could not be used)."""
+
+    @property
+    def pending(self) -> int:
+        return sum(r.pending for r in self.reports)
+
+    @property
+    def all_delivered(self) -> bool:
+        return not self.problem and self.pending == 0
+
+    def lines(self) -> list[str]:
+        """One line per sink, plus what to do when something is pending."""
+        if self.problem:
+            return [f"delivery: {self.problem}"]
+        out = []
+        for r in self.reports:
+            if r.pending:
+                out.append(
+                    f"sink {r.sink}: {r.delivered} delivered, {r.pending} pending "
+                    f"(last error: {r.last_error})"
+                )
+            else:
+                out.append(f"sink {r.sink}: {r.delivered} delivered")
+        if self.pending:
+            out.append(
+                f"delivery pending: {self.pending} events stay queued; "
+                f"they are retried on the next run or by `{FLUSH_HINT}`"
+            )
+        return out
+
+
+def config_key_of(result: ScanResult) -> str:
+    """Which targets this scan covered (provider, account, region): runs with the same key are
+    runs of the same configuration, which history compares."""
+    targets = sorted({(c.provider, c.account, c.region) for c in result.scan.coverage})
+    key = json.dumps([sorted(result.scan.providers), targets])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def deliver_scan(
+    result: ScanResult,
+    sink_urls: Sequence[str],
+    state_url: str | None,
+    console_err: Console | None,
+    *,
+    config_key: str | None = None,
+    policy: RetryPolicy | None = None,
+) -> DeliverySummary:
+    """Record ``result`` in the state store, queue it for each sink, and deliver.
+
+    Nothing is written when there are no sinks and no state store was asked for (``--state``
+    or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
+    ConfigurationError; call :func:`sinks_from_urls` before scanning to catch it early.
+    """
+    if not sink_urls and state_url is None and not os.environ.get(STATE_ENV):
+        return DeliverySummary()
+    sinks = sinks_from_urls(sink_urls)
+    try:
+        with Store.open(state_url) as store:
+            store.record_scan(result, config_key or config_key_of(result), utcnow())
+            enqueue(store, result, sinks)
+            summary = DeliverySummary(tuple(flush(store, sinks, policy)))
+    except (SQLAlchemyError, OSError) as err:
+        reason = " ".join(str(err).split())[:300]
+        summary = DeliverySummary(problem=f"state store unavailable, nothing queued: {reason}")
+    if console_err is not None:
+        for line in summary.lines():
+            console_err.print(line, markup=False, highlight=False)
+    return summary

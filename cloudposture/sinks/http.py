@@ -1,0 +1,78 @@
+"""One HTTP POST over the standard library, with TLS verification and one-line errors.
+
+The core stays free of HTTP client dependencies: HEC and webhooks need a POST, a timeout, a CA
+file and the status code, which ``http.client`` does well.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cloudposture.sinks.base import DeliveryError
+from cloudposture.sinks.url import SinkUrl
+
+DEFAULT_TIMEOUT = 15.0
+
+
+def tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """Certificate and host name verification on; ``ca_file`` replaces the system CAs."""
+    return ssl.create_default_context(cafile=ca_file)
+
+
+@dataclass(frozen=True)
+class HttpReply:
+    status: int
+    body: bytes
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def snippet(self) -> str:
+        return " ".join(self.body[:300].decode("utf-8", "replace").split())
+
+
+@dataclass(frozen=True)
+class HttpTarget:
+    """Where to POST: host, port, TLS or not (loopback only), and the timeout."""
+
+    host: str
+    port: int
+    tls: ssl.SSLContext | None
+    timeout: float = DEFAULT_TIMEOUT
+
+    @classmethod
+    def from_url(cls, url: SinkUrl, *, tls: bool, default_port: int) -> HttpTarget:
+        if not tls:
+            url.require_loopback()
+        context = tls_context(url.file_option("ca_file")) if tls else None
+        port = url.port if url.port is not None else default_port
+        return cls(url.host, port, context, url.number("timeout", DEFAULT_TIMEOUT))
+
+    def post(self, path: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        """POST and read the whole reply; any transport failure is a DeliveryError."""
+        conn: http.client.HTTPConnection
+        if self.tls is not None:
+            conn = http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.tls
+            )
+        else:
+            conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            conn.request("POST", path, body=body, headers=dict(headers))
+            response = conn.getresponse()
+            return HttpReply(response.status, response.read())
+        except ssl.SSLCertVerificationError as err:
+            raise DeliveryError(f"TLS verification failed: {err.verify_message}") from None
+        except (OSError, http.client.HTTPException) as err:
+            raise DeliveryError(f"POST {self.host}:{self.port} failed: {_describe(err)}") from None
+        finally:
+            conn.close()
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err) or type(err).__name__
+    return text if not isinstance(err, TimeoutError) else "timed out"

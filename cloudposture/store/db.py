@@ -1,0 +1,346 @@
+"""The state store: scans, their findings, and the per-sink outbox, in SQLite or PostgreSQL.
+
+Every write is one transaction. Inserts are idempotent (``ON CONFLICT``), so re-recording a
+scan, two shards writing one run, or enqueueing the same events twice leave one row each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    RowMapping,
+    Table,
+    and_,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
+from cloudposture.sinks.events import OutboxEvent
+from cloudposture.store import migrate
+from cloudposture.store.schema import as_utc, findings, outbox, scans
+
+STATE_ENV = "CLOUDPOSTURE_STATE"
+
+
+def default_state_url() -> str:
+    """``$CLOUDPOSTURE_STATE``, else ``~/.cloudposture/state.db``."""
+    return os.environ.get(STATE_ENV) or str(Path("~/.cloudposture/state.db").expanduser())
+
+
+def normalize_state_url(state: str | None) -> str:
+    """A SQLAlchemy URL from ``--state``: a URL as is, a plain path as a SQLite file."""
+    state = state or default_state_url()
+    if "://" in state:
+        return state
+    return f"sqlite:///{Path(state).expanduser().absolute()}"
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    """One sink's queue, for ``cloudposture outbox status``."""
+
+    sink: str
+    pending: int
+    delivered: int
+    oldest_pending: datetime | None
+    next_attempt_at: datetime | None
+    max_attempts: int
+    last_error: str
+
+
+class Store:
+    """Open with :meth:`open`; use as a context manager or call :meth:`close`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def open(cls, state: str | None = None) -> Store:
+        """Connect (creating a SQLite file and its folder if needed) and migrate."""
+        url = normalize_state_url(state)
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ConfigurationError(f"invalid state URL: {_redact_url(url)}") from None
+        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ConfigurationError(
+                f"state store must be SQLite or PostgreSQL, not {parsed.get_backend_name()}"
+            )
+        if parsed.get_backend_name() == "sqlite" and parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        migrate.upgrade(engine)
+        return cls(engine)
+
+    @property
+    def engine(self) -> Engine:
+        """The connection pool, for the nightly run's tables (cloudposture.store.runs)."""
+        return self._engine
+
+    def insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:
+        """The dialect's INSERT, which has ON CONFLICT on both backends the store supports."""
+        if self._engine.dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # scans and findings
+
+    def record_scan(self, result: ScanResult, config_key: str, now: datetime) -> None:
+        """Store the scan and its findings. A second write of the same scan id (another shard,
+        or a retry) merges: times widen, ``complete`` only stays true if both were complete."""
+        info = result.scan
+        row = {
+            "id": info.id,
+            "config_key": config_key,
+            "tool_version": info.tool_version,
+            "providers": json.dumps(sorted(info.providers)),
+            "started_at": info.started_at,
+            "finished_at": info.finished_at,
+            "complete": info.complete,
+            "recorded_at": now,
+            "info_json": info.model_dump_json(),
+        }
+        with self._engine.begin() as conn:
+            conn.execute(self.insert(scans).values(row).on_conflict_do_nothing())
+            self._merge_scan(conn, row)
+            if result.findings:
+                stmt = self.insert(findings)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["scan_id", "uid"],
+                    set_={c: stmt.excluded[c] for c in _FINDING_UPDATE},
+                )
+                conn.execute(stmt, [_finding_row(f) for f in result.findings])
+
+    def _merge_scan(self, conn: Connection, row: Mapping[str, Any]) -> None:
+        query = select(scans).where(scans.c.id == row["id"])
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        current = conn.execute(query).mappings().one()
+        providers = sorted(
+            set(json.loads(current["providers"])) | set(json.loads(row["providers"]))
+        )
+        conn.execute(
+            update(scans)
+            .where(scans.c.id == row["id"])
+            .values(
+                providers=json.dumps(providers),
+                started_at=min(current["started_at"], row["started_at"]),
+                finished_at=max(current["finished_at"], row["finished_at"]),
+                complete=bool(current["complete"]) and bool(row["complete"]),
+            )
+        )
+
+    def scan_row(self, scan_id: str) -> dict[str, Any] | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(scans).where(scans.c.id == scan_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def scan_findings(self, scan_id: str) -> list[Finding]:
+        query = select(findings.c.finding_json).where(findings.c.scan_id == scan_id)
+        with self._engine.connect() as conn:
+            rows = conn.execute(query.order_by(findings.c.uid)).scalars().all()
+        return [Finding.model_validate_json(r) for r in rows]
+
+    # outbox
+
+    def enqueue(self, events: Iterable[OutboxEvent]) -> int:
+        """Queue events; one already queued (delivered or not) is left as it is."""
+        rows = [_event_row(e) for e in events]
+        if not rows:
+            return 0
+        with self._engine.begin() as conn:
+            result = conn.execute(self.insert(outbox).on_conflict_do_nothing(), rows)
+        return max(result.rowcount, 0)
+
+    def due_events(self, sink: str, now: datetime, limit: int) -> list[OutboxEvent]:
+        """The oldest pending events of ``sink`` whose next attempt is due."""
+        query = (
+            select(outbox)
+            .where(_pending(sink), outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.created_at, outbox.c.event_id)
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [_event(r) for r in conn.execute(query).mappings()]
+
+    def pending_count(self, sink: str) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(_pending(sink))).scalar() or 0)
+
+    def next_attempt_at(self, sink: str) -> datetime | None:
+        query = select(func.min(outbox.c.next_attempt_at)).where(_pending(sink))
+        with self._engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return _as_utc(value)
+
+    def reschedule(self, sink: str, at: datetime) -> None:
+        """Make every pending event of ``sink`` due at ``at`` (a new run tries at once)."""
+        with self._engine.begin() as conn:
+            conn.execute(update(outbox).where(_pending(sink)).values(next_attempt_at=at))
+
+    def mark_delivered(self, sink: str, event_ids: Iterable[str], at: datetime) -> None:
+        ids = sorted(set(event_ids))
+        if not ids:
+            return
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(outbox)
+                .where(_pending(sink), outbox.c.event_id.in_(ids))
+                .values(delivered_at=at, attempts=outbox.c.attempts + 1, last_error="")
+            )
+
+    def mark_failed(
+        self, sink: str, failures: Mapping[str, str], retry_at: Mapping[str, datetime]
+    ) -> None:
+        """Count a failed attempt, remember why, and when to try again."""
+        if not failures:
+            return
+        with self._engine.begin() as conn:
+            for event_id, reason in sorted(failures.items()):
+                conn.execute(
+                    update(outbox)
+                    .where(_pending(sink), outbox.c.event_id == event_id)
+                    .values(
+                        attempts=outbox.c.attempts + 1,
+                        last_error=reason,
+                        next_attempt_at=retry_at[event_id],
+                    )
+                )
+
+    def pending_sinks(self) -> list[str]:
+        query = select(outbox.c.sink).where(outbox.c.delivered_at.is_(None)).distinct()
+        with self._engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
+
+    def queue_status(self) -> list[QueueStatus]:
+        """Per sink: pending and delivered counts, the oldest pending event, the last error."""
+        pending = outbox.c.delivered_at.is_(None)
+        counts = select(
+            outbox.c.sink,
+            func.count().filter(pending).label("pending"),
+            func.count().filter(outbox.c.delivered_at.is_not(None)).label("delivered"),
+            func.min(outbox.c.created_at).filter(pending).label("oldest"),
+            func.min(outbox.c.next_attempt_at).filter(pending).label("next_attempt"),
+            func.coalesce(func.max(outbox.c.attempts).filter(pending), 0).label("attempts"),
+        ).group_by(outbox.c.sink)
+        with self._engine.connect() as conn:
+            rows = conn.execute(counts.order_by(outbox.c.sink)).mappings().all()
+            out = []
+            for r in rows:
+                last = conn.execute(
+                    select(outbox.c.last_error)
+                    .where(_pending(r["sink"]), outbox.c.last_error != "")
+                    .order_by(outbox.c.attempts.desc(), outbox.c.event_id)
+                    .limit(1)
+                ).scalar()
+                out.append(
+                    QueueStatus(
+                        sink=r["sink"],
+                        pending=r["pending"],
+                        delivered=r["delivered"],
+                        oldest_pending=_as_utc(r["oldest"]),
+                        next_attempt_at=_as_utc(r["next_attempt"]),
+                        max_attempts=r["attempts"],
+                        last_error=last or "",
+                    )
+                )
+        return out
+
+
+_FINDING_UPDATE = (
+    "rule_id",
+    "status",
+    "severity",
+    "provider",
+    "account",
+    "region",
+    "cluster",
+    "resource_id",
+    "created_at",
+    "finding_json",
+)
+
+
+def _pending(sink: str) -> Any:
+    return and_(outbox.c.sink == sink, outbox.c.delivered_at.is_(None))
+
+
+def _finding_row(f: Finding) -> dict[str, Any]:
+    res = f.resource
+    return {
+        "scan_id": f.scan_id,
+        "uid": f.uid,
+        "rule_id": f.rule_id,
+        "status": f.status.value,
+        "severity": f.severity.value,
+        "provider": res.provider,
+        "account": res.account,
+        "region": res.region,
+        "cluster": res.cluster,
+        "resource_id": res.id,
+        "created_at": f.created_at,
+        "finding_json": f.model_dump_json(),
+    }
+
+
+def _event_row(e: OutboxEvent) -> dict[str, Any]:
+    return {**e.model_dump(), "status": e.status.value, "delivered_at": None}
+
+
+def _event(row: RowMapping) -> OutboxEvent:
+    fields = {k: v for k, v in row.items() if k != "delivered_at"}
+    return OutboxEvent.model_validate({**fields, "status": Status(row["status"])})
+
+
+def _as_utc(value: datetime | str | None) -> datetime | None:
+    """Aggregates (MIN) bypass the column type on SQLite, which returns text: normalize."""
+    if value is None:
+        return None
+    return as_utc(datetime.fromisoformat(value) if isinstance(value, str) else value)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets a reader (outbox status) run beside a writer; busy_timeout makes concurrent
+    writers wait instead of failing; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _redact_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
+__all__ = ["STATE_ENV", "QueueStatus", "Store", "default_state_url", "normalize_state_url"]

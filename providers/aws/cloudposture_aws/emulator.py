@@ -1,0 +1,203 @@
+"""A small HTTP front for a moto server, adding the EKS facts moto does not model.
+
+moto (5.x) has no EKS add-ons and no eks:DescribeClusterVersions, does not echo
+``accessConfig`` or an EKS-created ``clusterSecurityGroupId``, and gives every node group a
+``remoteAccess`` and a remote-access security group that does not exist. The demo and the
+end-to-end tests need all of those to look like EKS, so this front answers the missing
+operations from seeded data, merges seeded fields into moto's DescribeCluster /
+DescribeNodegroup answers (JSON merge patch: ``None`` removes a field), and forwards every
+other request to moto untouched. It can also refuse EKS and EC2 in chosen regions, or chosen
+IAM / EC2 / STS actions, with AccessDenied, as an SCP does. Binds 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_CLUSTER = re.compile(r"^/clusters/([^/]+)$")
+_NODEGROUP = re.compile(r"^/clusters/([^/]+)/node-groups/([^/]+)$")
+_ADDONS = re.compile(r"^/clusters/([^/]+)/addons(?:/([^/]+))?$")
+_HOP_BY_HOP = {"transfer-encoding", "connection", "content-length", "keep-alive"}
+
+
+@dataclass
+class EksExtras:
+    """Seeded EKS data moto lacks, keyed by region and cluster name."""
+
+    cluster_patches: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    nodegroup_patches: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    addons: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    cluster_versions: list[dict[str, Any]] = field(default_factory=list)
+    denied_regions: set[str] = field(default_factory=set)
+    denied_actions: set[str] = field(default_factory=set)
+    """``service:Action`` of query-protocol calls (IAM, EC2, STS) to refuse everywhere."""
+
+
+def merge_patch(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """RFC 7386 JSON merge patch."""
+    out = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = merge_patch(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _FrontServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # quiet: the demo prints its own summary
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_GET
+
+    def _handle(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        match = _SCOPE.search(self.headers.get("Authorization", ""))
+        region, service = match.groups() if match else ("", "")
+        extras = self.server.extras
+        path = unquote(urlsplit(self.path).path)
+        if region in extras.denied_regions and service in ("eks", "ec2"):
+            self._denied(service, f"{service} in {region}")
+            return
+        action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+        if f"{service}:{action}" in extras.denied_actions:
+            self._denied(service, f"{service}:{action}")
+            return
+        if service == "eks" and self.command == "GET":
+            if path == "/cluster-versions":
+                self._json(200, {"clusterVersions": extras.cluster_versions})
+                return
+            addon = _ADDONS.match(path)
+            if addon:
+                self._addons(region, addon.group(1), addon.group(2))
+                return
+        status, headers, payload = self._forward(body)
+        if service == "eks" and self.command == "GET" and status == 200:
+            payload = self._patched(region, path, payload)
+        self._send(status, headers, payload)
+
+    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection(self.server.backend_host, self.server.backend_port)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, answer.getheaders(), answer.read()
+        finally:
+            conn.close()
+
+    def _patched(self, region: str, path: str, payload: bytes) -> bytes:
+        extras = self.server.extras
+        cluster = _CLUSTER.match(path)
+        nodegroup = _NODEGROUP.match(path)
+        if cluster and (region, cluster.group(1)) in extras.cluster_patches:
+            doc = json.loads(payload)
+            patch = extras.cluster_patches[(region, cluster.group(1))]
+            doc["cluster"] = merge_patch(doc["cluster"], patch)
+            return json.dumps(doc).encode()
+        ng_key = (region, nodegroup.group(1), nodegroup.group(2)) if nodegroup else None
+        if ng_key and ng_key in extras.nodegroup_patches:
+            doc = json.loads(payload)
+            patch = extras.nodegroup_patches[ng_key]
+            doc["nodegroup"] = merge_patch(doc["nodegroup"], patch)
+            return json.dumps(doc).encode()
+        return payload
+
+    def _addons(self, region: str, cluster: str, name: str | None) -> None:
+        installed = self.server.extras.addons.get((region, cluster), {})
+        if name is None:
+            self._json(200, {"addons": sorted(installed)})
+        elif name in installed:
+            addon = {"addonName": name, "clusterName": cluster, "status": "ACTIVE"}
+            self._json(200, {"addon": addon | installed[name]})
+        else:
+            message = f"No addon: {name} found in cluster: {cluster}"
+            self._json(404, {"message": message}, error="ResourceNotFoundException")
+
+    def _denied(self, service: str, what: str) -> None:
+        message = f"access to {what} is denied by an organization policy"
+        if service == "eks":
+            self._json(403, {"message": message}, error="AccessDeniedException")
+            return
+        if service == "ec2":
+            xml = (
+                "<Response><Errors><Error><Code>UnauthorizedOperation</Code>"
+                f"<Message>{message}</Message></Error></Errors>"
+                "<RequestID>cloudposture-emulator</RequestID></Response>"
+            )
+        else:
+            xml = (
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                f"<Message>{message}</Message></Error>"
+                "<RequestId>cloudposture-emulator</RequestId></ErrorResponse>"
+            )
+        self._send(403, [("Content-Type", "text/xml")], xml.encode())
+
+    def _json(self, status: int, doc: Mapping[str, Any], error: str = "") -> None:
+        headers = [("Content-Type", "application/json")]
+        if error:
+            headers.append(("x-amzn-ErrorType", error))
+        self._send(status, headers, json.dumps(doc, default=str).encode())
+
+    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
+        self.send_response(status)
+        for key, value in headers:
+            if key.lower() not in _HOP_BY_HOP:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+class _FrontServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, backend_host: str, backend_port: int, extras: EksExtras) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.backend_host = backend_host
+        self.backend_port = backend_port
+        self.extras = extras
+
+
+class EksFront:
+    """Start/stop the front for a moto server at ``backend_url``."""
+
+    def __init__(self, backend_url: str, extras: EksExtras) -> None:
+        parts = urlsplit(backend_url)
+        self._server = _FrontServer(parts.hostname or "127.0.0.1", parts.port or 80, extras)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def extras(self) -> EksExtras:
+        return self._server.extras
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> EksFront:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)

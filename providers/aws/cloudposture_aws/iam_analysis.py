@@ -1,0 +1,240 @@
+"""Pure IAM policy analysis: is a role admin-equivalent, does it hold wildcard grants?
+
+Why by hand and not with the IAM policy simulator: the simulator needs extra permissions and
+one call per (action, resource) pair, and it still cannot say "broad". The questions the rules
+ask are coarse and can be answered from the documents alone:
+
+- *admin-equivalent*: the role can do anything, or can make itself able to (``*``, ``iam:*``,
+  an ``Allow`` with ``NotAction``, or a known IAM privilege-escalation action on all resources).
+- *wildcard grants*: ``<service>:*`` (or ``*``) on all resources.
+
+``Deny`` statements and conditions are not subtracted: a finding errs towards "broad", and says
+which grant made it so. AWS-managed policies are judged by name (their documents are public and
+fixed), customer-managed and inline ones by their documents.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, Literal
+
+from cloudposture.model import Identity
+
+AWS_MANAGED_PREFIX = ":iam::aws:policy/"
+
+# AWS-managed policies that are admin-equivalent, with why.
+ADMIN_EQUIVALENT_MANAGED: Mapping[str, str] = {
+    "AdministratorAccess": "grants * on *",
+    "PowerUserAccess": "grants every action except IAM/Organizations management on *",
+    "IAMFullAccess": "grants iam:* on *: the role can grant itself anything",
+    "AdministratorAccess-Amplify": "creates IAM roles and policies and passes them to services",
+    "AdministratorAccess-AWSElasticBeanstalk": "passes any role to EC2 and CloudFormation",
+}
+
+# Documented permissions of the EKS cluster (control-plane) role: anything beyond is broader
+# than the minimum. AmazonEKSServicePolicy was required for clusters created before 2020-04-16;
+# the four Auto Mode policies are documented for EKS Auto Mode clusters.
+CLUSTER_ROLE_MINIMUM = frozenset(
+    {
+        "AmazonEKSClusterPolicy",
+        "AmazonEKSVPCResourceController",
+        "AmazonEKSServicePolicy",
+        "AmazonEKSComputePolicy",
+        "AmazonEKSBlockStoragePolicy",
+        "AmazonEKSLoadBalancingPolicy",
+        "AmazonEKSNetworkingPolicy",
+    }
+)
+
+# Actions that let a principal raise its own privileges when allowed on every resource
+# (Rhino Security Labs' list of IAM privilege-escalation methods).
+SELF_ESCALATION_ACTIONS = (
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:UpdateAssumeRolePolicy",
+)
+# With iam:PassRole on *, these hand any role (an admin one, say) to compute the caller controls.
+PASS_ROLE_TARGETS = (
+    "ec2:RunInstances",
+    "lambda:CreateFunction",
+    "cloudformation:CreateStack",
+    "glue:CreateDevEndpoint",
+    "ecs:RunTask",
+)
+
+
+@dataclass
+class PolicyVerdict:
+    """What one role's policies add up to."""
+
+    admin_equivalent: bool = False
+    wildcard: bool = False
+    grants: list[str] = field(default_factory=list)
+
+    def note(self, grant: str) -> None:
+        if grant not in self.grants:
+            self.grants.append(grant)
+
+
+def policy_name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]
+
+
+def is_aws_managed(arn: str) -> bool:
+    return AWS_MANAGED_PREFIX in arn
+
+
+def parse_document(document: Any) -> dict[str, Any]:
+    """A policy document as a dict (boto3 decodes them; raw API answers are URL-encoded)."""
+    if isinstance(document, dict):
+        return document
+    text = urllib.parse.unquote(str(document))
+    parsed = json.loads(text)
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _matches(patterns: Iterable[str], action: str) -> bool:
+    action = action.lower()
+    return any(fnmatchcase(action, p.lower()) for p in patterns)
+
+
+def _on_all_resources(statement: Mapping[str, Any]) -> bool:
+    if "NotResource" in statement:
+        return True
+    return "*" in _as_list(statement.get("Resource"))
+
+
+def allowed_on_all_resources(document: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(action patterns, NotAction lists flattened) of Allow statements on every resource."""
+    actions: list[str] = []
+    not_actions: list[str] = []
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    for st in statements:
+        if not isinstance(st, dict) or st.get("Effect") != "Allow" or not _on_all_resources(st):
+            continue
+        if "NotAction" in st:
+            not_actions.extend(_as_list(st["NotAction"]) or ["(nothing)"])
+        actions.extend(_as_list(st.get("Action")))
+    return actions, not_actions
+
+
+def judge_documents(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> PolicyVerdict:
+    """Judge the documents of one role together (escalation can span two policies)."""
+    verdict = PolicyVerdict()
+    all_actions: list[str] = []
+    for label, document in documents:
+        actions, not_actions = allowed_on_all_resources(document)
+        all_actions.extend(actions)
+        if not_actions:
+            verdict.admin_equivalent = verdict.wildcard = True
+            verdict.note(f"{label}: Allow NotAction {sorted(set(not_actions))} on *")
+        for action in actions:
+            lowered = action.lower()
+            if lowered in ("*", "*:*", "iam:*"):
+                verdict.admin_equivalent = verdict.wildcard = True
+                verdict.note(f"{label}: Allow {action} on *")
+            elif lowered.endswith(":*"):
+                verdict.wildcard = True
+                verdict.note(f"{label}: Allow {action} on *")
+    if verdict.admin_equivalent:
+        return verdict  # already everything: escalation paths add nothing
+    escalation = [a for a in SELF_ESCALATION_ACTIONS if _matches(all_actions, a)]
+    if escalation:
+        verdict.admin_equivalent = True
+        verdict.note(f"privilege escalation: {', '.join(escalation)} on *")
+    if _matches(all_actions, "iam:PassRole"):
+        targets = [a for a in PASS_ROLE_TARGETS if _matches(all_actions, a)]
+        if targets:
+            verdict.admin_equivalent = True
+            verdict.note(f"privilege escalation: iam:PassRole with {', '.join(targets)} on *")
+    return verdict
+
+
+def judge_managed_by_name(arns: Iterable[str], verdict: PolicyVerdict) -> None:
+    """AWS-managed policies: admin-equivalents by name; ``*FullAccess`` is a service wildcard."""
+    for arn in arns:
+        if not is_aws_managed(arn):
+            continue
+        name = policy_name(arn)
+        if name in ADMIN_EQUIVALENT_MANAGED:
+            verdict.admin_equivalent = verdict.wildcard = True
+            verdict.note(f"AWS managed {name}: {ADMIN_EQUIVALENT_MANAGED[name]}")
+        elif name.endswith("FullAccess"):
+            verdict.wildcard = True
+            verdict.note(f"AWS managed {name}: full access to a service")
+
+
+def beyond_cluster_minimum(attached_arns: Iterable[str], inline_names: Iterable[str]) -> list[str]:
+    """What a cluster role holds beyond the documented EKS minimum (empty: nothing)."""
+    extra = [
+        policy_name(arn)
+        for arn in attached_arns
+        if not (is_aws_managed(arn) and policy_name(arn) in CLUSTER_ROLE_MINIMUM)
+    ]
+    extra += [f"inline {name}" for name in inline_names]
+    return extra
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    """What IAM says about one role: attached policy ARNs and the documents worth reading."""
+
+    arn: str
+    attached: tuple[str, ...]
+    inline_names: tuple[str, ...]
+    documents: tuple[tuple[str, Mapping[str, Any]], ...]
+    """(label, document) for inline and customer-managed policies."""
+    boundary: str | None = None
+
+
+def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> Identity:
+    """A role's policies -> the neutral :class:`Identity` summary."""
+    verdict = judge_documents(facts.documents)
+    judge_managed_by_name(facts.attached, verdict)
+    if facts.boundary and verdict.grants:
+        verdict.note(f"limited by permissions boundary {policy_name(facts.boundary)}")
+    sources = {
+        "admin_equivalent": "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy",
+        "wildcard_grants": "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy",
+    }
+    exceeds: bool | None = None
+    if role == "control-plane":
+        extra = beyond_cluster_minimum(facts.attached, facts.inline_names)
+        exceeds = bool(extra)
+        for name in extra:
+            verdict.note(f"beyond the EKS cluster role minimum: {name}")
+        sources["exceeds_minimum"] = "iam:ListAttachedRolePolicies, iam:ListRolePolicies"
+    return Identity(
+        id=facts.arn,
+        role=role,
+        is_default=False,
+        admin_equivalent=verdict.admin_equivalent,
+        wildcard_grants=verdict.wildcard,
+        exceeds_minimum=exceeds,
+        grants=verdict.grants,
+        sources=sources | {"is_default": "EKS has no provider-default node identity"},
+    )

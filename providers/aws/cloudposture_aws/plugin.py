@@ -1,0 +1,76 @@
+"""The object registered under ``cloudposture.providers`` as ``aws``.
+
+Cheap to import on purpose: boto3 and botocore are imported only inside :meth:`scanners` and
+:meth:`demo`, so ``cloudposture --help`` never pays for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from cloudposture.plugin import ProviderScanner
+
+
+class AwsPlugin:
+    name = "aws"
+    summary = "Amazon EKS: clusters, node groups, security groups, IAM roles and KMS keys"
+    supports_organizations = True
+    """Settings ``organization_role`` (+ ``organization_external_id``, ``_include``,
+    ``_exclude``) fan out over an organization's members (see organizations.py)."""
+
+    def cli_options(self) -> Sequence[click.Parameter]:
+        return [
+            click.Option(["--profile"], help="AWS profile (default: botocore's chain)."),
+            click.Option(
+                ["--region", "region"],
+                multiple=True,
+                metavar="REGION",
+                help="Region to scan, repeatable (default: every region enabled for the account).",
+            ),
+            click.Option(
+                ["--role-arn"],
+                help="Assume this role first (sts:AssumeRole, session 'cloudposture').",
+            ),
+            click.Option(["--external-id"], help="External id for --role-arn."),
+            click.Option(
+                ["--retry-mode"],
+                type=click.Choice(["standard", "adaptive"]),
+                default=None,
+                help="botocore retry mode (default: AWS_RETRY_MODE / the profile's, else "
+                "adaptive).",
+            ),
+            click.Option(
+                ["--max-attempts"],
+                type=click.IntRange(1, 50),
+                default=None,
+                help="botocore max attempts per call (default: AWS_MAX_ATTEMPTS / the "
+                "profile's, else 8).",
+            ),
+        ]
+
+    def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
+        from cloudposture_aws.adapter import EksScanner
+        from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session
+
+        aws = AwsSettings.from_mapping(settings)
+        clients = ClientFactory(base_session(aws), aws, max_workers)
+        from cloudposture_aws.organizations import OrganizationSettings, organization_scanners
+
+        org = OrganizationSettings.from_mapping(settings)  # config file: organization fan-out
+        if org is not None:
+            return organization_scanners(aws, org, clients)
+        return [EksScanner(aws, clients)]
+
+    def demo(self) -> AbstractContextManager[dict[str, Any]]:
+        """A seeded local EKS emulator and the settings that scan it (needs the demo extra)."""
+        from cloudposture_aws.demo import demo_environment
+
+        return demo_environment()
+
+
+plugin = AwsPlugin()

@@ -1,0 +1,381 @@
+"""The AKS :class:`ProviderScanner`: ARM reads only; every verdict-shaping step is in normalize.
+
+Discovery lists managed clusters per subscription; the list already carries whole
+ManagedCluster bodies, which are kept so ``collect`` never GETs a cluster again. Lookups many
+clusters share (subnets, NSGs, role definitions, Kubernetes versions per location, key vaults)
+go through :class:`SharedLookup`, so each is read once per scan, failures included.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, Literal, TypeVar
+
+from azure.core.exceptions import ClientAuthenticationError
+
+from cloudposture.lookup import SharedLookup
+from cloudposture.model import (
+    ClusterPosture,
+    ClusterRef,
+    CollectionError,
+    CollectionFailure,
+    ConfigurationError,
+    Identity,
+    IngressRule,
+    Logging,
+    NodePool,
+    VersionSupport,
+)
+from cloudposture.plugin import Target
+from cloudposture_azure import ids, normalize, nsg, roles
+from cloudposture_azure.clients import AzureClients
+from cloudposture_azure.errors import AZURE_ERRORS, collection_error
+from cloudposture_azure.keys import KeyReader
+from cloudposture_azure.rest import as_rest
+from cloudposture_azure.versions import version_support
+
+T = TypeVar("T")
+Body = Mapping[str, Any]
+
+_INGRESS = "node_pools.internet_ingress"
+_KUBELET = "node_pools.identity"
+
+
+class _Errors:
+    """Collects the CollectionErrors of one ``collect`` call."""
+
+    def __init__(self) -> None:
+        self.items: list[CollectionError] = []
+
+    def attempt(
+        self, call: str, resource: str, affects: Sequence[str], fn: Callable[[], T]
+    ) -> T | None:
+        try:
+            return fn()
+        except AZURE_ERRORS as exc:
+            self.items.append(collection_error(exc, call, resource, affects))
+            return None
+
+
+class AzureScanner:
+    """One credential, one ARM endpoint, a list of subscriptions (or all it can see)."""
+
+    name = "azure"
+
+    def __init__(self, clients: AzureClients, subscriptions: Sequence[str] = ()) -> None:
+        self._clients = clients
+        self._subscriptions = tuple(dict.fromkeys(subscriptions))
+        self._lock = threading.Lock()
+        self._listed: dict[str, Body] = {}
+        self._versions: SharedLookup[tuple[str, str], dict[str, Any]] = SharedLookup(
+            lambda key: as_rest(
+                clients.containerservice(key[0]).managed_clusters.list_kubernetes_versions(key[1])
+            )
+        )
+        self._subnet_nsg: SharedLookup[str, str] = SharedLookup(self._fetch_subnet_nsg)
+        self._nsg: SharedLookup[str, dict[str, Any]] = SharedLookup(self._fetch_nsg)
+        self._group_nsgs: SharedLookup[tuple[str, str], list[dict[str, Any]]] = SharedLookup(
+            lambda key: [
+                as_rest(n) for n in clients.network(key[0]).network_security_groups.list(key[1])
+            ]
+        )
+        self._assignments: SharedLookup[tuple[str, str], list[dict[str, Any]]] = SharedLookup(
+            lambda key: [
+                as_rest(a)
+                for a in clients.authorization(key[0]).role_assignments.list_for_subscription(
+                    filter=f"principalId eq '{key[1]}'"
+                )
+            ]
+        )
+        self._role_defs: SharedLookup[tuple[str, str], roles.RoleDefinition] = SharedLookup(
+            lambda key: roles.role_definition(
+                as_rest(clients.authorization(key[0]).role_definitions.get_by_id(key[1]))
+            )
+        )
+        self._keys = KeyReader(clients)
+
+    # -- targets and discovery ---------------------------------------------------------------
+
+    def targets(self) -> Sequence[Target]:
+        self._check_credential()
+        subscriptions = self._subscriptions or self._list_subscriptions()
+        return [Target(provider="azure", account=s, region="-") for s in subscriptions]
+
+    def _check_credential(self) -> None:
+        """Missing credentials are a configuration error (exit 2), said in one line."""
+        try:
+            self._clients.credential.get_token(self._clients.scope)
+        except ClientAuthenticationError as exc:
+            first = (exc.message or str(exc)).strip().splitlines()[0]
+            raise ConfigurationError(
+                f"no usable Azure credentials: {first} (sign in with 'az login', set the "
+                "AZURE_* environment variables, or set CLOUDPOSTURE_AZURE_TOKEN)"
+            ) from None
+
+    def _list_subscriptions(self) -> list[str]:
+        call = "subscription:Subscriptions.List"
+        try:
+            found = [as_rest(s) for s in self._clients.subscriptions().subscriptions.list()]
+        except AZURE_ERRORS as exc:
+            raise CollectionFailure(collection_error(exc, call, "tenant", [])) from None
+        usable = [s for s in found if str(s.get("state", "")).lower() not in _SKIPPED_STATES]
+        return [str(s["subscriptionId"]) for s in usable]
+
+    def discover(self, target: Target) -> Sequence[ClusterRef]:
+        subscription = target.account
+        call = "containerservice:ManagedClusters.List"
+        try:
+            listed = self._clients.containerservice(subscription).managed_clusters.list()
+            clusters = [as_rest(c) for c in listed]
+        except AZURE_ERRORS as exc:
+            error = collection_error(exc, call, f"/subscriptions/{subscription}", [])
+            raise CollectionFailure(error) from None
+        refs = []
+        with self._lock:
+            for cluster in clusters:
+                self._listed[str(cluster["id"]).lower()] = cluster
+                refs.append(_ref(subscription, cluster))
+        return refs
+
+    # -- collection --------------------------------------------------------------------------
+
+    def collect(self, ref: ClusterRef) -> ClusterPosture:
+        cluster = self._cluster(ref)
+        errors = _Errors()
+        pools = self._node_pools(ref, cluster, errors)
+        posture = ClusterPosture(
+            ref=ref,
+            endpoint=normalize.endpoint(cluster),
+            authentication=normalize.authentication(cluster),
+            node_pools=pools,
+            control_plane_identity=self._control_plane_identity(ref, cluster, errors),
+            workload_identity=normalize.workload_identity(cluster),
+            secrets_encryption=normalize.secrets_encryption(
+                cluster, self._keys.facts(ref.account, normalize.kms_config(cluster), errors.items)
+            ),
+            logging=self._logging(ref, errors),
+            version=self._version(ref, cluster, errors),
+            network_policy=normalize.network_policy(cluster),
+            etcd=normalize.etcd(),
+            collection_errors=errors.items,
+        )
+        return posture
+
+    def _cluster(self, ref: ClusterRef) -> Body:
+        """The body discovery listed (taken once), else one GET (a ref from elsewhere)."""
+        with self._lock:
+            cluster = self._listed.pop(ref.native_id.lower(), None)
+        if cluster is not None:
+            return cluster
+        rid = ids.parse(ref.native_id)
+        call = normalize.GET
+        try:
+            client = self._clients.containerservice(ref.account)
+            return as_rest(client.managed_clusters.get(rid.resource_group, rid.name))
+        except AZURE_ERRORS as exc:
+            raise CollectionFailure(collection_error(exc, call, ref.native_id, [])) from None
+
+    def _version(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> VersionSupport:
+        p = normalize.props(cluster)
+        current = p.get("currentKubernetesVersion") or p.get("kubernetesVersion")
+        location = str(cluster.get("location") or ref.region)
+        versions = errors.attempt(
+            "containerservice:ManagedClusters.ListKubernetesVersions",
+            f"/subscriptions/{ref.account}/locations/{location}",
+            ["version.standard_support"],
+            lambda: self._versions.get((ref.account, location)),
+        )
+        if versions is None:
+            return VersionSupport(version=current)
+        return version_support(current, versions)
+
+    def _logging(self, ref: ClusterRef, errors: _Errors) -> Logging:
+        monitor = self._clients.monitor(ref.account)
+        settings = errors.attempt(
+            normalize.DIAG,
+            ref.native_id,
+            ["logging"],
+            lambda: [
+                as_rest(s)
+                for s in monitor.diagnostic_settings.list(resource_uri=ref.native_id.lstrip("/"))
+            ],
+        )
+        return Logging() if settings is None else normalize.logging(settings)
+
+    # -- identities --------------------------------------------------------------------------
+
+    def _summary(
+        self, subscription: str, principal: str, affects: str, errors: _Errors
+    ) -> roles.RoleSummary | None:
+        call = "authorization:RoleAssignments.ListForSubscription"
+        assignments = errors.attempt(
+            call,
+            f"/subscriptions/{subscription} principalId {principal}",
+            [affects],
+            lambda: self._assignments.get((subscription, principal)),
+        )
+        if assignments is None:
+            return None
+        mine = roles.principal_assignments(assignments, principal)
+        definitions: dict[str, roles.RoleDefinition | None] = {}
+        for assignment in mine:
+            role_id = str((assignment.get("properties") or {}).get("roleDefinitionId") or "")
+            guid = roles.role_guid(role_id)
+            if guid in definitions:
+                continue
+            definitions[guid] = errors.attempt(
+                "authorization:RoleDefinitions.GetById",
+                role_id,
+                [affects],
+                partial(self._role_defs.get, (subscription, role_id)),
+            )
+        return roles.summarize(mine, definitions)
+
+    def _identity(
+        self,
+        subscription: str,
+        principal: str | None,
+        label: str,
+        kind: Literal["control-plane", "node"],
+        affects: str,
+        errors: _Errors,
+    ) -> Identity:
+        summary = None
+        if principal:
+            summary = self._summary(subscription, principal, affects, errors)
+        if summary is None:
+            return Identity(id=label, role=kind)
+        return normalize.identity(label, kind, summary)
+
+    def _control_plane_identity(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> Identity:
+        found = normalize.identities(cluster)
+        affects = "control_plane_identity"
+        if found.control_plane is None:
+            errors.items.append(_no_principal(ref, found.problem, "cluster identity", affects))
+        return self._identity(
+            ref.account,
+            found.control_plane,
+            found.control_plane_label,
+            "control-plane",
+            affects,
+            errors,
+        )
+
+    # -- node pools --------------------------------------------------------------------------
+
+    def _node_pools(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> list[NodePool] | None:
+        p = normalize.props(cluster)
+        profiles: list[Body] | None = list(p.get("agentPoolProfiles") or [])
+        if not profiles:
+            rid = ids.parse(ref.native_id)
+            client = self._clients.containerservice(ref.account)
+            listed = errors.attempt(
+                "containerservice:AgentPools.List",
+                ref.native_id,
+                ["node_pools"],
+                lambda: [as_rest(a) for a in client.agent_pools.list(rid.resource_group, rid.name)],
+            )
+            if listed is None:
+                return None
+            profiles = [{"name": a.get("name"), **(a.get("properties") or {})} for a in listed]
+        found = normalize.identities(cluster)
+        if found.kubelet is None:
+            errors.items.append(_no_principal(ref, found.problem, "kubelet identity", _KUBELET))
+        kubelet = self._identity(
+            ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
+        )
+        group_rules = self._group_ingress(ref, str(p.get("nodeResourceGroup") or ""), errors)
+        pools = []
+        for profile in profiles:
+            ingress = self._pool_ingress(ref, profile, group_rules, errors)
+            source = (
+                "network:Subnets.Get(vnetSubnetID).networkSecurityGroup + "
+                f"NetworkSecurityGroups.List({p.get('nodeResourceGroup')})"
+            )
+            pools.append(normalize.node_pool(profile, ingress, kubelet, source))
+        return pools
+
+    def _group_ingress(
+        self, ref: ClusterRef, group: str, errors: _Errors
+    ) -> list[IngressRule] | None:
+        if not group:
+            return []
+        nsgs = errors.attempt(
+            "network:NetworkSecurityGroups.List",
+            f"/subscriptions/{ref.account}/resourceGroups/{group}",
+            [_INGRESS],
+            lambda: self._group_nsgs.get((ref.account, group)),
+        )
+        if nsgs is None:
+            return None
+        return [rule for body in nsgs for rule in nsg.internet_ingress(body)]
+
+    def _pool_ingress(
+        self,
+        ref: ClusterRef,
+        profile: Body,
+        group_rules: list[IngressRule] | None,
+        errors: _Errors,
+    ) -> list[IngressRule] | None:
+        subnet = str(profile.get("vnetSubnetID") or "")
+        rules: list[IngressRule] = []
+        if subnet:
+            nsg_id = errors.attempt(
+                "network:Subnets.Get", subnet, [_INGRESS], lambda: self._subnet_nsg.get(subnet)
+            )
+            if nsg_id is None:
+                return None
+            if nsg_id:
+                body = errors.attempt(
+                    "network:NetworkSecurityGroups.Get",
+                    nsg_id,
+                    [_INGRESS],
+                    lambda: self._nsg.get(nsg_id),
+                )
+                if body is None:
+                    return None
+                rules.extend(nsg.internet_ingress(body))
+        if group_rules is None:
+            return None
+        merged = list(dict.fromkeys([*rules, *group_rules]))
+        return merged
+
+    def _fetch_subnet_nsg(self, subnet_id: str) -> str:
+        """The id of the NSG on ``subnet_id``, or '' when the subnet has none."""
+        rid = ids.parse(subnet_id)
+        client = self._clients.network(rid.subscription)
+        body = as_rest(client.subnets.get(rid.resource_group, rid.parent_name, rid.name))
+        group = (body.get("properties") or {}).get("networkSecurityGroup") or {}
+        return str(group.get("id") or "")
+
+    def _fetch_nsg(self, nsg_id: str) -> dict[str, Any]:
+        rid = ids.parse(nsg_id)
+        client = self._clients.network(rid.subscription)
+        return as_rest(client.network_security_groups.get(rid.resource_group, rid.name))
+
+
+_SKIPPED_STATES = frozenset({"disabled", "deleted"})
+
+
+def _ref(subscription: str, cluster: Body) -> ClusterRef:
+    return ClusterRef(
+        provider="azure",
+        account=subscription,
+        region=str(cluster.get("location") or "-"),
+        name=str(cluster.get("name") or ""),
+        native_id=str(cluster["id"]),
+        tags={str(k): str(v) for k, v in (cluster.get("tags") or {}).items()},
+    )
+
+
+def _no_principal(ref: ClusterRef, problem: str | None, what: str, affects: str) -> CollectionError:
+    return CollectionError(
+        call=normalize.GET,
+        kind="other",
+        code="NoPrincipalId",
+        message=problem or f"the cluster reports no principal id for its {what}",
+        resource=ref.native_id,
+        affects=[affects],
+    )

@@ -1,0 +1,72 @@
+"""The ``azure`` entry point: options and scanner construction, with no Azure SDK import.
+
+The SDK modules load inside :meth:`AzurePlugin.scanners`, so listing providers or printing
+``cloudposture scan azure --help`` costs nothing for people who never scan Azure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import click
+
+from cloudposture.model import ConfigurationError
+from cloudposture.plugin import ProviderScanner
+from cloudposture_azure.clouds import CLOUDS, check_endpoint
+
+
+class AzurePlugin:
+    name = "azure"
+    summary = "Azure Kubernetes Service (AKS) clusters in one or more subscriptions"
+
+    def cli_options(self) -> Sequence[click.Parameter]:
+        return [
+            click.Option(
+                ["--subscription"],
+                multiple=True,
+                metavar="ID",
+                help="Subscription id to scan (repeatable). Default: every subscription the "
+                "credential can see.",
+            ),
+            click.Option(
+                ["--cloud"],
+                type=click.Choice(sorted(CLOUDS)),
+                default="AzurePublicCloud",
+                show_default=True,
+                help="Azure cloud whose Resource Manager and sign-in endpoints to use.",
+            ),
+            click.Option(
+                ["--arm-endpoint"],
+                metavar="URL",
+                default=None,
+                help="Any other Resource Manager endpoint (https; plain http only for loopback).",
+            ),
+        ]
+
+    def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
+        cloud_name = str(settings.get("cloud") or "AzurePublicCloud")
+        cloud = CLOUDS.get(cloud_name)
+        if cloud is None:
+            raise ConfigurationError(
+                f"unknown Azure cloud '{cloud_name}' (one of: {', '.join(sorted(CLOUDS))})"
+            )
+        endpoint = check_endpoint(str(settings.get("arm_endpoint") or cloud.arm_endpoint))
+        subscriptions = _subscriptions(settings)
+
+        from cloudposture_azure.adapter import AzureScanner
+        from cloudposture_azure.clients import AzureClients, make_credential
+
+        clients = AzureClients(make_credential(cloud), endpoint, audience=cloud.audience)
+        return [AzureScanner(clients, subscriptions)]
+
+
+def _subscriptions(settings: Mapping[str, Any]) -> list[str]:
+    """``subscription`` (CLI, repeatable) or ``subscriptions`` (config file), str or list."""
+    raw = settings.get("subscription") or settings.get("subscriptions") or ()
+    values: Iterable[Any] = [raw] if isinstance(raw, str) else raw
+    out = [str(v).strip() for v in values if str(v).strip()]
+    return list(dict.fromkeys(out))
+
+
+plugin = AzurePlugin()

@@ -1,0 +1,35 @@
+"""The exact read-only IAM permissions a GKE scan uses, per API call.
+
+``docs/permissions/gcp-custom-role.yaml`` ships the same list as a custom role definition
+(``gcloud iam roles create cloudposture_reader --project P --file ...``); a test keeps the
+two in sync, and another checks that every call the adapter makes against the fake API is
+listed here.
+
+Not needed, on purpose: ``container.clusters.getCredentials``. Without it the listing simply
+omits client keys and passwords; whether a client certificate or basic auth is configured
+still shows in ``clientCertificateConfig`` and ``username``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
+    "container:ListClusters": ("container.clusters.list",),
+    "container:GetCluster": ("container.clusters.get",),
+    "container:GetServerConfig": ("container.clusters.list",),
+    "resourcemanager:GetProject": ("resourcemanager.projects.get",),
+    "resourcemanager:GetIamPolicy": ("resourcemanager.projects.getIamPolicy",),
+    "resourcemanager:ListProjects": ("resourcemanager.projects.list",),
+    "resourcemanager:ListFolders": ("resourcemanager.folders.list",),
+    "compute:ListFirewalls": ("compute.firewalls.list",),
+    "cloudkms:GetCryptoKey": ("cloudkms.cryptoKeys.get",),
+}
+
+DISCOVERY_ONLY = frozenset({"resourcemanager:ListProjects", "resourcemanager:ListFolders"})
+"""Needed only with --organization / --folder, on the organization or folder."""
+
+
+def required_permissions() -> list[str]:
+    """Every permission of the custom role, sorted and unique."""
+    return sorted({p for perms in PERMISSIONS_BY_CALL.values() for p in perms})

@@ -1,0 +1,88 @@
+"""The GCP scan's settings, read from CLI options or a config file entry, checked early.
+
+Pure and cheap (no Google import): bad settings fail with one line before any SDK loads.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cloudposture.model import ConfigurationError
+
+TOKEN_ENV = "GOOGLE_OAUTH_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
+
+
+@dataclass(frozen=True)
+class GcpSettings:
+    projects: tuple[str, ...] = ()
+    organization: str | None = None
+    folders: tuple[str, ...] = ()
+    endpoint: str | None = None
+    impersonate_service_account: str | None = None
+
+    @classmethod
+    def from_mapping(cls, settings: Mapping[str, Any]) -> GcpSettings:
+        """CLI options by parameter name, or a config file's target entry."""
+        out = cls(
+            projects=_strings(settings.get("project") or settings.get("projects")),
+            organization=_id(settings.get("organization"), "organizations/"),
+            folders=tuple(_id(f, "folders/") or "" for f in _strings(settings.get("folder"))),
+            endpoint=validate_endpoint(settings.get("endpoint")),
+            impersonate_service_account=settings.get("impersonate_service_account") or None,
+        )
+        if not (out.projects or out.organization or out.folders):
+            raise ConfigurationError(
+                "gcp: give at least one --project, or --organization / --folder to discover "
+                "projects"
+            )
+        return out
+
+
+def validate_endpoint(url: object) -> str | None:
+    """Accept https anywhere, plain http only to this machine: a bearer token must never
+    travel unencrypted across a network."""
+    if url in (None, ""):
+        return None
+    text = str(url).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"gcp: --endpoint must be an http(s) URL, got {text!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"gcp: --endpoint {text!r} uses plain http to a non-loopback host; "
+            "use https (plain http is accepted only for 127.0.0.1, ::1 and localhost)"
+        )
+    return text.rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items: Iterable[object] = (
+        value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
+    )
+    out: list[str] = []
+    for item in items:
+        out.extend(p.strip() for p in str(item).split(",") if p.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def _id(value: object, prefix: str) -> str | None:
+    """'organizations/123' or '123' -> '123'."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    return text.removeprefix(prefix)

@@ -1,0 +1,70 @@
+"""Organization discovery and assume-role fan-out against moto (Organizations, STS, IAM)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from cloudposture.engine import ScanOptions, run_scan
+from cloudposture.model import Status
+from cloudposture.rules.catalog import RULES_BY_ID
+from cloudposture_aws.plugin import plugin
+from tests.nightly.moto_estate import MANAGEMENT, ROLE, Estate, moto_organization
+
+
+@pytest.fixture(scope="module")
+def estate() -> Iterator[Estate]:
+    with moto_organization({"web": True, "db": False}) as e:
+        yield e
+
+
+def _settings(estate: Estate, **org: object) -> dict[str, object]:
+    return {
+        "aws_access_key_id": estate.access_key,
+        "aws_secret_access_key": estate.secret_key,
+        "endpoint_url": estate.endpoint,
+        "region": ("eu-west-1",),
+        "organization_role": ROLE,
+        **org,
+    }
+
+
+@pytest.mark.slow
+def test_one_scanner_per_active_member_labelled_with_its_account(estate: Estate) -> None:
+    scanners = plugin.scanners(_settings(estate), 4)
+    labels = [getattr(s, "label", "") for s in scanners]
+    assert labels == sorted([MANAGEMENT, *estate.members, estate.unreachable])
+    only = plugin.scanners(_settings(estate, organization_include=(estate.members[0],)), 4)
+    assert [getattr(s, "label", "") for s in only] == [estate.members[0]]
+    without = plugin.scanners(
+        _settings(estate, organization_exclude=(MANAGEMENT, estate.unreachable)), 4
+    )
+    assert [getattr(s, "label", "") for s in without] == sorted(estate.members)
+
+
+@pytest.mark.slow
+def test_unassumable_member_is_a_coverage_error_the_others_complete(estate: Estate) -> None:
+    scanners = plugin.scanners(_settings(estate, organization_exclude=(MANAGEMENT,)), 4)
+    options = ScanOptions(rules=[RULES_BY_ID["CP-002"]], max_workers=4, setup_errors="record")
+    result = run_scan(scanners, options)
+    errors = [c for c in result.scan.coverage if c.status == "error"]
+    assert [(c.account, c.region) for c in errors] == [(estate.unreachable, "*")]
+    assert f"cannot assume role arn:aws:iam::{estate.unreachable}:role/{ROLE}" in errors[0].reason
+    ok = {(c.account, c.region) for c in result.scan.coverage if c.status == "ok"}
+    assert ok == {(m, "eu-west-1") for m in estate.members}
+    verdicts = {(f.resource.account, f.resource.cluster): f.status for f in result.findings}
+    assert verdicts == {
+        (m, name): status
+        for m in estate.members
+        for name, status in (("web", Status.FAIL), ("db", Status.PASS))
+    }
+
+
+@pytest.mark.slow
+def test_listing_denied_is_a_configuration_error_naming_the_call(estate: Estate) -> None:
+    from cloudposture.model import ConfigurationError
+
+    bad = {**_settings(estate), "aws_secret_access_key": "wrong"}
+    with pytest.raises(ConfigurationError):
+        plugin.scanners(bad, 4)

@@ -1,0 +1,46 @@
+"""Shared helpers for the AWS provider tests: real boto3 clients, a call recorder."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import boto3
+
+from cloudposture_aws.adapter import EksScanner
+from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session
+
+KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+TODAY = date(2026, 11, 23)
+
+
+def scanner(settings: Mapping[str, Any], today: date = TODAY, workers: int = 4) -> EksScanner:
+    """A scanner built exactly as the plugin builds it, with a fixed 'today'."""
+    aws = AwsSettings.from_mapping({**KEYS, **settings})
+    return EksScanner(aws, ClientFactory(base_session(aws), aws, workers), today=lambda: today)
+
+
+def in_process_client(service: str, region: str) -> Any:
+    """A boto3 client for seeding under ``mock_aws`` (no endpoint: moto intercepts)."""
+    return boto3.session.Session(**KEYS).client(service, region_name=region)  # type: ignore[call-overload]
+
+
+class Recorder:
+    """A botocore ``before-call`` handler recording ``service:Operation`` of every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        with self._lock:
+            self.calls.append(f"{model.service_model.endpoint_prefix}:{model.name}")
+
+    def count(self, call: str) -> int:
+        return self.calls.count(call)
+
+    def attach(self, scan: EksScanner) -> Recorder:
+        scan.base_clients.register("before-call", self)
+        return self

@@ -1,0 +1,106 @@
+"""Invariants over the whole catalogue: ids, metadata completeness, and test coverage."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cloudposture.model import Status
+from cloudposture.rules.base import CIS_AKS, CIS_EKS, CIS_GKE, PROVIDERS, ROWS, Rule
+from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID, get_rule
+
+from .all_cases import ALL_CASES
+
+RULE_IDS = [r.meta.id for r in ALL_RULES]
+CLI_PREFIX = {"aws": "aws ", "gcp": "gcloud ", "azure": "az "}
+TERRAFORM_PREFIX = {"aws": "aws_", "gcp": "google_", "azure": "azurerm_"}
+BENCHMARK = {"aws": CIS_EKS, "gcp": CIS_GKE, "azure": CIS_AKS}
+# DESIGN.md section 3: where a rule has no meaning, it reports NOT_APPLICABLE.
+EXPECTED_NOT_APPLICABLE = {
+    ("gcp", "IAM-002"),
+    ("gcp", "NODE-004"),
+    ("azure", "NODE-004"),
+    ("azure", "IAM-003"),
+    ("azure", "IAM-004"),
+    ("azure", "IAM-006"),
+    ("aws", "IAM-003"),
+    ("aws", "IAM-006"),
+}
+DESIGN_RULE_IDS = {
+    *(f"CP-00{i}" for i in range(1, 5)),
+    *(f"NODE-00{i}" for i in range(1, 5)),
+    *(f"IAM-00{i}" for i in range(1, 7)),
+    "ETCD-001",
+    "ENC-001",
+    "ENC-002",
+    "LOG-001",
+    "LOG-002",
+    "VER-001",
+    "NET-001",
+    "PATH-001",
+}
+
+
+def test_ids_are_unique_and_well_formed() -> None:
+    assert len(RULE_IDS) == len(set(RULE_IDS))
+    assert all(re.fullmatch(r"[A-Z]+-\d{3}", rid) for rid in RULE_IDS)
+
+
+def test_catalogue_is_the_design_catalogue() -> None:
+    assert set(RULE_IDS) == DESIGN_RULE_IDS
+
+
+def test_lookup_by_id_matches_the_list() -> None:
+    assert list(RULES_BY_ID) == RULE_IDS
+    assert get_rule("CP-001") is ALL_RULES[0]
+
+
+def test_unknown_id_is_a_clear_key_error() -> None:
+    with pytest.raises(KeyError, match="unknown rule id 'CP-999'; known ids: CP-001"):
+        get_rule("CP-999")
+
+
+def test_not_applicable_matches_design() -> None:
+    actual = {(p, r.meta.id) for r in ALL_RULES for p in r.meta.not_applicable}
+    assert actual == EXPECTED_NOT_APPLICABLE
+    assert all(reason.strip() for r in ALL_RULES for reason in r.meta.not_applicable.values())
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=RULE_IDS)
+def test_metadata_is_complete(rule: Rule) -> None:
+    meta = rule.meta
+    assert meta.row in ROWS
+    assert meta.title
+    assert not meta.title.endswith(".")
+    sentences = re.findall(r"[.!?](?:\s|$)", meta.rationale)
+    assert 2 <= len(sentences) <= 4, meta.rationale
+    assert rule.check.__doc__, "docs/rules renders the check's docstring"
+    for provider in PROVIDERS:
+        if provider in meta.not_applicable:
+            assert provider not in meta.guidance, "guidance for a provider it does not apply to"
+            continue
+        guidance = meta.guidance[provider]
+        fix = guidance.remediation
+        assert guidance.evidence
+        assert fix.summary
+        assert fix.console
+        assert fix.cli.startswith(CLI_PREFIX[provider]), fix.cli
+        assert fix.terraform.startswith(TERRAFORM_PREFIX[provider]), fix.terraform
+        assert fix.docs
+        assert all(url.startswith("https://") for url in fix.docs)
+        for ref in guidance.references:
+            assert ref.benchmark == BENCHMARK[provider]
+            assert re.fullmatch(r"\d+(\.\d+)+", ref.control)
+            assert ref.title
+
+
+@pytest.mark.parametrize("status", [Status.PASS, Status.FAIL])
+def test_every_rule_has_a_case_with(status: Status) -> None:
+    covered = {c.rule for c in ALL_CASES if c.status is status}
+    assert covered == set(RULE_IDS)
+
+
+def test_case_ids_are_unique_per_rule() -> None:
+    keys = [(c.rule, c.id) for c in ALL_CASES]
+    assert len(keys) == len(set(keys))
