@@ -27,7 +27,7 @@ ROWS: Mapping[str, str] = {
     "4": "Access to etcd",
     "5": "etcd encryption",
     "+": "Logging, version and workload isolation (completes the table)",
-    "1-3": "Exposure path across rows 1 to 3 (internet -> node -> cloud API)",
+    "1-3": "Exposure path across rows 1 to 3: internet -> node -> cloud API",
 }
 
 PROVIDERS = ("aws", "gcp", "azure")

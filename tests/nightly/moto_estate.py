@@ -1,8 +1,10 @@
-"""A small AWS organization on a real moto server, with IAM authorization switched on.
+"""A small AWS organization on a real moto server, behind a gateway that denies one role.
 
-Why authorization on: moto's sts:AssumeRole succeeds for any role unless IAM auth is
-enforced; with it, the role's trust policy is checked, so a member whose role does not trust
-the management account really refuses the AssumeRole call, over the wire, as AWS would.
+Why a gateway: moto's sts:AssumeRole succeeds for any role ARN (its IAM authorization mode
+does not check a cross-account trust policy, and breaks EKS request signatures). The gateway
+forwards every request to moto unchanged, except an AssumeRole into the unreachable member's
+role, which gets the AccessDenied response AWS sends, over the wire, so the real boto3 error
+handling runs.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-import requests
 from moto.server import ThreadedMotoServer
+
+from tests.nightly.gateway import DenyingGateway
 
 MANAGEMENT = "123456789012"  # moto's default account
 ROLE = "cloudposture-audit"
@@ -101,34 +104,21 @@ def seed_member(endpoint: str, account: str, trusted: str, clusters: dict[str, b
 
 def set_cluster_access(estate: Estate, account: str, name: str, public: bool) -> None:
     """Change one cluster's endpoint between runs (as an operator fixing it would)."""
-    with auth_disabled(estate.endpoint):
-        eks = _client(estate.endpoint, "eks", **_as_account(estate.endpoint, account))
-        eks.update_cluster_config(
-            name=name,
-            resourcesVpcConfig={"endpointPublicAccess": public, "endpointPrivateAccess": True},
-        )
+    eks = _client(estate.endpoint, "eks", **_as_account(estate.endpoint, account))
+    eks.update_cluster_config(
+        name=name,
+        resourcesVpcConfig={"endpointPublicAccess": public, "endpointPrivateAccess": True},
+    )
 
 
 @contextmanager
-def auth_disabled(endpoint: str) -> Iterator[None]:
-    requests.post(f"{endpoint}/moto-api/reset-auth", data=b"inf", timeout=10)
-    try:
-        yield
-    finally:
-        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
-
-
-@contextmanager
-def moto_organization(
-    clusters: dict[str, bool], members: int = 2, organization: bool = True
-) -> Iterator[Estate]:
+def moto_organization(clusters: dict[str, bool], members: int = 2) -> Iterator[Estate]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    previous = requests.post(f"{endpoint}/moto-api/reset-auth", data=b"inf", timeout=10).json()
+    moto = f"http://{host}:{port}"
     try:
-        org = _client(endpoint, "organizations")
+        org = _client(moto, "organizations")
         org.create_organization(FeatureSet="ALL")
         accounts = [
             org.create_account(Email=f"m{i}@example.com", AccountName=f"member-{i}")[
@@ -137,19 +127,12 @@ def moto_organization(
             for i in range(members + 1)
         ]
         good, bad = accounts[:members], accounts[members]
-        for account in good:
-            seed_member(endpoint, account, MANAGEMENT, clusters)
-        seed_member(endpoint, bad, "999999999999", clusters)
-        iam = _client(endpoint, "iam")
+        for account in accounts:
+            seed_member(moto, account, MANAGEMENT, clusters)
+        iam = _client(moto, "iam")
         iam.create_user(UserName="scanner")
-        iam.put_user_policy(UserName="scanner", PolicyName="all", PolicyDocument=ALLOW_ALL)
         key = iam.create_access_key(UserName="scanner")["AccessKey"]
-        requests.post(f"{endpoint}/moto-api/reset-auth", data=b"0", timeout=10)
-        yield Estate(endpoint, key["AccessKeyId"], key["SecretAccessKey"], good, bad)
+        with DenyingGateway(moto, denied_role=f"arn:aws:iam::{bad}:role/{ROLE}") as gateway:
+            yield Estate(gateway.url, key["AccessKeyId"], key["SecretAccessKey"], good, bad)
     finally:
-        requests.post(
-            f"{endpoint}/moto-api/reset-auth",
-            data=previous["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"].encode(),
-            timeout=10,
-        )
         server.stop()

@@ -7,7 +7,7 @@ raised as CollectionFailure with the container that could not be read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from google.cloud import resourcemanager_v3
 
@@ -45,20 +45,32 @@ def _below(roots: Iterable[str], clients: GoogleClients) -> list[str]:
 
 
 def _projects_in(parent: str, clients: GoogleClients) -> list[str]:
-    try:
-        pages = clients.projects().list_projects(parent=parent, **clients.call)
-        return [p.project_id for p in pages if p.state == _ACTIVE_PROJECT]
-    except CAUGHT as exc:
-        raise CollectionFailure(
-            to_collection_error(exc, "resourcemanager:ListProjects", parent, ["projects"])
-        ) from None
+    return _list_active(
+        "resourcemanager:ListProjects",
+        parent,
+        lambda: [
+            p.project_id
+            for p in clients.projects().list_projects(parent=parent, **clients.call)
+            if p.state == _ACTIVE_PROJECT
+        ],
+    )
 
 
 def _folders_in(parent: str, clients: GoogleClients) -> list[str]:
+    return _list_active(
+        "resourcemanager:ListFolders",
+        parent,
+        lambda: [
+            f.name
+            for f in clients.folders().list_folders(parent=parent, **clients.call)
+            if f.state == _ACTIVE_FOLDER
+        ],
+    )
+
+
+def _list_active(call: str, parent: str, listing: Callable[[], list[str]]) -> list[str]:
+    """Run one paged listing; a failure is the planning's failure, naming the container."""
     try:
-        pages = clients.folders().list_folders(parent=parent, **clients.call)
-        return [f.name for f in pages if f.state == _ACTIVE_FOLDER]
+        return listing()
     except CAUGHT as exc:
-        raise CollectionFailure(
-            to_collection_error(exc, "resourcemanager:ListFolders", parent, ["projects"])
-        ) from None
+        raise CollectionFailure(to_collection_error(exc, call, parent, ["projects"])) from None

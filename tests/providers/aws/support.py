@@ -22,9 +22,20 @@ def scanner(settings: Mapping[str, Any], today: date = TODAY, workers: int = 4) 
     return EksScanner(aws, ClientFactory(base_session(aws), aws, workers), today=lambda: today)
 
 
-def in_process_client(service: str, region: str) -> Any:
-    """A boto3 client for seeding under ``mock_aws`` (no endpoint: moto intercepts)."""
-    return boto3.session.Session(**KEYS).client(service, region_name=region)  # type: ignore[call-overload]
+class InProcessClients:
+    """boto3 clients for seeding under ``mock_aws`` (no endpoint: moto intercepts), one per
+    (service, region) from one session, so service models load once per test."""
+
+    def __init__(self) -> None:
+        self._session = boto3.session.Session(**KEYS)
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, service: str, region: str) -> Any:
+        if (service, region) not in self._clients:
+            self._clients[(service, region)] = self._session.client(  # type: ignore[call-overload]
+                service, region_name=region
+            )
+        return self._clients[(service, region)]
 
 
 class Recorder:

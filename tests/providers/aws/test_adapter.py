@@ -22,7 +22,7 @@ from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session, r
 from cloudposture_aws.demo import STAR_POLICY, Seeder, vpc_only, world
 from cloudposture_aws.plugin import plugin
 
-from .support import TODAY, Recorder, in_process_client, scanner
+from .support import TODAY, InProcessClients, Recorder, scanner
 
 REGION = "us-east-1"
 MANAGED_POLICIES = {"iam": {"load_aws_managed_policies": True}}
@@ -76,7 +76,7 @@ def test_targets_from_settings_and_from_describe_regions(aws: None) -> None:
 
 
 def test_discover_lists_every_cluster(aws: None) -> None:
-    s = Seeder(in_process_client)
+    s = Seeder(InProcessClients())
     subnet = s.subnet(REGION, "10.0.1.0/24")
     role = s.role("cluster", ["AmazonEKSClusterPolicy"])
     for name in ("a", "b", "c"):
@@ -90,7 +90,7 @@ def test_discover_lists_every_cluster(aws: None) -> None:
 
 
 def test_collect_reads_every_posture_fact(aws: None) -> None:
-    seeded = seed_world(Seeder(in_process_client))
+    seeded = seed_world(Seeder(InProcessClients()))
     scan = scanner({"region": (REGION,)})
     [target] = scan.targets()
     [ref] = scan.discover(target)
@@ -137,7 +137,7 @@ def test_collect_reads_every_posture_fact(aws: None) -> None:
 
 
 def test_shared_role_group_and_template_are_read_once(aws: None) -> None:
-    s = Seeder(in_process_client)
+    s = Seeder(InProcessClients())
     subnet = s.subnet(REGION, "10.0.1.0/24")
     cluster_role = s.role("cluster", ["AmazonEKSClusterPolicy"])
     node_role = s.role("node", ["AmazonEKSWorkerNodePolicy"], customer=STAR_POLICY)
@@ -177,7 +177,7 @@ def test_shared_role_group_and_template_are_read_once(aws: None) -> None:
 
 
 def test_role_assumption_uses_cloudposture_session_name(aws: None) -> None:
-    role = Seeder(in_process_client).role("auditor")
+    role = Seeder(InProcessClients()).role("auditor")
     scan = scanner({"region": (REGION,), "role_arn": role, "external_id": "ext-123"})
     seen: list[dict[str, Any]] = []
     scan.base_clients.register(
@@ -209,7 +209,8 @@ def test_missing_credentials_is_a_configuration_error(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "")
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", raising=False)
+    monkeypatch.delenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", raising=False)
     [scan] = plugin.scanners({"region": (REGION,)}, 4)
     with pytest.raises(ConfigurationError, match="no AWS credentials") as caught:
         scan.targets()

@@ -8,7 +8,7 @@ import pytest
 from cloudposture_gcp.adapter import GcpScanner
 from cloudposture_gcp.clients import ClientOptions, GoogleClients
 from cloudposture_gcp.settings import GcpSettings
-from google.auth.credentials import AnonymousCredentials
+from google.auth.credentials import AnonymousCredentials, Credentials
 
 from tests.providers.gcp.fake_api import FakeGoogleApi, World
 from tests.providers.gcp.fixtures import issue_world
@@ -25,12 +25,15 @@ def api(world: World) -> Iterator[FakeGoogleApi]:
         yield running
 
 
+def anonymous() -> Credentials:
+    """Explicit anonymous credentials: leaving them out would make the SDK look for ADC."""
+    return AnonymousCredentials()  # type: ignore[no-untyped-call]
+
+
 def make_clients(api: FakeGoogleApi) -> GoogleClients:
     """Real SDK clients over a real socket; anonymous (never ADC), no retries, short timeout."""
     return GoogleClients(
-        ClientOptions(
-            credentials=AnonymousCredentials()  # type: ignore[no-untyped-call], endpoint=api.base_url, retry=None, timeout=5
-        )
+        ClientOptions(credentials=anonymous(), endpoint=api.base_url, retry=None, timeout=5)
     )
 
 

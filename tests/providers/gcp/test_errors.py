@@ -12,10 +12,10 @@ from cloudposture_gcp.clients import ClientOptions, GoogleClients
 from cloudposture_gcp.errors import to_collection_error
 from cloudposture_gcp.settings import GcpSettings
 from google.api_core import exceptions as gexc
-from google.auth.credentials import AnonymousCredentials
 
 from cloudposture.model import CollectionFailure
 from cloudposture.plugin import Target
+from tests.providers.gcp.conftest import anonymous
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def silent_port() -> Iterator[int]:
 
 
 def _scanner(endpoint: str, timeout: float) -> GcpScanner:
-    options = ClientOptions(AnonymousCredentials(), endpoint=endpoint, retry=None, timeout=timeout)
+    options = ClientOptions(anonymous(), endpoint=endpoint, retry=None, timeout=timeout)
     return GcpScanner(GcpSettings(projects=("p",)), GoogleClients(options))
 
 
@@ -72,8 +72,10 @@ def test_connection_refused_is_unavailable() -> None:
 
 
 def test_retry_exhaustion_reports_the_last_real_failure() -> None:
-    last = gexc.ServiceUnavailable("backend down")
-    error = to_collection_error(gexc.RetryError("Deadline of 120.0s exceeded", last), "c:Op", "r")
+    last = gexc.ServiceUnavailable("backend down")  # type: ignore[no-untyped-call]
+    exhausted = gexc.RetryError("Deadline of 120.0s exceeded", last)  # type: ignore[no-untyped-call]
+    error = to_collection_error(exhausted, "c:Op", "r")
     assert (error.kind, error.message) == ("unavailable", "backend down")
-    bare = to_collection_error(gexc.RetryError("Deadline exceeded", None), "c:Op", "r")
+    deadline = gexc.RetryError("Deadline exceeded", None)  # type: ignore[no-untyped-call]
+    bare = to_collection_error(deadline, "c:Op", "r")
     assert bare.kind == "timeout"

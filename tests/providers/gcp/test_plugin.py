@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 import pytest
+from cloudposture_gcp.adapter import GcpScanner
+from cloudposture_gcp.clients import resolve_credentials
+from cloudposture_gcp.plugin import plugin
 from google.auth import impersonated_credentials
 from google.oauth2 import credentials as oauth2_credentials
 
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderPlugin, load_provider
-from cloudposture_gcp.adapter import GcpScanner
-from cloudposture_gcp.clients import resolve_credentials
-from cloudposture_gcp.plugin import plugin
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from cloudposture.model import ConfigurationError
@@ -26,9 +27,15 @@ def client_kwargs(url: SinkUrl) -> dict[str, Any]:
     return {"endpoint_url": endpoint}
 
 
-def boto3_client(service: str, url: SinkUrl, region: str | None) -> Any:
-    """A boto3 client from the default credential chain (or ``profile=``)."""
-    import boto3
+def client_factory(service: str, url: SinkUrl, region: str | None) -> Callable[[], Any]:
+    """Checks the URL's options now; builds the boto3 client (default credential chain, or
+    ``profile=``) only when called, on first delivery."""
+    kwargs = client_kwargs(url)
+    profile = url.option("profile") or None
 
-    session = boto3.Session(profile_name=url.option("profile") or None)
-    return session.client(service, region_name=region, **client_kwargs(url))
+    def build() -> Any:
+        import boto3
+
+        return boto3.Session(profile_name=profile).client(service, region_name=region, **kwargs)
+
+    return build

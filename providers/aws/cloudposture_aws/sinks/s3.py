@@ -16,7 +16,7 @@ from typing import Any
 from cloudposture.sinks.base import DeliveryResult, OcsfSink
 from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
-from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, boto3_client
+from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, client_factory
 
 OPTIONS = (*AWS_OPTIONS, "region", "ocsf_class")
 
@@ -56,4 +56,4 @@ class S3Sink(OcsfSink):
 
 def s3_sink(url: SinkUrl) -> S3Sink:
     """Entry point ``s3``: the client is built on first delivery."""
-    return S3Sink(url, lambda: boto3_client("s3", url, url.option("region") or None))
+    return S3Sink(url, client_factory("s3", url, url.option("region") or None))

@@ -18,7 +18,7 @@ from cloudposture.reporters.asff import asff_finding
 from cloudposture.sinks.base import DeliveryResult, UrlSink
 from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
-from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, boto3_client
+from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, client_factory
 
 MAX_BATCH = 100
 
@@ -87,4 +87,4 @@ class SecurityHubSink(UrlSink):
 
 def securityhub_sink(url: SinkUrl) -> SecurityHubSink:
     """Entry point ``securityhub``: the client is built on first delivery."""
-    return SecurityHubSink(url, lambda: boto3_client("securityhub", url, url.host))
+    return SecurityHubSink(url, client_factory("securityhub", url, url.host))

@@ -1,0 +1,1 @@
+"""SIEM sinks and the durable outbox that feeds them."""
