@@ -78,6 +78,29 @@ def _common_scan_options() -> list[click.Parameter]:
             help="Concurrent API calls across regions and clusters.",
         ),
         click.Option(["--quiet", "-q"], is_flag=True, help="No progress display or summary."),
+        click.Option(
+            ["--ocsf-class"],
+            type=click.Choice(["compliance", "detection"]),
+            default="compliance",
+            show_default=True,
+            help="OCSF class for --format ocsf: Compliance Finding (2003) or Detection "
+            "Finding (2004, as Prowler emits).",
+        ),
+        click.Option(
+            ["--sink", "sinks"],
+            multiple=True,
+            metavar="URL",
+            help="Send findings to a SIEM through the durable outbox, repeatable: "
+            "splunk+https://, syslog+tls://, webhook+https://, securityhub://, sentinel://, "
+            "s3:// (see docs/sinks/). Secrets come from token_env=/token_file=.",
+        ),
+        click.Option(
+            ["--state"],
+            metavar="URL|PATH",
+            help="State store for scans and the outbox: a SQLite path or a "
+            "postgresql+psycopg:// URL (default $CLOUDPOSTURE_STATE or "
+            "~/.cloudposture/state.db, used when --sink is given).",
+        ),
     ]
 
 
@@ -91,6 +114,9 @@ _COMMON_NAMES = {
     "broad_prefix",
     "max_workers",
     "quiet",
+    "ocsf_class",
+    "sinks",
+    "state",
 }
 
 
@@ -223,3 +249,8 @@ from cloudposture.nightly_cli import COMMANDS as _NIGHTLY_COMMANDS  # noqa: E402
 
 for _command in _NIGHTLY_COMMANDS:
     cli.add_command(_command)
+
+# Findings queued for SIEM sinks (status, flush): see cloudposture/outbox_cli.py.
+from cloudposture.outbox_cli import outbox as _outbox  # noqa: E402
+
+cli.add_command(_outbox)

@@ -39,9 +39,17 @@ def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
     from cloudposture.store import Store, normalize_state_url
     from cloudposture.store.runs import SqlHistoryStore
 
-    normalized = normalize_state_url(url)
+    normalized = _with_driver(normalize_state_url(url))
     store = Store.open(normalized)
     return store, SqlHistoryStore(store), normalized
+
+
+def _with_driver(url: str) -> str:
+    """``postgresql://`` means psycopg 3 here (the driver cloudposture installs)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
 
 
 _store_option = click.option(
@@ -59,20 +67,29 @@ _store_option = click.option(
     "--config",
     "config_path",
     required=True,
+    envvar="CLOUDPOSTURE_CONFIG",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The nightly config file (see 'cloudposture config example').",
+    help="The nightly config file (see 'cloudposture config example'; $CLOUDPOSTURE_CONFIG).",
 )
 @click.option("--shard", metavar="INDEX/COUNT", help="Scan only this shard's units (0-based).")
 @click.option(
     "--run-id", envvar=RUN_ID_ENV, metavar="ID", help=f"Run id shared by shards (${RUN_ID_ENV})."
 )
 @click.option("--finalize", metavar="RUN", help="Merge RUN's shards, diff, deliver, report.")
+@click.option(
+    "--wait",
+    type=click.IntRange(0, 86400),
+    default=0,
+    metavar="SECONDS",
+    help="With --finalize: wait up to SECONDS for every shard to report first.",
+)
 @_store_option
 def run(
     config_path: Path,
     shard: str | None,
     run_id: str | None,
     finalize: str | None,
+    wait: int,
     store_url: str | None,
 ) -> None:
     """Scan every target of a config, store the run, diff it against the previous run of the
@@ -98,7 +115,7 @@ def run(
         )
         code = execute_run(
             config, config_key(config, config_path), env, shard=parsed, run_id=run_id,
-            finalize=finalize,
+            finalize=finalize, wait_seconds=wait,
         )
     raise SystemExit(code)
 

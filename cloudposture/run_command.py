@@ -11,6 +11,7 @@ One run, three shapes:
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,6 +223,30 @@ def finalize_run(config: NightlyConfig, key: str, env: RunEnv, run_id: str) -> F
     return Finalized(result, diff, previous.id if previous else None, summary)
 
 
+def wait_for_shards(
+    env: RunEnv, run_id: str, seconds: float, sleep: Callable[[float], None], poll: float = 5.0
+) -> None:
+    """Block until every shard of ``run_id`` saved its part, or ``seconds`` passed (then the
+    finalizer reports the missing shards as coverage errors rather than waiting forever)."""
+    waited = 0.0
+    while True:
+        record = env.store.get_run(run_id)
+        saved = len(env.store.shard_results(run_id)) if record is not None else 0
+        if record is not None and saved >= record.shard_count:
+            return
+        if waited >= seconds:
+            expected = record.shard_count if record is not None else "?"
+            env.stderr.print(
+                f"warning: run {run_id}: {saved} of {expected} shard(s) reported after "
+                f"{seconds:.0f}s; finalizing without the rest",
+                style="yellow",
+            )
+            return
+        step = min(poll, seconds - waited)
+        sleep(step)
+        waited += step
+
+
 def summarize(result: ScanResult, diff: RunDiff) -> dict[str, int]:
     units = [c for c in result.scan.coverage if c.cluster is None]
     out: dict[str, int] = {
@@ -333,6 +358,8 @@ def execute_run(
     shard: Shard | None = None,
     run_id: str | None = None,
     finalize: str | None = None,
+    wait_seconds: float = 0,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """The whole ``cloudposture run``; returns the exit code."""
     Plan.from_config(config)  # unknown rules etc. fail before anything is scanned
@@ -355,6 +382,8 @@ def execute_run(
             )
             return 0
         finalize = run_id
+    elif wait_seconds:
+        wait_for_shards(env, finalize, wait_seconds, sleep)
     done = finalize_run(config, key, env, finalize)
     deliver(config, key, env, done.result, done.diff)
     write_reports(config, done.result, env.stderr)

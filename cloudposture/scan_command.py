@@ -22,6 +22,7 @@ from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
+from cloudposture.sinks.registry import sinks_from_urls
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -39,6 +40,9 @@ class CommonOptions:
     broad_prefix: int = 24
     max_workers: int = 16
     quiet: bool = False
+    ocsf_class: str = "compliance"
+    sinks: tuple[str, ...] = ()
+    state: str | None = None
 
     @classmethod
     def from_kwargs(cls, kwargs: Mapping[str, Any]) -> CommonOptions:
@@ -53,6 +57,9 @@ class CommonOptions:
             broad_prefix=int(kwargs.get("broad_prefix") or 24),
             max_workers=int(kwargs.get("max_workers") or 16),
             quiet=bool(kwargs.get("quiet")),
+            ocsf_class=str(kwargs.get("ocsf_class") or "compliance"),
+            sinks=tuple(kwargs.get("sinks") or ()),
+            state=kwargs.get("state"),
         )
 
 
@@ -80,6 +87,7 @@ def execute_scan(
 ) -> int:
     rules = select_rules(common.rules, common.skip_rules)
     formats = _resolve_formats(common)
+    sinks_from_urls(common.sinks)  # a bad --sink fails before any API call
     scanners = plugin.scanners(settings, common.max_workers)
     options = ScanOptions(
         rules=rules,
@@ -88,7 +96,16 @@ def execute_scan(
     )
     result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
     write_outputs(result, formats, common, stderr)
+    deliver(result, common, stderr)
     return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+
+
+def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
+    """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
+    down leaves events queued and never changes the exit code."""
+    from cloudposture.sinks.delivery import deliver_scan
+
+    deliver_scan(result, common.sinks, common.state, stderr)
 
 
 def scan_with_progress(
@@ -104,7 +121,7 @@ def scan_with_progress(
 def _resolve_formats(common: CommonOptions) -> tuple[str, ...]:
     formats = common.formats or (("table",) if sys.stdout.isatty() else ("json",))
     for name in formats:
-        get_reporter(name)  # fail fast, before any API call
+        get_reporter(name, ocsf_class=common.ocsf_class)  # fail fast, before any API call
     if len(formats) > 1 and common.output_dir is None:
         raise ConfigurationError("several --format values need --output-dir")
     if common.output is not None and common.output_dir is not None:
@@ -118,7 +135,7 @@ def write_outputs(
     if common.output_dir is not None:
         common.output_dir.mkdir(parents=True, exist_ok=True)
         for name in formats:
-            reporter = get_reporter(name)
+            reporter = get_reporter(name, ocsf_class=common.ocsf_class)
             path = common.output_dir / f"cloudposture-{result.scan.id}.{reporter.extension}"
             path.write_text(reporter.render(result), encoding="utf-8")
             if not common.quiet:
@@ -126,7 +143,8 @@ def write_outputs(
         return
     (name,) = formats
     if common.output is not None:
-        common.output.write_text(get_reporter(name).render(result), encoding="utf-8")
+        reporter = get_reporter(name, ocsf_class=common.ocsf_class)
+        common.output.write_text(reporter.render(result), encoding="utf-8")
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
             render_summary(result, stderr)
@@ -134,7 +152,7 @@ def write_outputs(
     if name == "table":
         render_table(result, Console(highlight=False))
     else:
-        sys.stdout.write(get_reporter(name).render(result))
+        sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
         sys.stdout.flush()
 
 

@@ -40,7 +40,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A lone sign (the infrastructure row "+") is no formula and stays as it is."""
+    return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
 
 
 def _row(f: Finding) -> list[str]:

@@ -13,9 +13,11 @@ from cloudposture.reporters.json_report import JsonReporter
 from cloudposture.reporters.jsonl import JsonlReporter
 from cloudposture.reporters.ocsf import OcsfReporter, ocsf_class_of
 from cloudposture.reporters.sarif import SarifReporter
+from cloudposture.reporters.table import TableReporter
 
 REPORTERS: Mapping[str, Reporter] = MappingProxyType(
     {
+        "table": TableReporter(),
         "json": JsonReporter(),
         "ocsf": OcsfReporter(),
         "sarif": SarifReporter(),

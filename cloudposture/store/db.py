@@ -176,8 +176,8 @@ class Store:
         if not rows:
             return 0
         with self._engine.begin() as conn:
-            result = conn.execute(self.insert(outbox).on_conflict_do_nothing(), rows)
-        return max(result.rowcount, 0)
+            stmt = self.insert(outbox).on_conflict_do_nothing().returning(outbox.c.event_id)
+            return len(conn.execute(stmt, rows).all())
 
     def due_events(self, sink: str, now: datetime, limit: int) -> list[OutboxEvent]:
         """The oldest pending events of ``sink`` whose next attempt is due."""

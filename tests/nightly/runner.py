@@ -67,14 +67,16 @@ class Runner:
         return env, out, err
 
     def run(self, *, shard: Shard | None = None, run_id: str | None = None,
-            finalize: str | None = None, at: datetime | None = None, **overrides: Any) -> Night:
+            finalize: str | None = None, at: datetime | None = None,
+            wait_seconds: float = 0, sleep: Any = None, **overrides: Any) -> Night:
         when = at or T0 + timedelta(days=self.night)
         if shard is None:
             self.night += 1
         with Store.open(self.store_url) as store:
             env, out, err = self.env(store, when, **overrides)
             code = execute_run(self.config, "estate", env, shard=shard, run_id=run_id,
-                               finalize=finalize)
+                               finalize=finalize, wait_seconds=wait_seconds,
+                               sleep=sleep or (lambda s: None))
         return Night(code, out.getvalue(), err.getvalue())
 
 

@@ -221,3 +221,24 @@ def test_shard_needs_a_run_id(sqlite_url: str) -> None:
     runner = Runner(_world(), sqlite_url, config_text([A]))
     with pytest.raises(ConfigurationError, match="--shard needs --run-id"):
         runner.run(shard=Shard(0, 2))
+
+
+def test_finalize_waits_for_the_shards_then_gives_up_with_a_warning(sqlite_url: str) -> None:
+    runner = Runner(_world(), sqlite_url, config_text([A, B]))
+    runner.run(shard=Shard(0, 2), run_id="job-3")
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 2:  # the second shard reports while the finalizer waits
+            runner.run(shard=Shard(1, 2), run_id="job-3")
+
+    done = runner.run(finalize="job-3", wait_seconds=60, sleep=sleep)
+    assert slept == [5.0, 5.0]
+    assert "finalizing without" not in done.err
+    assert "targets 2 ok, 0 failed" in done.out
+
+    runner.run(shard=Shard(0, 2), run_id="job-4")
+    late = runner.run(finalize="job-4", wait_seconds=12, sleep=lambda s: None)
+    assert "warning: run job-4: 1 of 2 shard(s) reported after 12s" in late.err
+    assert late.code == 3

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,5 +31,5 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> Iterator[str]:
-    yield str(tmp_path / "state.db")
+def state(tmp_path: Path) -> str:
+    return str(tmp_path / "state.db")

@@ -50,9 +50,11 @@ class HttpReceiver:
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                req = Request("POST", self.path, dict(self.headers.items()), self.rfile.read(length))
+                req = Request(
+                    "POST", self.path, dict(self.headers.items()), self.rfile.read(length)
+                )
                 receiver.requests.append(req)
                 status, body = receiver.responder(req)
                 self.send_response(status)

@@ -9,6 +9,8 @@ from typing import Any
 
 import boto3
 import pytest
+from cloudposture_aws.sinks.s3 import S3Sink, object_key
+from cloudposture_aws.sinks.securityhub import SecurityHubSink, unique_id_chunks
 from moto.server import ThreadedMotoServer
 
 from cloudposture.model import Finding, ScanResult, Severity, Status, finding_uid
@@ -18,8 +20,6 @@ from cloudposture.sinks.events import event_id
 from cloudposture.sinks.outbox import build_events, utcnow
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.url import SinkUrl
-from cloudposture_aws.sinks.s3 import S3Sink, object_key
-from cloudposture_aws.sinks.securityhub import SecurityHubSink, unique_id_chunks
 
 pytestmark = pytest.mark.slow
 REGION = "eu-west-1"
@@ -42,7 +42,9 @@ def _fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def client(service: str, endpoint: str) -> Any:
-    return boto3.client(service, region_name=REGION, endpoint_url=endpoint)
+    return boto3.session.Session().client(  # type: ignore[call-overload]
+        service, region_name=REGION, endpoint_url=endpoint
+    )
 
 
 def many_aws_findings(count: int, status: Status) -> ScanResult:
@@ -82,7 +84,9 @@ def test_batches_of_at_most_100_and_resolved_findings_archived(moto_endpoint: st
     fixed = fixed.model_copy(
         update={
             "findings": [
-                f.model_copy(update={"scan_id": "scan-2", "created_at": f.created_at + timedelta(1)})
+                f.model_copy(
+                    update={"scan_id": "scan-2", "created_at": f.created_at + timedelta(1)}
+                )
                 for f in fixed.findings
             ]
         }
@@ -137,7 +141,9 @@ def test_unreachable_security_hub_fails_the_batch() -> None:
     events = build_events(many_aws_findings(3, Status.FAIL), sink, utcnow())
     outcome = sink.deliver(events)
     assert outcome.acked == frozenset()
-    assert all(r.startswith("BatchImportFindings: Could not connect") for r in outcome.failed.values())
+    assert all(
+        r.startswith("BatchImportFindings: Could not connect") for r in outcome.failed.values()
+    )
 
 
 def test_endpoint_override_must_be_tls_off_loopback() -> None:
@@ -150,7 +156,9 @@ def test_endpoint_override_must_be_tls_off_loopback() -> None:
 def test_s3_drop_writes_ocsf_ndjson(moto_endpoint: str) -> None:
     s3 = client("s3", moto_endpoint)
     s3.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": REGION})
-    sink = sink_from_url(f"s3://lake/cloudposture/findings?endpoint={moto_endpoint}&region={REGION}")
+    sink = sink_from_url(
+        f"s3://lake/cloudposture/findings?endpoint={moto_endpoint}&region={REGION}"
+    )
     assert isinstance(sink, S3Sink)
     result = example_result()
     events = build_events(result, sink, utcnow())

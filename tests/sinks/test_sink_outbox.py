@@ -85,9 +85,7 @@ def test_outage_then_flush_delivers_every_event_exactly_once(
     hec.start()  # back on the same port
     collector.start()
     try:
-        flushed = CliRunner().invoke(
-            outbox, ["flush", "--state", state, "--retry-seconds", "1"]
-        )
+        flushed = CliRunner().invoke(outbox, ["flush", "--state", state, "--retry-seconds", "1"])
         syslog_messages = collector.wait_for(5)
         again = CliRunner().invoke(outbox, ["flush", "--state", state])
         redo = deliver_scan(result, urls, state, None, policy=FAST_RETRY)
@@ -212,9 +210,7 @@ def test_state_store_failure_is_reported_not_raised(result: ScanResult, tmp_path
     blocker = tmp_path / "file"
     blocker.write_text("")
     console = Console(record=True, width=300)
-    summary = deliver_scan(
-        result, ["syslog+tcp://127.0.0.1:9"], str(blocker / "state.db"), console
-    )
+    summary = deliver_scan(result, ["syslog+tcp://127.0.0.1:9"], str(blocker / "state.db"), console)
     assert summary.problem.startswith("state store unavailable, nothing queued")
     assert console.export_text().startswith("delivery: state store unavailable")
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 import trustme
 from azure.core.credentials import AccessToken
+from cloudposture_azure.sinks.sentinel import SentinelSink
 
 from cloudposture.model import ScanResult
 from cloudposture.sinks.events import event_id
 from cloudposture.sinks.outbox import build_events, utcnow
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.url import SinkUrl
-from cloudposture_azure.sinks.sentinel import SentinelSink
 from tests.sinks.receivers import HttpReceiver, Request, server_context
 
 pytestmark = pytest.mark.slow
@@ -116,7 +116,9 @@ def test_url_needs_the_dcr_and_a_custom_stream() -> None:
 
     with pytest.raises(ConfigurationError, match="dcr=IMMUTABLE_ID and stream=Custom-NAME"):
         sink_from_url("sentinel://dce.westeurope-1.ingest.monitor.azure.com?dcr=x&stream=Plain")
-    sink = sink_from_url(f"sentinel://dce.westeurope-1.ingest.monitor.azure.com?dcr={DCR}&stream={STREAM}")
+    sink = sink_from_url(
+        f"sentinel://dce.westeurope-1.ingest.monitor.azure.com?dcr={DCR}&stream={STREAM}"
+    )
     assert sink.name.startswith("sentinel://dce.westeurope-1.ingest.monitor.azure.com?")
 
 

@@ -31,8 +31,12 @@ def test_frame_counts_octets_not_characters() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
-    [("a|b", "a\\|b"), ("back\\slash", "back\\\\slash"), ("two\nlines", "two lines"),
-     ("a=b", "a=b")],
+    [
+        ("a|b", "a\\|b"),
+        ("back\\slash", "back\\\\slash"),
+        ("two\nlines", "two lines"),
+        ("a=b", "a=b"),
+    ],
 )
 def test_cef_header_escaping(raw: str, escaped: str) -> None:
     assert escape_header(raw) == escaped
@@ -40,8 +44,12 @@ def test_cef_header_escaping(raw: str, escaped: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "escaped"),
-    [("a=b", "a\\=b"), ("back\\slash", "back\\\\slash"), ("l1\nl2\r", "l1\\nl2\\r"),
-     ("a|b", "a|b")],
+    [
+        ("a=b", "a\\=b"),
+        ("back\\slash", "back\\\\slash"),
+        ("l1\nl2\r", "l1\\nl2\\r"),
+        ("a|b", "a|b"),
+    ],
 )
 def test_cef_extension_escaping(raw: str, escaped: str) -> None:
     assert escape_extension(raw) == escaped
@@ -54,8 +62,13 @@ def test_cef_line_of_the_tricky_finding() -> None:
     assert "\n" not in line
     header = line.split("|", 7)
     assert header[:7] == [
-        "CEF:0", "cloudposture", "cloudposture", "0.1.0", "CP-001",
-        "API server reachable from the whole internet", "10",
+        "CEF:0",
+        "cloudposture",
+        "cloudposture",
+        "0.1.0",
+        "CP-001",
+        "API server reachable from the whole internet",
+        "10",
     ]
     assert (
         'msg=public endpoint allows 0.0.0.0/0 | key\\=value "quoted" \\\\ path\\nsecond line'

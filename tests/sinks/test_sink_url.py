@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from cloudposture.model import ConfigurationError, Status
-from cloudposture.sinks.registry import CORE_SINKS, available_schemes, sink_from_url, sinks_from_urls
+from cloudposture.sinks.registry import (
+    CORE_SINKS,
+    available_schemes,
+    sink_from_url,
+    sinks_from_urls,
+)
 from cloudposture.sinks.url import SinkUrl, is_loopback, redact
 
 TOKEN = "6a1c0b9e-3c4f-4d27-9f0e-hec-secret-value"
@@ -94,8 +99,15 @@ def test_plain_text_variants_work_on_loopback() -> None:
 
 @pytest.mark.parametrize(
     ("host", "expected"),
-    [("localhost", True), ("127.0.0.1", True), ("127.8.9.1", True), ("::1", True),
-     ("10.0.0.1", False), ("localhost.example.com", False), ("0.0.0.0", False)],
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("10.0.0.1", False),
+        ("localhost.example.com", False),
+        ("0.0.0.0", False),
+    ],
 )
 def test_is_loopback_uses_no_dns(host: str, expected: bool) -> None:
     assert is_loopback(host) is expected

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import boto3
-
 from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session
 
@@ -27,7 +26,10 @@ class InProcessClients:
     (service, region) from one session, so service models load once per test."""
 
     def __init__(self) -> None:
-        self._session = boto3.session.Session(**KEYS)
+        self._session = boto3.session.Session(
+            aws_access_key_id=KEYS["aws_access_key_id"],
+            aws_secret_access_key=KEYS["aws_secret_access_key"],
+        )
         self._clients: dict[tuple[str, str], Any] = {}
 
     def __call__(self, service: str, region: str) -> Any:

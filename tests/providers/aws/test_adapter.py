@@ -12,15 +12,15 @@ import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from moto import mock_aws
-
-from cloudposture.model import ClusterPosture, ConfigurationError, NodePool
 from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session, retries
 from cloudposture_aws.demo import STAR_POLICY, Seeder, vpc_only, world
 from cloudposture_aws.plugin import plugin
+from moto import mock_aws
+
+from cloudposture.model import ClusterPosture, ConfigurationError, NodePool
 
 from .support import TODAY, InProcessClients, Recorder, scanner
 
@@ -28,10 +28,21 @@ REGION = "us-east-1"
 MANAGED_POLICIES = {"iam": {"load_aws_managed_policies": True}}
 
 
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws(config=MANAGED_POLICIES):  # type: ignore[arg-type]
-        yield
+SHARED = "us-west-2"  # the region whose clusters share one role, group, template and key
+LISTED = "eu-west-1"
+SHARED_CLUSTERS = [f"c{i}" for i in range(6)]
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[dict[str, str]]:
+    """One moto world for the module (seeding is the slow part); tests only read it."""
+    with mock_aws(config=cast(Any, MANAGED_POLICIES)):
+        s = Seeder(InProcessClients())
+        seeded = seed_world(s)
+        seed_shared(s)
+        seed_listed(s)
+        seeded["auditor"] = s.role("auditor")
+        yield seeded
 
 
 def pool(posture: ClusterPosture, name: str) -> NodePool:
@@ -46,51 +57,71 @@ def seed_world(s: Seeder) -> dict[str, str]:
     public = s.subnet(REGION, "10.0.2.0/24", public=True)
     cluster_role = s.role("cluster", ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"])
     admin = s.role("node-admin", ["AdministratorAccess"])
-    star = s.role("node-star", inline=STAR_POLICY)
+    s.role("node-star", inline=STAR_POLICY)
     s.instance_profile("node-star", "node-star")
     open_sg = s.group(REGION, "open", [world("tcp", 22), world("-1"), vpc_only(443)])
     lt = s.template(REGION, "nodes", "required", 2, [open_sg])
     key = s.key(REGION, rotation=False)
-    s.cluster(REGION, "alpha", role=cluster_role, version="1.27", subnets=[private, public],
-              public=True, private=False, cidrs=["203.0.113.0/24"], logs=["audit", "api"],
-              key=key, extra_groups=[open_sg])
+    s.cluster(
+        REGION,
+        "alpha",
+        role=cluster_role,
+        version="1.27",
+        subnets=[private, public],
+        public=True,
+        private=False,
+        cidrs=["203.0.113.0/24"],
+        logs=["audit", "api"],
+        key=key,
+        extra_groups=[open_sg],
+    )
     s.nodegroup(REGION, "alpha", "managed", role=admin, subnets=[private, public], template=lt)
     s.fargate(REGION, "alpha", "jobs", admin, [private])
     profile = "arn:aws:iam::123456789012:instance-profile/node-star"
-    s.instances(REGION, public, [open_sg], {"kubernetes.io/cluster/alpha": "owned",
-                                           "aws:autoscaling:groupName": "asg-a"}, profile,
-                tokens="optional")
+    s.instances(
+        REGION,
+        public,
+        [open_sg],
+        {"kubernetes.io/cluster/alpha": "owned", "aws:autoscaling:groupName": "asg-a"},
+        profile,
+        tokens="optional",
+    )
     s.instances(REGION, private, [], {"eks:cluster-name": "alpha"}, profile)
     s.instances(REGION, private, [], {"eks:cluster-name": "other-cluster"}, profile)
     return {"key": key, "open_sg": open_sg}
 
 
-def test_targets_from_settings_and_from_describe_regions(aws: None) -> None:
+def test_targets_from_settings_and_from_describe_regions(aws: dict[str, str]) -> None:
     two = scanner({"region": ("us-east-1", "eu-west-1")}).targets()
     assert [(t.account, t.region) for t in two] == [
-        ("123456789012", "us-east-1"), ("123456789012", "eu-west-1")]
+        ("123456789012", "us-east-1"),
+        ("123456789012", "eu-west-1"),
+    ]
     every = scanner({}).targets()
     regions = {t.region for t in every}
     assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= regions
     assert all(t.provider == "aws" for t in every)
 
 
-def test_discover_lists_every_cluster(aws: None) -> None:
-    s = Seeder(InProcessClients())
-    subnet = s.subnet(REGION, "10.0.1.0/24")
-    role = s.role("cluster", ["AmazonEKSClusterPolicy"])
+def seed_listed(s: Seeder) -> None:
+    subnet = s.subnet(LISTED, "10.0.1.0/24")
+    role = s.role("listed-cluster", ["AmazonEKSClusterPolicy"])
     for name in ("a", "b", "c"):
-        s.cluster(REGION, name, role=role, version="1.33", subnets=[subnet], public=False,
-                  private=True)
-    scan = scanner({"region": (REGION,)})
+        s.cluster(
+            LISTED, name, role=role, version="1.33", subnets=[subnet], public=False, private=True
+        )
+
+
+def test_discover_lists_every_cluster(aws: dict[str, str]) -> None:
+    scan = scanner({"region": (LISTED,)})
     [target] = scan.targets()
     refs = scan.discover(target)
     assert sorted(r.name for r in refs) == ["a", "b", "c"]
-    assert refs[0].native_id == f"arn:aws:eks:{REGION}:123456789012:cluster/{refs[0].name}"
+    assert refs[0].native_id == f"arn:aws:eks:{LISTED}:123456789012:cluster/{refs[0].name}"
 
 
-def test_collect_reads_every_posture_fact(aws: None) -> None:
-    seeded = seed_world(Seeder(InProcessClients()))
+def test_collect_reads_every_posture_fact(aws: dict[str, str]) -> None:
+    seeded = aws
     scan = scanner({"region": (REGION,)})
     [target] = scan.targets()
     [ref] = scan.discover(target)
@@ -103,7 +134,10 @@ def test_collect_reads_every_posture_fact(aws: None) -> None:
     enc = posture.secrets_encryption
     assert (enc.customer_key_enabled, enc.key_id) == (True, seeded["key"])
     assert (enc.key_usable, enc.rotation_enabled, enc.provider_default_encryption) == (
-        True, False, False)
+        True,
+        False,
+        False,
+    )
     assert posture.version.standard_support is False  # 1.27: the calendar, moto has no API
     assert "calendar" in posture.version.source_of("standard_support")
     assert posture.control_plane_identity is not None
@@ -112,15 +146,20 @@ def test_collect_reads_every_posture_fact(aws: None) -> None:
     managed = pool(posture, "managed")
     assert managed.public_ip is True  # one of its subnets maps public IPs
     assert managed.metadata_credentials_exposed is True  # hop limit 2
-    assert managed.identity is not None and managed.identity.admin_equivalent is True
+    assert managed.identity is not None
+    assert managed.identity.admin_equivalent is True
     ingress = {r.describe() for r in managed.internet_ingress or []}
     assert f"tcp/22 from 0.0.0.0/0 ({seeded['open_sg']})" in ingress
     assert f"all/all from ::/0 ({seeded['open_sg']})" in ingress
 
     asg = pool(posture, "asg-a")
     assert (asg.kind, asg.public_ip, asg.metadata_credentials_exposed) == (
-        "self-managed", True, True)
-    assert asg.identity is not None and asg.identity.id.endswith("role/node-star")
+        "self-managed",
+        True,
+        True,
+    )
+    assert asg.identity is not None
+    assert asg.identity.id.endswith("role/node-star")
     assert asg.identity.admin_equivalent is True
     assert pool(posture, "self-managed").metadata_credentials_exposed is False
     fargate = pool(posture, "jobs")
@@ -136,21 +175,31 @@ def test_collect_reads_every_posture_fact(aws: None) -> None:
     assert len(posture.collection_errors) == 1
 
 
-def test_shared_role_group_and_template_are_read_once(aws: None) -> None:
-    s = Seeder(InProcessClients())
-    subnet = s.subnet(REGION, "10.0.1.0/24")
-    cluster_role = s.role("cluster", ["AmazonEKSClusterPolicy"])
-    node_role = s.role("node", ["AmazonEKSWorkerNodePolicy"], customer=STAR_POLICY)
-    sg = s.group(REGION, "nodes", [world("tcp", 443)])
-    lt = s.template(REGION, "nodes", "required", 1, [sg])
-    key = s.key(REGION)
-    names = [f"c{i}" for i in range(6)]
-    for name in names:
-        s.cluster(REGION, name, role=cluster_role, version="1.33", subnets=[subnet],
-                  public=False, private=True, key=key)
+def seed_shared(s: Seeder) -> None:
+    subnet = s.subnet(SHARED, "10.0.1.0/24")
+    cluster_role = s.role("shared-cluster", ["AmazonEKSClusterPolicy"])
+    node_role = s.role("shared-node", ["AmazonEKSWorkerNodePolicy"], customer=STAR_POLICY)
+    sg = s.group(SHARED, "nodes", [world("tcp", 443)])
+    lt = s.template(SHARED, "nodes", "required", 1, [sg])
+    key = s.key(SHARED)
+    for name in SHARED_CLUSTERS:
+        s.cluster(
+            SHARED,
+            name,
+            role=cluster_role,
+            version="1.33",
+            subnets=[subnet],
+            public=False,
+            private=True,
+            key=key,
+        )
         for group in ("a", "b"):
-            s.nodegroup(REGION, name, group, role=node_role, subnets=[subnet], template=lt)
-    scan = scanner({"region": (REGION,)}, workers=8)
+            s.nodegroup(SHARED, name, group, role=node_role, subnets=[subnet], template=lt)
+
+
+def test_shared_role_group_and_template_are_read_once(aws: dict[str, str]) -> None:
+    names = SHARED_CLUSTERS
+    scan = scanner({"region": (SHARED,)}, workers=8)
     recorder = Recorder().attach(scan)
     [target] = scan.targets()
     refs = scan.discover(target)
@@ -158,7 +207,8 @@ def test_shared_role_group_and_template_are_read_once(aws: None) -> None:
         postures = list(workers.map(scan.collect, refs))
 
     assert all(p.node_pools and p.node_pools[0].identity for p in postures)
-    assert postures[0].node_pools and postures[0].node_pools[0].identity
+    assert postures[0].node_pools
+    assert postures[0].node_pools[0].identity
     assert postures[0].node_pools[0].identity.admin_equivalent is True  # customer policy *
     assert recorder.count("iam:GetRole") == 2  # one cluster role, one node role
     assert recorder.count("iam:GetPolicyVersion") == 1
@@ -176,12 +226,12 @@ def test_shared_role_group_and_template_are_read_once(aws: None) -> None:
     assert not [e for p in postures for e in p.collection_errors if e.call.startswith("ec2:")]
 
 
-def test_role_assumption_uses_cloudposture_session_name(aws: None) -> None:
-    role = Seeder(InProcessClients()).role("auditor")
+def test_role_assumption_uses_cloudposture_session_name(aws: dict[str, str]) -> None:
+    role = aws["auditor"]
     scan = scanner({"region": (REGION,), "role_arn": role, "external_id": "ext-123"})
     seen: list[dict[str, Any]] = []
     scan.base_clients.register(
-        "before-call.sts.AssumeRole", lambda params, **_: seen.append(dict(params))
+        "provide-client-params.sts.AssumeRole", lambda params, **_: seen.append(dict(params))
     )
     [target] = scan.targets()
     assert target.account == "123456789012"
@@ -203,8 +253,13 @@ def test_unknown_profile_is_a_configuration_error(
 def test_missing_credentials_is_a_configuration_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                 "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -230,13 +285,18 @@ def test_retry_settings_leave_the_environment_alone(monkeypatch: pytest.MonkeyPa
     factory = ClientFactory(session, AwsSettings(regions=("eu-west-1",)), 4)
     assert factory.client("eks", "eu-west-1") is factory.client("eks", "eu-west-1")
     assert factory.client("eks").meta.region_name == "eu-west-1"
-    assert "cloudposture/" in factory.config.user_agent_extra
+    assert "cloudposture/" in vars(factory.config)["user_agent_extra"]
 
 
 def test_settings_from_cli_mapping() -> None:
     settings = AwsSettings.from_mapping(
-        {"profile": "prod", "region": ("us-east-1", "us-east-1", "eu-west-1"),
-         "role_arn": None, "retry_mode": "standard", "max_attempts": 5}
+        {
+            "profile": "prod",
+            "region": ("us-east-1", "us-east-1", "eu-west-1"),
+            "role_arn": None,
+            "retry_mode": "standard",
+            "max_attempts": 5,
+        }
     )
     assert settings.regions == ("us-east-1", "eu-west-1")
     assert (settings.profile, settings.retry_mode, settings.max_attempts) == ("prod", "standard", 5)
@@ -249,8 +309,9 @@ def test_plugin_is_cheap_to_import() -> None:
     import sys
 
     code = "import sys, cloudposture_aws.plugin as p; print(json.dumps(['boto3' in sys.modules]))"
-    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True
+    )
     assert json.loads(out.stdout) == [False]
     names = {opt.name for opt in plugin.cli_options()}
     assert names == {"profile", "region", "role_arn", "external_id", "retry_mode", "max_attempts"}

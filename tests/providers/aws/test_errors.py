@@ -10,14 +10,16 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+from cloudposture_aws import errors
 
 from cloudposture.model import CollectionFailure
-from cloudposture_aws import errors
 
 
 def client_error(code: str, message: str = "boom", status: int = 400) -> ClientError:
-    response = {"Error": {"Code": code, "Message": message},
-                "ResponseMetadata": {"HTTPStatusCode": status}}
+    response = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
     return ClientError(response, "DescribeCluster")  # type: ignore[arg-type]
 
 
@@ -69,8 +71,10 @@ def test_message_is_one_line_and_has_no_key_id() -> None:
     [
         (ProfileNotFound(profile="prod"), "profile not found"),
         (NoCredentialsError(), "no AWS credentials"),
-        (client_error("InvalidClientTokenId", "The security token is invalid", 403),
-         "rejected the credentials"),
+        (
+            client_error("InvalidClientTokenId", "The security token is invalid", 403),
+            "rejected the credentials",
+        ),
         (client_error("ExpiredToken", "expired", 403), "rejected the credentials"),
     ],
 )

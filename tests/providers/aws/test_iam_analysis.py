@@ -7,7 +7,6 @@ import urllib.parse
 from typing import Any
 
 import pytest
-
 from cloudposture_aws import iam_analysis as ia
 
 
@@ -47,8 +46,10 @@ def test_judge_documents(document: dict[str, Any], admin: bool, wildcard: bool) 
 
 def test_escalation_spans_two_policies() -> None:
     verdict = ia.judge_documents(
-        [("inline policy a", doc(allow("iam:PassRole"))),
-         ("customer managed policy b", doc(allow("lambda:CreateFunction")))]
+        [
+            ("inline policy a", doc(allow("iam:PassRole"))),
+            ("customer managed policy b", doc(allow("lambda:CreateFunction"))),
+        ]
     )
     assert verdict.admin_equivalent is True
     assert any("iam:PassRole with lambda:CreateFunction" in g for g in verdict.grants)
@@ -77,17 +78,38 @@ def test_managed_policies_by_name(arn: str, admin: bool, wildcard: bool) -> None
     ("attached", "inline", "extra"),
     [
         (["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], [], []),
-        (["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-          "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"], [], []),
-        (["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-          "arn:aws:iam::aws:policy/AmazonEKSComputePolicy",
-          "arn:aws:iam::aws:policy/AmazonEKSBlockStoragePolicy",
-          "arn:aws:iam::aws:policy/AmazonEKSLoadBalancingPolicy",
-          "arn:aws:iam::aws:policy/AmazonEKSNetworkingPolicy"], [], []),
-        (["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-          "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], [], ["AmazonS3ReadOnlyAccess"]),
-        (["arn:aws:iam::123456789012:policy/AmazonEKSClusterPolicy"], [],
-         ["AmazonEKSClusterPolicy"]),
+        (
+            [
+                "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+                "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController",
+            ],
+            [],
+            [],
+        ),
+        (
+            [
+                "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+                "arn:aws:iam::aws:policy/AmazonEKSComputePolicy",
+                "arn:aws:iam::aws:policy/AmazonEKSBlockStoragePolicy",
+                "arn:aws:iam::aws:policy/AmazonEKSLoadBalancingPolicy",
+                "arn:aws:iam::aws:policy/AmazonEKSNetworkingPolicy",
+            ],
+            [],
+            [],
+        ),
+        (
+            [
+                "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            ],
+            [],
+            ["AmazonS3ReadOnlyAccess"],
+        ),
+        (
+            ["arn:aws:iam::123456789012:policy/AmazonEKSClusterPolicy"],
+            [],
+            ["AmazonEKSClusterPolicy"],
+        ),
         (["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"], ["logs"], ["inline logs"]),
     ],
 )
@@ -98,8 +120,10 @@ def test_beyond_cluster_minimum(attached: list[str], inline: list[str], extra: l
 def test_summarize_control_plane_role() -> None:
     facts = ia.RoleFacts(
         arn="arn:aws:iam::123456789012:role/cluster",
-        attached=("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-                  "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
+        attached=(
+            "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+            "arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        ),
         inline_names=(),
         documents=(),
     )

@@ -5,17 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from cloudposture_aws import nodes
 
 
 def group(*permissions: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"GroupId": "sg-0123", "GroupName": "nodes", "Description": "nodes",
-            "IpPermissions": list(permissions), **fields}
+    return {
+        "GroupId": "sg-0123",
+        "GroupName": "nodes",
+        "Description": "nodes",
+        "IpPermissions": list(permissions),
+        **fields,
+    }
 
 
-def perm(protocol: str, low: int | None = None, high: int | None = None,
-         cidr: str = "0.0.0.0/0", description: str = "", v6: bool = False) -> dict[str, Any]:
+def perm(
+    protocol: str,
+    low: int | None = None,
+    high: int | None = None,
+    cidr: str = "0.0.0.0/0",
+    description: str = "",
+    v6: bool = False,
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"IpProtocol": protocol}
     if low is not None:
         entry.update(FromPort=low, ToPort=high if high is not None else low)
@@ -54,8 +64,12 @@ def test_internet_ingress_ignores_everything_but_the_whole_internet() -> None:
         perm("tcp", 443, cidr="203.0.113.0/24"),
         perm("tcp", 22, cidr="2001:db8::/32", v6=True),
         {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-other"}]},
-        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-         "PrefixListIds": [{"PrefixListId": "pl-123"}]},
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "PrefixListIds": [{"PrefixListId": "pl-123"}],
+        },
     )
     assert nodes.internet_ingress(sg) == []
 
@@ -98,9 +112,15 @@ def test_metadata_exposure(options: dict[str, Any], exposed: bool) -> None:
 
 @pytest.mark.parametrize(
     ("ami", "exposed"),
-    [("AL2_x86_64", True), ("AL2_ARM_64", True), ("AL2023_x86_64_STANDARD", False),
-     ("BOTTLEROCKET_x86_64", True), ("CUSTOM", None), ("WINDOWS_CORE_2022_x86_64", None),
-     (None, None)],
+    [
+        ("AL2_x86_64", True),
+        ("AL2_ARM_64", True),
+        ("AL2023_x86_64_STANDARD", False),
+        ("BOTTLEROCKET_x86_64", True),
+        ("CUSTOM", None),
+        ("WINDOWS_CORE_2022_x86_64", None),
+        (None, None),
+    ],
 )
 def test_default_metadata_by_ami_type(ami: str | None, exposed: bool | None) -> None:
     got, detail = nodes.default_metadata_exposure(ami)
@@ -127,8 +147,9 @@ def test_launch_template_facts() -> None:
     assert lt.security_groups == ("sg-a", "sg-b")
     assert lt.public_ip is True
     assert lt.metadata == {"HttpTokens": "required", "HttpPutResponseHopLimit": 1}
-    bare = nodes.launch_template({"LaunchTemplateId": "lt-1", "VersionNumber": 1,
-                                  "LaunchTemplateData": {}})
+    bare = nodes.launch_template(
+        {"LaunchTemplateId": "lt-1", "VersionNumber": 1, "LaunchTemplateData": {}}
+    )
     assert (bare.security_groups, bare.public_ip, bare.metadata) == ((), None, None)
 
 
@@ -162,10 +183,14 @@ def test_public_ip_precedence(
 def test_pool_metadata_running_nodes_win_over_template_and_default() -> None:
     template = nodes.LaunchTemplate("lt-1 version 1", (), None, {"HttpTokens": "required"})
     running = [
-        {"InstanceId": "i-1", "MetadataOptions": {"HttpTokens": "required",
-                                                  "HttpPutResponseHopLimit": 1}},
-        {"InstanceId": "i-2", "MetadataOptions": {"HttpTokens": "optional",
-                                                  "HttpPutResponseHopLimit": 1}},
+        {
+            "InstanceId": "i-1",
+            "MetadataOptions": {"HttpTokens": "required", "HttpPutResponseHopLimit": 1},
+        },
+        {
+            "InstanceId": "i-2",
+            "MetadataOptions": {"HttpTokens": "optional", "HttpPutResponseHopLimit": 1},
+        },
     ]
     exposed, detail, source = nodes.pool_metadata(template, running, "AL2023_x86_64_STANDARD")
     assert exposed is True
@@ -190,8 +215,10 @@ def test_ingress_of_skips_groups_that_no_longer_exist() -> None:
     [
         ({}, (False, None)),
         ({"remoteAccess": {"ec2SshKey": "ops"}}, (True, False)),
-        ({"remoteAccess": {"ec2SshKey": "ops", "sourceSecurityGroups": ["sg-bastion"]}},
-         (True, True)),
+        (
+            {"remoteAccess": {"ec2SshKey": "ops", "sourceSecurityGroups": ["sg-bastion"]}},
+            (True, True),
+        ),
     ],
 )
 def test_ssh_access(nodegroup: dict[str, Any], expected: tuple[bool, bool | None]) -> None:

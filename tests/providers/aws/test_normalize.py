@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from cloudposture_aws import normalize
 
 from cloudposture.model import ClusterPosture, ClusterRef
-from cloudposture_aws import normalize
 
 TODAY = date(2026, 11, 23)
 
@@ -26,15 +26,38 @@ def vpc(**fields: Any) -> dict[str, Any]:
     ("cluster", "public", "private", "cidrs"),
     [
         # AWS answers publicAccessCidrs [0.0.0.0/0] for an unrestricted public endpoint ...
-        (vpc(endpointPublicAccess=True, endpointPrivateAccess=False,
-             publicAccessCidrs=["0.0.0.0/0"]), True, False, ["0.0.0.0/0"]),
+        (
+            vpc(
+                endpointPublicAccess=True,
+                endpointPrivateAccess=False,
+                publicAccessCidrs=["0.0.0.0/0"],
+            ),
+            True,
+            False,
+            ["0.0.0.0/0"],
+        ),
         # ... and an absent list means the same.
         (vpc(endpointPublicAccess=True, endpointPrivateAccess=True), True, True, ["0.0.0.0/0"]),
-        (vpc(endpointPublicAccess=True, endpointPrivateAccess=True,
-             publicAccessCidrs=["203.0.113.0/24", "198.51.100.7/32"]), True, True,
-         ["203.0.113.0/24", "198.51.100.7/32"]),
-        (vpc(endpointPublicAccess=False, endpointPrivateAccess=True,
-             publicAccessCidrs=["0.0.0.0/0"]), False, True, []),
+        (
+            vpc(
+                endpointPublicAccess=True,
+                endpointPrivateAccess=True,
+                publicAccessCidrs=["203.0.113.0/24", "198.51.100.7/32"],
+            ),
+            True,
+            True,
+            ["203.0.113.0/24", "198.51.100.7/32"],
+        ),
+        (
+            vpc(
+                endpointPublicAccess=False,
+                endpointPrivateAccess=True,
+                publicAccessCidrs=["0.0.0.0/0"],
+            ),
+            False,
+            True,
+            [],
+        ),
         ({}, None, None, None),
     ],
 )
@@ -42,7 +65,11 @@ def test_endpoint_access(
     cluster: dict[str, Any], public: bool | None, private: bool | None, cidrs: list[str] | None
 ) -> None:
     got = normalize.endpoint_access(cluster)
-    assert (got.public_enabled, got.private_enabled, got.authorized_cidrs) == (public, private, cidrs)
+    assert (got.public_enabled, got.private_enabled, got.authorized_cidrs) == (
+        public,
+        private,
+        cidrs,
+    )
     assert got.source_of("authorized_cidrs").endswith("resourcesVpcConfig.publicAccessCidrs")
 
 
@@ -110,8 +137,12 @@ def test_secrets_with_customer_key_enabled_and_rotating() -> None:
 
 @pytest.mark.parametrize(
     ("state", "enabled", "usable"),
-    [("Disabled", False, False), ("PendingDeletion", False, False), ("Enabled", True, True),
-     ("PendingImport", False, False)],
+    [
+        ("Disabled", False, False),
+        ("PendingDeletion", False, False),
+        ("Enabled", True, True),
+        ("PendingImport", False, False),
+    ],
 )
 def test_secrets_key_states(state: str, enabled: bool, usable: bool) -> None:
     key = {"KeyState": state, "Enabled": enabled, "KeyManager": "CUSTOMER"}
@@ -141,10 +172,21 @@ def test_secrets_key_unreadable_leaves_key_facts_unknown() -> None:
         ({"version": "1.28"}, False, True),
         ({"version": "1.27"}, False, False),
         # a config that covers no secrets, or names no key, is not secrets encryption
-        ({"version": "1.29", "encryptionConfig": [{"resources": ["configmaps"],
-                                                   "provider": {"keyArn": KEY_ARN}}]}, False, True),
-        ({"version": "1.29", "encryptionConfig": [{"resources": ["secrets"], "provider": {}}]},
-         False, True),
+        (
+            {
+                "version": "1.29",
+                "encryptionConfig": [
+                    {"resources": ["configmaps"], "provider": {"keyArn": KEY_ARN}}
+                ],
+            },
+            False,
+            True,
+        ),
+        (
+            {"version": "1.29", "encryptionConfig": [{"resources": ["secrets"], "provider": {}}]},
+            False,
+            True,
+        ),
         ({}, False, None),
     ],
 )
@@ -156,11 +198,17 @@ def test_secrets_without_customer_key(
     assert got.key_id is None
 
 
-CATALOG = [
-    {"clusterVersion": "1.33", "versionStatus": "STANDARD_SUPPORT",
-     "endOfStandardSupportDate": datetime(2026, 7, 29, tzinfo=UTC)},
-    {"clusterVersion": "1.30", "versionStatus": "EXTENDED_SUPPORT",
-     "endOfStandardSupportDate": datetime(2025, 7, 23, tzinfo=UTC)},
+CATALOG: list[dict[str, Any]] = [
+    {
+        "clusterVersion": "1.33",
+        "versionStatus": "STANDARD_SUPPORT",
+        "endOfStandardSupportDate": datetime(2026, 7, 29, tzinfo=UTC),
+    },
+    {
+        "clusterVersion": "1.30",
+        "versionStatus": "EXTENDED_SUPPORT",
+        "endOfStandardSupportDate": datetime(2025, 7, 23, tzinfo=UTC),
+    },
     {"clusterVersion": "1.21", "versionStatus": "UNSUPPORTED"},
 ]
 
@@ -222,7 +270,9 @@ OTHER_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaw
     ],
 )
 def test_workload_identity(
-    providers: list[str] | None, addons: list[str] | None, enabled: bool | None,
+    providers: list[str] | None,
+    addons: list[str] | None,
+    enabled: bool | None,
     mechanisms: list[str],
 ) -> None:
     got = normalize.workload_identity(ISSUER, providers, addons)
@@ -240,8 +290,11 @@ def test_workload_identity(
     ],
 )
 def test_network_policy_from_vpc_cni_configuration(configuration: str, enforced: bool) -> None:
-    addon = {"addonName": "vpc-cni", "addonVersion": "v1.18.1-eksbuild.1",
-             "configurationValues": configuration}
+    addon = {
+        "addonName": "vpc-cni",
+        "addonVersion": "v1.18.1-eksbuild.1",
+        "configurationValues": configuration,
+    }
     got = normalize.network_policy(addon)
     assert got.enforced is enforced
     assert (got.engine is not None) is enforced

@@ -36,6 +36,8 @@ def client_factory(service: str, url: SinkUrl, region: str | None) -> Callable[[
     def build() -> Any:
         import boto3
 
-        return boto3.Session(profile_name=profile).client(service, region_name=region, **kwargs)
+        session = boto3.Session(profile_name=profile)
+        # the service name is a plain str here, which the typed stubs' overloads do not cover
+        return session.client(service, region_name=region, **kwargs)  # type: ignore[call-overload]
 
     return build

@@ -1,0 +1,159 @@
+"""The adapter against a moto server behind the EKS front (real HTTP, real boto3).
+
+These run the demo seeding, so each rule that applies to EKS meets a PASS and a FAIL case
+through the adapter, and denied calls can be injected as an SCP would deny them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from cloudposture_aws import permissions
+from cloudposture_aws.demo import REGIONS
+from cloudposture_aws.emulator import EksFront
+
+from cloudposture.engine import ScanOptions, run_scan
+from cloudposture.model import CollectionFailure, ScanResult, Status
+from cloudposture.rules.catalog import ALL_RULES
+
+from .conftest import EXPECTED_FAILS
+from .support import Recorder, scanner
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def scan(front: EksFront, recorder: Recorder | None = None) -> ScanResult:
+    aws = scanner({"endpoint_url": front.url, "region": REGIONS})
+    if recorder is not None:
+        recorder.attach(aws)
+    return run_scan([aws], ScanOptions(rules=ALL_RULES, max_workers=8))
+
+
+def statuses(result: ScanResult) -> dict[str, dict[str, set[str]]]:
+    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for f in result.findings:
+        out[f.resource.cluster][f.status.value].add(f.rule_id)
+    return out
+
+
+def test_demo_clusters_get_exactly_the_fails_they_deserve(clean_front: EksFront) -> None:
+    result = scan(clean_front)
+    got = statuses(result)
+    assert {c: got[c]["FAIL"] for c in got} == EXPECTED_FAILS
+    assert not any(got[c]["ERROR"] for c in got)
+    assert result.scan.complete is True
+
+
+def test_every_eks_rule_has_a_pass_and_a_fail_case(clean_front: EksFront, tmp_path: Path) -> None:
+    got = statuses(scan(clean_front))
+    for rule in ALL_RULES:
+        if "aws" in rule.meta.not_applicable:
+            continue
+        seen = {
+            status
+            for cluster in got.values()
+            for status, ids in cluster.items()
+            if rule.meta.id in ids
+        }
+        if rule.meta.id == "ETCD-001":
+            # EKS always runs etcd in the AWS-managed control plane: no FAIL exists on EKS.
+            assert seen == {"PASS"}
+            continue
+        assert {"PASS", "FAIL"} <= seen, rule.meta.id
+
+
+def test_declared_permissions_are_exactly_the_calls_made(clean_front: EksFront) -> None:
+    recorder = Recorder()
+    scan(clean_front, recorder)
+    every_region = scanner({"endpoint_url": clean_front.url})
+    Recorder.attach(recorder, every_region)
+    assert len(every_region.targets()) > 2  # ec2:DescribeRegions
+    used = set(recorder.calls)
+    assert used == set(permissions.ACTIONS)
+    assert all(a.split(":")[1].startswith(permissions.READ_ONLY_PREFIXES) for a in used)
+
+
+def test_policy_file_is_generated_from_the_declared_list() -> None:
+    shipped = (ROOT / "docs" / "permissions" / "aws-readonly-policy.json").read_text()
+    assert shipped == permissions.policy_json()
+    assert json.loads(shipped)["Statement"][0]["Action"] == list(permissions.ACTIONS)
+
+
+def test_denied_region_fails_discovery_as_denied(clean_front: EksFront) -> None:
+    clean_front.extras.denied_regions.add("ap-southeast-2")
+    aws = scanner({"endpoint_url": clean_front.url, "region": ("us-east-1", "ap-southeast-2")})
+    east, sydney = aws.targets()
+    assert {r.name for r in aws.discover(east)} == {"payments-prod", "analytics-dev", "ml-training"}
+    with pytest.raises(CollectionFailure) as caught:
+        aws.discover(sydney)
+    error = caught.value.error
+    assert (error.call, error.kind, error.code) == (
+        "eks:ListClusters",
+        "denied",
+        "AccessDeniedException",
+    )
+    assert error.resource == "123456789012/ap-southeast-2"
+
+
+def test_denied_get_role_leaves_identities_unknown_and_says_why(clean_front: EksFront) -> None:
+    clean_front.extras.denied_actions.add("iam:GetRole")
+    aws = scanner({"endpoint_url": clean_front.url, "region": ("us-east-1",)})
+    [target] = aws.targets()
+    [ref] = [r for r in aws.discover(target) if r.name == "payments-prod"]
+    posture = aws.collect(ref)
+    assert posture.control_plane_identity is None
+    assert posture.node_pools is not None
+    assert [p.identity for p in posture.node_pools] == [None]
+    assert posture.node_pools[0].internet_ingress == []  # the rest is still read
+    errors = {e.resource.rsplit("/", 1)[-1]: e for e in posture.collection_errors}
+    assert {e.call for e in errors.values()} == {"iam:GetRole"}
+    assert {e.kind for e in errors.values()} == {"denied"}
+    assert errors["eks-cluster"].affects == ["control_plane_identity"]  # one error per role
+    assert errors["eks-node"].affects == ["node_pools.identity"]
+    result = run_scan([aws], ScanOptions(rules=ALL_RULES, max_workers=4))
+    by_rule = {f.rule_id: f for f in result.findings if f.resource.cluster == "payments-prod"}
+    assert by_rule["IAM-002"].status is Status.ERROR
+    assert "iam:GetRole" in by_rule["IAM-002"].message
+    assert by_rule["IAM-001"].status is Status.ERROR
+    assert result.scan.complete is False
+
+
+def test_denied_security_groups_leave_ingress_unknown(clean_front: EksFront) -> None:
+    clean_front.extras.denied_actions.add("ec2:DescribeSecurityGroups")
+    aws = scanner({"endpoint_url": clean_front.url, "region": ("us-east-1",)})
+    [target] = aws.targets()
+    [ref] = [r for r in aws.discover(target) if r.name == "analytics-dev"]
+    posture = aws.collect(ref)
+    assert posture.node_pools is not None
+    [workers] = posture.node_pools
+    assert workers.internet_ingress is None
+    assert workers.public_ip is True  # subnets were still read
+    [error] = posture.collection_errors
+    assert (error.call, error.kind, error.code) == (
+        "ec2:DescribeSecurityGroups",
+        "denied",
+        "UnauthorizedOperation",
+    )
+    assert error.affects == ["node_pools.internet_ingress"]
+
+
+def test_self_managed_cni_is_an_error_with_the_reason(clean_front: EksFront) -> None:
+    key = ("us-east-1", "payments-prod")
+    installed = clean_front.extras.addons[key]
+    clean_front.extras.addons[key] = {"eks-pod-identity-agent": {}}
+    try:
+        result = scan(clean_front)
+    finally:
+        clean_front.extras.addons[key] = installed
+    [net] = [
+        f
+        for f in result.findings
+        if f.resource.cluster == "payments-prod" and f.rule_id == "NET-001"
+    ]
+    assert net.status is Status.ERROR
+    assert "self-managed CNI" in net.message
+    assert result.scan.complete is True  # nothing failed to read: the API cannot show it
