@@ -64,11 +64,13 @@ def status(state: str | None) -> None:
 @click.option(
     "--retry-seconds",
     type=click.FloatRange(min=0),
-    default=20.0,
-    show_default=True,
-    help="how long to keep retrying failed deliveries",
+    default=None,
+    help="how long to keep retrying failed deliveries "
+    "[default: $CLOUDPOSTURE_SINK_RETRY_SECONDS or 15]",
 )
-def flush_command(state: str | None, sink_urls: tuple[str, ...], retry_seconds: float) -> None:
+def flush_command(
+    state: str | None, sink_urls: tuple[str, ...], retry_seconds: float | None
+) -> None:
     """Deliver pending events now. Exits 1 when some stay pending, 2 on a configuration error."""
     from cloudposture.sinks.outbox import RetryPolicy, flush
     from cloudposture.sinks.registry import sink_from_url, sinks_from_urls
@@ -87,7 +89,10 @@ def flush_command(state: str | None, sink_urls: tuple[str, ...], retry_seconds: 
                     except ConfigurationError as err:
                         pending = store.pending_count(name)
                         unusable.append(f"{name}: {pending} pending, not flushed: {err}")
-            reports = flush(store, sinks, RetryPolicy(budget_seconds=retry_seconds))
+            policy = RetryPolicy.from_env()
+            if retry_seconds is not None:
+                policy = RetryPolicy(budget_seconds=retry_seconds)
+            reports = flush(store, sinks, policy)
     except ConfigurationError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

@@ -11,15 +11,26 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cloudposture.model import ConfigurationError
 from cloudposture.sinks.base import DeliveryError
 from cloudposture.sinks.url import SinkUrl
 
 DEFAULT_TIMEOUT = 15.0
 
 
-def tls_context(ca_file: str | None) -> ssl.SSLContext:
-    """Certificate and host name verification on; ``ca_file`` replaces the system CAs."""
-    return ssl.create_default_context(cafile=ca_file)
+def tls_context(
+    ca_file: str | None, cert_file: str | None = None, key_file: str | None = None
+) -> ssl.SSLContext:
+    """Certificate and host name verification on; ``ca_file`` replaces the system CAs;
+    ``cert_file`` / ``key_file`` present a client certificate (mutual TLS)."""
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+        if cert_file is not None:
+            context.load_cert_chain(cert_file, key_file)
+    except (ssl.SSLError, OSError) as err:
+        files = ", ".join(f for f in (ca_file, cert_file, key_file) if f)
+        raise ConfigurationError(f"cannot use TLS files {files}: {err}") from None
+    return context
 
 
 @dataclass(frozen=True)

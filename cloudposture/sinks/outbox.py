@@ -9,6 +9,7 @@ failed connection per retry, not one per batch.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Iterable, Sequence
@@ -16,11 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cloudposture.model import ScanResult
+from cloudposture.model import ConfigurationError, ScanResult
 from cloudposture.sinks.base import DeliveryResult, Sink
 from cloudposture.sinks.events import OutboxEvent, event_id
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store
+
+RETRY_ENV = "CLOUDPOSTURE_SINK_RETRY_SECONDS"
 
 
 def utcnow() -> datetime:
@@ -31,9 +34,19 @@ def utcnow() -> datetime:
 class RetryPolicy:
     """How long a run keeps retrying, and how the pauses between attempts grow."""
 
-    budget_seconds: float = 20.0
+    budget_seconds: float = 15.0
     first_delay: float = 0.5
     max_delay: float = 8.0
+
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        """The default, with ``$CLOUDPOSTURE_SINK_RETRY_SECONDS`` as the time budget."""
+        raw = os.environ.get(RETRY_ENV, "")
+        try:
+            budget = float(raw) if raw else cls.budget_seconds
+        except ValueError:
+            raise ConfigurationError(f"{RETRY_ENV}={raw}: not a number of seconds") from None
+        return cls(budget_seconds=max(budget, 0.0))
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Seconds before attempt ``attempt + 1``: doubling, capped, half of it jittered so
@@ -80,7 +93,7 @@ def flush(
     store: Store, sinks: Sequence[Sink], policy: RetryPolicy | None = None
 ) -> list[SinkReport]:
     """Deliver every sink's pending events, the sinks in parallel, within the policy's time."""
-    policy = policy or RetryPolicy()
+    policy = policy or RetryPolicy.from_env()
     if not sinks:
         return []
     with ThreadPoolExecutor(max_workers=len(sinks), thread_name_prefix="sink") as pool:

@@ -83,10 +83,11 @@ class SyslogSink(OcsfSink):
         self._timeout = url.number("timeout", DEFAULT_TIMEOUT)
         self._tls: ssl.SSLContext | None = None
         if tls:
-            self._tls = tls_context(url.file_option("ca_file"))
-            cert, key = url.file_option("cert_file"), url.file_option("key_file")
-            if cert is not None:
-                self._tls.load_cert_chain(cert, key)
+            self._tls = tls_context(
+                url.file_option("ca_file"),
+                url.file_option("cert_file"),
+                url.file_option("key_file"),
+            )
         else:
             url.require_loopback()
         self._hostname = socket.gethostname() or "-"

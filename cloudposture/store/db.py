@@ -274,18 +274,8 @@ class Store:
         return out
 
 
-_FINDING_UPDATE = (
-    "rule_id",
-    "status",
-    "severity",
-    "provider",
-    "account",
-    "region",
-    "cluster",
-    "resource_id",
-    "created_at",
-    "finding_json",
-)
+# a re-recorded finding (retried shard) takes the newer values of every non-key column
+_FINDING_UPDATE = tuple(c.name for c in findings.columns if not c.primary_key)
 
 
 def _pending(sink: str) -> Any:

@@ -33,9 +33,10 @@ def pg_url(pg_schema_url: str) -> Iterator[str]:
     yield pg_schema_url
     engine = create_engine(pg_schema_url)
     with engine.begin() as conn:
-        conn.execute(
-            text("TRUNCATE run_ledger, run_changes, run_shards, runs, findings, scans, outbox")
-        )
+        if conn.execute(text("SELECT to_regclass('run_ledger')")).scalar() is not None:
+            conn.execute(
+                text("TRUNCATE run_ledger, run_changes, run_shards, runs, findings, scans, outbox")
+            )
     engine.dispose()
 
 

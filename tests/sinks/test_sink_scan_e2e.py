@@ -29,15 +29,14 @@ pytestmark = pytest.mark.slow
 
 
 def expected_ids(report: dict[str, Any]) -> Counter[str]:
-    return Counter(
-        event_id(f["uid"], f["status"], f["scan_id"]) for f in report["findings"]
-    )
+    return Counter(event_id(f["uid"], f["status"], f["scan_id"]) for f in report["findings"])
 
 
 def test_scan_with_sinks_survives_an_outage_and_flush_delivers_once(
     ca: trustme.CA, ca_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CP_E2E_HEC_TOKEN", "e2e-hec-token")
+    monkeypatch.setenv("CLOUDPOSTURE_SINK_RETRY_SECONDS", "0.2")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     hec = HttpReceiver()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import trustme
 
 from cloudposture.model import ConfigurationError, Status
 from cloudposture.sinks.registry import (
@@ -113,7 +114,7 @@ def test_is_loopback_uses_no_dns(host: str, expected: bool) -> None:
     assert is_loopback(host) is expected
 
 
-def test_status_filter_defaults_to_all_and_takes_a_list(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_filter_defaults_to_all_and_takes_a_list() -> None:
     from cloudposture.reporters.example import example_findings
 
     findings = example_findings()
@@ -133,3 +134,22 @@ def test_plugin_schemes_come_from_entry_points_and_hint_when_missing() -> None:
     assert set(CORE_SINKS) <= set(schemes)
     # the provider distributions are installed in the dev environment
     assert {"securityhub", "s3", "sentinel"} <= set(schemes)
+
+
+def test_the_name_rebuilds_the_same_sink(tmp_path: Path, ca: trustme.CA) -> None:
+    """``outbox flush`` rebuilds sinks from their queue key, so the name must round-trip."""
+    ca_file = tmp_path / "my ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    url = f"syslog+tls://siem.example.com:6514?format=cef&ca_file={ca_file}&status=fail,error"
+    name = sink_from_url(url).name
+    assert sink_from_url(name).name == name
+    assert SinkUrl.parse(name).options == SinkUrl.parse(url).options
+
+
+def test_a_file_that_is_no_certificate_is_a_configuration_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "ca.pem"
+    bogus.write_text("not a certificate")
+    with pytest.raises(ConfigurationError, match="cannot use TLS files"):
+        sink_from_url(f"syslog+tls://siem.example.com?ca_file={bogus}")
+    with pytest.raises(ConfigurationError, match="cannot use TLS files"):
+        sink_from_url(f"syslog+tls://siem.example.com?cert_file={bogus}")

@@ -149,9 +149,8 @@ class ClusterCollector:
             return normalize.secrets_encryption(self.cluster)
         key = self.attempt(KEY_FACTS, self.lookups.keys.get, (self.region, key_arn))
         if key is None:
-            return normalize.secrets_encryption(
-                self.cluster, key_error=self.errors[-1].one_line() if self.errors else None
-            )
+            failed = [e.one_line() for e in self.errors if e.call == "kms:DescribeKey"]
+            return normalize.secrets_encryption(self.cluster, key_error=failed[0])
         rotation = None
         if key.get("KeyManager") != "AWS":
             rotation = self.attempt(

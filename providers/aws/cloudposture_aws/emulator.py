@@ -39,7 +39,7 @@ class EksExtras:
     cluster_versions: list[dict[str, Any]] = field(default_factory=list)
     denied_regions: set[str] = field(default_factory=set)
     denied_actions: set[str] = field(default_factory=set)
-    """``service:Action`` of query-protocol calls (IAM, EC2, STS) to refuse everywhere."""
+    """``service:Action`` (IAM, EC2, STS, KMS ...; not EKS) to refuse everywhere."""
 
 
 def merge_patch(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,9 +75,11 @@ class _Handler(BaseHTTPRequestHandler):
         if region in extras.denied_regions and service in ("eks", "ec2"):
             self._denied(service, f"{service} in {region}")
             return
-        action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+        target = self.headers.get("X-Amz-Target", "")  # JSON protocols: KMS, ...
+        action = target.rsplit(".", 1)[-1] if target else ""
+        action = action or parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
         if f"{service}:{action}" in extras.denied_actions:
-            self._denied(service, f"{service}:{action}")
+            self._denied(service, f"{service}:{action}", json_protocol=bool(target))
             return
         if service == "eks" and self.command == "GET":
             if path == "/cluster-versions":
@@ -130,8 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"No addon: {name} found in cluster: {cluster}"
             self._json(404, {"message": message}, error="ResourceNotFoundException")
 
-    def _denied(self, service: str, what: str) -> None:
+    def _denied(self, service: str, what: str, json_protocol: bool = False) -> None:
         message = f"access to {what} is denied by an organization policy"
+        if json_protocol:
+            self._json(400, {"__type": "AccessDeniedException", "message": message})
+            return
         if service == "eks":
             self._json(403, {"message": message}, error="AccessDeniedException")
             return

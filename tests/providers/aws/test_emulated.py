@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 from cloudposture_aws import permissions
+from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.demo import REGIONS
 from cloudposture_aws.emulator import EksFront
 
 from cloudposture.engine import ScanOptions, run_scan
-from cloudposture.model import CollectionFailure, ScanResult, Status
+from cloudposture.model import ClusterPosture, CollectionFailure, ScanResult, Status
 from cloudposture.rules.catalog import ALL_RULES
 
 from .conftest import EXPECTED_FAILS
@@ -31,6 +32,14 @@ def scan(front: EksFront, recorder: Recorder | None = None) -> ScanResult:
     if recorder is not None:
         recorder.attach(aws)
     return run_scan([aws], ScanOptions(rules=ALL_RULES, max_workers=8))
+
+
+def collect_one(front: EksFront, name: str) -> tuple[EksScanner, ClusterPosture]:
+    """A fresh scanner (fresh lookups) and one us-east-1 demo cluster's posture."""
+    aws = scanner({"endpoint_url": front.url, "region": ("us-east-1",)})
+    [target] = aws.targets()
+    [ref] = [r for r in aws.discover(target) if r.name == name]
+    return aws, aws.collect(ref)
 
 
 def statuses(result: ScanResult) -> dict[str, dict[str, set[str]]]:
@@ -70,7 +79,7 @@ def test_declared_permissions_are_exactly_the_calls_made(clean_front: EksFront) 
     recorder = Recorder()
     scan(clean_front, recorder)
     every_region = scanner({"endpoint_url": clean_front.url})
-    Recorder.attach(recorder, every_region)
+    recorder.attach(every_region)
     assert len(every_region.targets()) > 2  # ec2:DescribeRegions
     used = set(recorder.calls)
     assert used == set(permissions.ACTIONS)
@@ -101,10 +110,7 @@ def test_denied_region_fails_discovery_as_denied(clean_front: EksFront) -> None:
 
 def test_denied_get_role_leaves_identities_unknown_and_says_why(clean_front: EksFront) -> None:
     clean_front.extras.denied_actions.add("iam:GetRole")
-    aws = scanner({"endpoint_url": clean_front.url, "region": ("us-east-1",)})
-    [target] = aws.targets()
-    [ref] = [r for r in aws.discover(target) if r.name == "payments-prod"]
-    posture = aws.collect(ref)
+    aws, posture = collect_one(clean_front, "payments-prod")
     assert posture.control_plane_identity is None
     assert posture.node_pools is not None
     assert [p.identity for p in posture.node_pools] == [None]
@@ -124,10 +130,7 @@ def test_denied_get_role_leaves_identities_unknown_and_says_why(clean_front: Eks
 
 def test_denied_security_groups_leave_ingress_unknown(clean_front: EksFront) -> None:
     clean_front.extras.denied_actions.add("ec2:DescribeSecurityGroups")
-    aws = scanner({"endpoint_url": clean_front.url, "region": ("us-east-1",)})
-    [target] = aws.targets()
-    [ref] = [r for r in aws.discover(target) if r.name == "analytics-dev"]
-    posture = aws.collect(ref)
+    _, posture = collect_one(clean_front, "analytics-dev")
     assert posture.node_pools is not None
     [workers] = posture.node_pools
     assert workers.internet_ingress is None
@@ -139,6 +142,23 @@ def test_denied_security_groups_leave_ingress_unknown(clean_front: EksFront) -> 
         "UnauthorizedOperation",
     )
     assert error.affects == ["node_pools.internet_ingress"]
+
+
+def test_denied_key_read_leaves_key_facts_unknown(clean_front: EksFront) -> None:
+    clean_front.extras.denied_actions.add("kms:DescribeKey")
+    _, posture = collect_one(clean_front, "payments-prod")
+    enc = posture.secrets_encryption
+    assert enc.customer_key_enabled is True  # from DescribeCluster, still known
+    assert (enc.key_state, enc.key_usable, enc.rotation_enabled) == (None, None, None)
+    assert enc.key_error is not None
+    assert "kms:DescribeKey" in enc.key_error
+    [error] = posture.collection_errors
+    assert (error.call, error.kind, error.code) == (
+        "kms:DescribeKey",
+        "denied",
+        "AccessDeniedException",
+    )
+    assert "secrets_encryption.key_usable" in error.affects
 
 
 def test_self_managed_cni_is_an_error_with_the_reason(clean_front: EksFront) -> None:
