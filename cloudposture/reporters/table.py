@@ -35,14 +35,20 @@ def render_table(result: ScanResult, console: Console) -> None:
     shown = [f for f in result.findings if f.status in _SHOWN]
     if shown:
         table = Table(title="cloudposture findings", show_lines=False, expand=False)
-        for column in ("cluster", "rule", "severity", "status", "why"):
-            table.add_column(column, overflow="fold")
+        table.add_column("cluster", overflow="fold", min_width=14)
+        table.add_column("rule", no_wrap=True)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("finding", overflow="fold", ratio=1)
+        accounts = {(f.resource.provider, f.resource.account) for f in shown}
         for f in shown:
             r = f.resource
-            cluster = f"{r.provider}:{r.account}/{r.region}/{r.cluster}"
+            cluster = f"{r.region}/{r.cluster}"
+            if len(accounts) > 1:
+                cluster = f"{r.provider}:{r.account}/{cluster}"
             table.add_row(
                 cluster,
-                f"{f.rule_id} {f.title}",
+                f.rule_id,
                 Text(f.severity.value, style=_SEVERITY_STYLE[f.severity]),
                 Text(f.status.value, style=_STATUS_STYLE[f.status]),
                 f.message,

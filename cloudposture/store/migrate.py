@@ -10,9 +10,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_LOCK_KEY = 0x636C6F7564706F73  # "cloudpos": the advisory lock id for migrations
 
 
 def upgrade(engine: Engine) -> None:
@@ -20,5 +22,9 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Shards of one run open a fresh shared database at the same moment: serialize
+            # their migrations (held until this transaction ends) instead of racing CREATEs.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
