@@ -145,5 +145,11 @@ def _coverage_key(entry: CoverageEntry) -> tuple[str, str, str, str]:
 
 def _finding_key(finding: Finding, order: dict[str, int]) -> tuple[str, str, str, str, int, str]:
     r = finding.resource
-    return (r.provider, r.account, r.region, r.cluster, order.get(finding.rule_id, len(order)),
-            finding.rule_id)
+    return (
+        r.provider,
+        r.account,
+        r.region,
+        r.cluster,
+        order.get(finding.rule_id, len(order)),
+        finding.rule_id,
+    )

@@ -59,7 +59,7 @@ class RunDiff:
                 out[finding.uid] = change
         return out
 
-    def counts(self) -> dict[Change, int]:
+    def counts(self) -> dict[str, int]:
         return {
             "new": len(self.new),
             "regressed": len(self.regressed),
@@ -111,7 +111,9 @@ def diff_run(
     for finding in current:
         seen = ledger.get(finding.uid)
         if not is_open(finding):
-            diff.findings.append(_stamp(finding, seen.first_seen, seen.last_seen) if seen else finding)
+            diff.findings.append(
+                _stamp(finding, seen.first_seen, seen.last_seen) if seen else finding
+            )
             continue
         stamped = _stamp(finding, seen.first_seen if seen else now, now)
         diff.findings.append(stamped)

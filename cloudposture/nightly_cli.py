@@ -114,8 +114,13 @@ def run(
             stderr=Console(stderr=True, highlight=False, soft_wrap=True),
         )
         code = execute_run(
-            config, config_key(config, config_path), env, shard=parsed, run_id=run_id,
-            finalize=finalize, wait_seconds=wait,
+            config,
+            config_key(config, config_path),
+            env,
+            shard=parsed,
+            run_id=run_id,
+            finalize=finalize,
+            wait_seconds=wait,
         )
     raise SystemExit(code)
 
@@ -200,12 +205,16 @@ def history_show(run_id: str, fmt: str, store_url: str | None) -> None:
 def _print_run(stored: StoredRun) -> None:
     record, info = stored.record, stored.result.scan
     click.echo(f"run {record.id} (config {record.config_key}), {record.state}")
-    click.echo(f"started {info.started_at:%Y-%m-%d %H:%M:%S}Z, finished "
-               f"{info.finished_at:%Y-%m-%d %H:%M:%S}Z")
+    click.echo(
+        f"started {info.started_at:%Y-%m-%d %H:%M:%S}Z, finished "
+        f"{info.finished_at:%Y-%m-%d %H:%M:%S}Z"
+    )
     click.echo("summary: " + json.dumps(record.summary, sort_keys=True))
     for entry in info.coverage:
         if entry.status == "error":
-            where = f"{entry.account}/{entry.region}" + (f"/{entry.cluster}" if entry.cluster else "")
+            where = f"{entry.account}/{entry.region}" + (
+                f"/{entry.cluster}" if entry.cluster else ""
+            )
             click.echo(f"  coverage error: {entry.provider} {where}: {entry.reason}")
     for change in ("new", "regressed", "resolved", "stale", "persisting"):
         for f in stored.changes.get(change, []):
@@ -248,7 +257,8 @@ def diff(runs: tuple[str, ...], config_name: str | None, store_url: str | None) 
             if len(complete) < 2:
                 raise ConfigurationError("diff needs two complete runs of the same config")
             newer, older = history.load_run(complete[0].id), history.load_run(complete[1].id)
-        assert older is not None and newer is not None
+        assert older is not None
+        assert newer is not None
         if older.record.started_at > newer.record.started_at:
             older, newer = newer, older
         ledger = history.ledger(newer.record.config_key, before=newer.record.started_at)

@@ -43,6 +43,7 @@ from cloudposture.scan_command import exit_code, select_rules
 from cloudposture.sharding import Shard, partition
 from cloudposture.suppressions import apply_suppressions
 
+
 class Deliver(Protocol):
     def __call__(
         self,
@@ -53,6 +54,7 @@ class Deliver(Protocol):
         *,
         config_key: str | None = None,
     ) -> object: ...
+
 
 # Settings a plugin must declare support for; otherwise the unit would silently scan
 # something else (an Azure plugin without management groups would scan every subscription).
@@ -214,7 +216,11 @@ def finalize_run(config: NightlyConfig, key: str, env: RunEnv, run_id: str) -> F
             previous_open = merge_previous_open(stored.result.findings, stored.stale)
     ledger = env.store.ledger(key, before=record.started_at)
     diff = diff_run(
-        merged.findings, merged.scan.coverage, previous_open, ledger, record.started_at,
+        merged.findings,
+        merged.scan.coverage,
+        previous_open,
+        ledger,
+        record.started_at,
         plan.rule_ids,
     )
     result = ScanResult(scan=merged.scan, findings=diff.findings)
@@ -330,13 +336,15 @@ def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) ->
 def print_summary(done: Finalized, key: str, out: Console) -> None:
     s = done.summary
     info = done.result.scan
-    out.print(f"run {info.id} (config {key}): "
-              f"targets {s['targets_ok']} ok, {s['targets_failed']} failed")
+    out.print(
+        f"run {info.id} (config {key}): targets {s['targets_ok']} ok, {s['targets_failed']} failed"
+    )
     for entry in info.coverage:
         if entry.status == "error" and entry.cluster is None:
             out.print(f"  failed: {entry.provider} {entry.account}/{entry.region}: {entry.reason}")
     by_severity = ", ".join(
-        f"{s[f'fail_{sev.value}']} {sev.value}" for sev in reversed(list(Severity))
+        f"{s[f'fail_{sev.value}']} {sev.value}"
+        for sev in reversed(list(Severity))
         if s[f"fail_{sev.value}"]
     )
     out.print(
@@ -389,4 +397,3 @@ def execute_run(
     write_reports(config, done.result, env.stderr)
     print_summary(done, key, env.stdout)
     return exit_code(done.result, config.fail_on_severity, env.stderr)
-

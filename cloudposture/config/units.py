@@ -14,7 +14,11 @@ from typing import Any
 
 from cloudposture.config.models import AwsTarget, AzureTarget, GcpTarget, NightlyConfig
 
-_AZURE_CLOUDS = {"public": "AzurePublicCloud", "china": "AzureChinaCloud", "usgov": "AzureUSGovernment"}
+_AZURE_CLOUDS = {
+    "public": "AzurePublicCloud",
+    "china": "AzureChinaCloud",
+    "usgov": "AzureUSGovernment",
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,10 @@ def _account_of(role_arn: str | None) -> str | None:
 def _gcp_units(target: GcpTarget, origin: str, default_regions: tuple[str, ...]) -> list[ScanUnit]:
     regions = tuple(target.regions) if target.regions is not None else default_regions
     common = _drop_none(
-        {"endpoint": target.endpoint, "impersonate_service_account": target.impersonate_service_account}
+        {
+            "endpoint": target.endpoint,
+            "impersonate_service_account": target.impersonate_service_account,
+        }
     )
     units = [
         ScanUnit("gcp", p, {**common, "project": (p,)}, regions, f"{origin}.projects[{n}]")
@@ -107,12 +114,17 @@ def _azure_units(
     regions = tuple(target.regions) if target.regions is not None else default_regions
     common = _drop_none({"cloud": _AZURE_CLOUDS[target.cloud], "arm_endpoint": target.arm_endpoint})
     units = [
-        ScanUnit("azure", s, {**common, "subscription": (s,)}, regions, f"{origin}.subscriptions[{n}]")
+        ScanUnit(
+            "azure", s, {**common, "subscription": (s,)}, regions, f"{origin}.subscriptions[{n}]"
+        )
         for n, s in enumerate(target.subscriptions)
     ]
     units += [
         ScanUnit(
-            "azure", g, {**common, "management_group": (g,)}, regions,
+            "azure",
+            g,
+            {**common, "management_group": (g,)},
+            regions,
             f"{origin}.management_groups[{n}]",
         )
         for n, g in enumerate(target.management_groups)

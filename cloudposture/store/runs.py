@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 
 from cloudposture.history import RunDiff, Seen, is_open
 from cloudposture.history_store import RunRecord, StoredRun, diff_changes
@@ -32,8 +31,9 @@ class SqlHistoryStore:
         self._engine = store.engine
         self._clock = clock or (lambda: datetime.now(UTC))
         dialect = self._engine.dialect.name
-        self._insert: Callable[..., Insert] = (
-            postgresql.insert if dialect == "postgresql" else sqlite.insert  # type: ignore[assignment]
+        # both dialects' INSERT has ON CONFLICT; typed Any as their classes share no base
+        self._insert: Callable[..., Any] = (
+            postgresql.insert if dialect == "postgresql" else sqlite.insert
         )
 
     def start_run(
@@ -196,7 +196,8 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _record(row: Mapping[str, Any]) -> RunRecord:
+def _record(row: Any) -> RunRecord:
+    """A ``runs`` row (a RowMapping) as a RunRecord."""
     return RunRecord(
         id=row["id"],
         config_key=row["config_key"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from sqlalchemy import create_engine, text
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-@pytest.fixture(scope="session")
-def pg_schema_url() -> Iterator[str]:
-    """A URL whose connections live in a fresh schema, dropped at the end of the session."""
+@contextmanager
+def _fresh_schema() -> Iterator[str]:
+    """A URL whose connections live in a new, empty schema, dropped afterwards."""
     schema = f"nightly_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_SERVER)
     with admin.begin() as conn:
@@ -25,6 +26,20 @@ def pg_schema_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str]:
+    """One schema for the session (migrated once, emptied after each test by ``pg_url``)."""
+    with _fresh_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_pg_url() -> Iterator[str]:
+    """A brand-new schema: nothing migrated yet (concurrent first opens race on it)."""
+    with _fresh_schema() as url:
+        yield url
 
 
 @pytest.fixture

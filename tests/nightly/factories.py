@@ -30,7 +30,11 @@ def finding(
         severity=Severity.MEDIUM,
         message="m",
         resource=Resource(
-            provider=provider, account=account, region=region, cluster=cluster, id=native,
+            provider=provider,
+            account=account,
+            region=region,
+            cluster=cluster,
+            id=native,
             tags=tags or {},
         ),
         scan_id="s",
@@ -42,8 +46,9 @@ def ok(account: str = "111111111111", region: str = "eu-west-1") -> CoverageEntr
     return CoverageEntry(provider="aws", account=account, region=region, status="ok")
 
 
-def failed(account: str = "111111111111", region: str = "*", cluster: str | None = None
-           ) -> CoverageEntry:
+def failed(
+    account: str = "111111111111", region: str = "*", cluster: str | None = None
+) -> CoverageEntry:
     return CoverageEntry(
         provider="aws", account=account, region=region, cluster=cluster, status="error"
     )

@@ -10,6 +10,7 @@ handling runs.
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,6 +118,8 @@ def moto_organization(clusters: dict[str, bool], members: int = 2) -> Iterator[E
     server.start()
     host, port = server.get_host_and_port()
     moto = f"http://{host}:{port}"
+    # moto's backends are per process: start from an empty cloud whatever ran before here
+    urllib.request.urlopen(urllib.request.Request(f"{moto}/moto-api/reset", method="POST"))
     try:
         org = _client(moto, "organizations")
         org.create_organization(FeatureSet="ALL")

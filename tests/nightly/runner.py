@@ -52,7 +52,9 @@ class Runner:
         self.sent = Sent()
         self.night = 0
 
-    def env(self, store: Store, at: datetime, **overrides: Any) -> tuple[RunEnv, io.StringIO, io.StringIO]:
+    def env(
+        self, store: Store, at: datetime, **overrides: Any
+    ) -> tuple[RunEnv, io.StringIO, io.StringIO]:
         out, err = io.StringIO(), io.StringIO()
         env = RunEnv(
             store=overrides.pop("history", None) or SqlHistoryStore(store),
@@ -66,17 +68,32 @@ class Runner:
         )
         return env, out, err
 
-    def run(self, *, shard: Shard | None = None, run_id: str | None = None,
-            finalize: str | None = None, at: datetime | None = None,
-            wait_seconds: float = 0, sleep: Any = None, **overrides: Any) -> Night:
+    def run(
+        self,
+        *,
+        shard: Shard | None = None,
+        run_id: str | None = None,
+        finalize: str | None = None,
+        at: datetime | None = None,
+        wait_seconds: float = 0,
+        sleep: Any = None,
+        **overrides: Any,
+    ) -> Night:
         when = at or T0 + timedelta(days=self.night)
         if shard is None:
             self.night += 1
         with Store.open(self.store_url) as store:
             env, out, err = self.env(store, when, **overrides)
-            code = execute_run(self.config, "estate", env, shard=shard, run_id=run_id,
-                               finalize=finalize, wait_seconds=wait_seconds,
-                               sleep=sleep or (lambda s: None))
+            code = execute_run(
+                self.config,
+                "estate",
+                env,
+                shard=shard,
+                run_id=run_id,
+                finalize=finalize,
+                wait_seconds=wait_seconds,
+                sleep=sleep or (lambda s: None),
+            )
         return Night(code, out.getvalue(), err.getvalue())
 
 

@@ -26,7 +26,11 @@ def documents(path: Path) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_there_are_the_three_manifests() -> None:
-    assert [p.name for p in MANIFESTS] == ["cronjob.yaml", "indexed-job.yaml", "serviceaccount.yaml"]
+    assert [p.name for p in MANIFESTS] == [
+        "cronjob.yaml",
+        "indexed-job.yaml",
+        "serviceaccount.yaml",
+    ]
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
@@ -113,9 +117,10 @@ def test_dockerfile_is_slim_non_root_and_secret_free() -> None:
     steps = _instructions(text)
     froms = [v for k, v in steps if k == "FROM"]
     assert all(f.startswith("python:3.11-slim") for f in froms)
-    final = steps[max(i for i, (k, _) in enumerate(steps) if k == "FROM"):]
+    final = steps[max(i for i, (k, _) in enumerate(steps) if k == "FROM") :]
     users = [v for k, v in final if k == "USER"]
-    assert users and users[-1].split(":")[0] not in ("root", "0")
+    assert users
+    assert users[-1].split(":")[0] not in ("root", "0")
     assert [k for k, _ in final].index("USER") > max(
         i for i, (k, _) in enumerate(final) if k == "RUN"
     )
@@ -131,7 +136,8 @@ def test_systemd_and_ci_run_the_same_command() -> None:
     assert re.search(r"^ExecStart=\S*cloudposture run --config \S+$", service, re.M)
     assert "SuccessExitStatus=1 3" in service
     timer = (DEPLOY / "systemd" / "cloudposture-nightly.timer").read_text(encoding="utf-8")
-    assert "OnCalendar=" in timer and "Persistent=true" in timer
+    assert "OnCalendar=" in timer
+    assert "Persistent=true" in timer
     workflow = yaml.safe_load((DEPLOY / "ci" / "nightly.yml").read_text(encoding="utf-8"))
     assert workflow[True]["schedule"][0]["cron"] == "30 2 * * *"  # YAML 1.1: 'on' is True
     steps = workflow["jobs"]["scan"]["steps"]

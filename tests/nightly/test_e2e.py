@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from cloudposture.store import Store
+from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.moto_estate import Estate, _as_account, _client, moto_organization
 from tests.nightly.test_deploy import dockerfile_command
 from tests.providers.azure.aks_fake import TOKEN as ARM_TOKEN
@@ -89,10 +91,12 @@ def _show(run_id: str, store: str, env: dict[str, str]) -> dict[str, Any]:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def _latest(store: str, env: dict[str, str]) -> str:
-    done = _cli([str(BIN / "cloudposture"), "history", "list", "--limit", "1", "--store", store],
-                env)
-    return done.stdout.split()[0]
+def _latest(store: str) -> dict[str, Any]:
+    with Store.open(store) as opened:
+        history = SqlHistoryStore(opened)
+        stored = history.load_run(history.list_runs(None, 1)[0].id)
+    assert stored is not None
+    return json.loads(stored.model_dump_json())  # type: ignore[no-any-return]
 
 
 def _fails(findings: list[dict[str, Any]], cluster: str) -> set[str]:
@@ -102,7 +106,7 @@ def _fails(findings: list[dict[str, Any]], cluster: str) -> set[str]:
 
 
 def test_two_nights_from_the_cli_then_sharded_over_postgresql(
-    estate: tuple[Estate, str, str], tmp_path: Path, pg_url: str
+    estate: tuple[Estate, str, str], tmp_path: Path, fresh_pg_url: str
 ) -> None:
     aws, gcp, arm = estate
     store = f"sqlite:///{tmp_path / 'state.db'}"
@@ -114,9 +118,10 @@ def test_two_nights_from_the_cli_then_sharded_over_postgresql(
     assert "targets 3 ok, 1 failed" in first.stdout, first.stdout
     unreachable = f"arn:aws:iam::{aws.unreachable}:role/cloudposture-audit"
     assert f"failed: aws {unreachable}/*: setup failed" in first.stdout
-    assert "cannot assume role" in first.stdout and "AccessDenied" in first.stdout
+    assert "cannot assume role" in first.stdout
+    assert "AccessDenied" in first.stdout
     assert "Traceback" not in first.stderr
-    run1 = _show(_latest(store, env), store, env)
+    run1 = _latest(store)
     providers = {f["resource"]["provider"] for f in run1["result"]["findings"]}
     assert providers == {"aws", "gcp", "azure"}
     web_fails = _fails(run1["result"]["findings"], "web")
@@ -141,24 +146,42 @@ def test_two_nights_from_the_cli_then_sharded_over_postgresql(
     command = dockerfile_command()
     second = _cli([str(BIN / command[0]), *command[1:]], _env(aws, CLOUDPOSTURE_CONFIG=str(config)))
     assert second.returncode == 3, second.stderr
-    run2 = _show(_latest(store, env), store, env)
+    run2 = _latest(store)
     assert run2["record"]["id"] != run1["record"]["id"]
     changes = {k: {f["uid"] for f in v} for k, v in run2["changes"].items()}
     api_fails = _fails(run2["result"]["findings"], "api")
-    assert changes["new"] == api_fails and api_fails
+    assert changes["new"] == api_fails
+    assert api_fails
     assert changes["resolved"] == web_fails
     assert "regressed" not in changes
     assert f"{len(api_fails)} new, 0 regressed" in second.stdout
     assert f"{len(web_fails)} resolved" in second.stdout
 
     # the same estate, sharded: four shard processes on PostgreSQL, then the finalizer
-    sharded_config = _config(tmp_path / "..", aws, gcp, arm, pg_url.replace("+psycopg", ""))
+    (tmp_path / "sharded").mkdir()
+    sharded_config = _config(
+        tmp_path / "sharded", aws, gcp, arm, fresh_pg_url.replace("+psycopg", "")
+    )
     shards = [
         subprocess.Popen(
-            [sys.executable, "-m", "cloudposture", "run", "--config", str(sharded_config),
-             "--shard", f"{i}/4", "--run-id", "e2e-sharded"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "cloudposture",
+                "run",
+                "--config",
+                str(sharded_config),
+                "--shard",
+                f"{i}/4",
+                "--run-id",
+                "e2e-sharded",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         for i in range(4)
     ]
     for proc in shards:
@@ -167,7 +190,7 @@ def test_two_nights_from_the_cli_then_sharded_over_postgresql(
     final = _cli([sys.executable, "-m", "cloudposture", "run", "--config", str(sharded_config),
                   "--finalize", "e2e-sharded"], env)  # fmt: skip
     assert final.returncode == 3, final.stderr
-    sharded = _show("e2e-sharded", pg_url, env)
+    sharded = _show("e2e-sharded", fresh_pg_url, env)
     assert sorted((f["uid"], f["status"]) for f in sharded["result"]["findings"]) == sorted(
         (f["uid"], f["status"]) for f in run2["result"]["findings"]
     )

@@ -39,10 +39,13 @@ def test_three_runs_appear_disappear_return() -> None:
     assert uids(run2.persisting) == {a2.uid}
     assert uids(run2.resolved) == {b1.uid}
     assert uids(run2.new) == {c2.uid}
-    assert run2.regressed == [] and run2.stale == []
+    assert run2.regressed == []
+    assert run2.stale == []
     stamped = {f.uid: f for f in run2.findings}
-    assert stamped[a2.uid].first_seen == T0 and stamped[a2.uid].last_seen == T0 + DAY
-    assert stamped[b2.uid].first_seen == T0 and stamped[b2.uid].last_seen == T0  # history kept
+    assert stamped[a2.uid].first_seen == T0
+    assert stamped[a2.uid].last_seen == T0 + DAY
+    assert stamped[b2.uid].first_seen == T0
+    assert stamped[b2.uid].last_seen == T0
     history += run2.findings
 
     # night 3: b comes back (regressed, keeps its first_seen), c disappears with its cluster
@@ -53,7 +56,8 @@ def test_three_runs_appear_disappear_return() -> None:
     assert uids(run3.resolved) == {c2.uid}
     assert run3.new == []
     back = next(f for f in run3.findings if f.uid == b3.uid)
-    assert back.first_seen == T0 and back.last_seen == T0 + 2 * DAY
+    assert back.first_seen == T0
+    assert back.last_seen == T0 + 2 * DAY
     assert run3.counts() == {"new": 0, "regressed": 1, "persisting": 1, "resolved": 1, "stale": 0}
 
 
@@ -62,8 +66,13 @@ def test_a_failed_account_resolves_nothing_its_findings_go_stale_and_stay_open()
     other = finding("x", account="222222222222")
     run1 = night(0, [a, other], [], [], [ok(), ok("222222222222")])
     # night 2: account 1's role cannot be assumed: no findings, a setup error
-    run2 = night(1, [finding("x", account="222222222222")], run1.findings, run1.findings,
-                 [failed(), ok("222222222222")])
+    run2 = night(
+        1,
+        [finding("x", account="222222222222")],
+        run1.findings,
+        run1.findings,
+        [failed(), ok("222222222222")],
+    )
     assert uids(run2.stale) == {a.uid}
     assert run2.resolved == []
     # night 3: still failing: the finding carried as stale stays open
@@ -71,8 +80,13 @@ def test_a_failed_account_resolves_nothing_its_findings_go_stale_and_stay_open()
     run3 = night(2, [], carried, run1.findings + run2.findings, [failed(), failed("222222222222")])
     assert uids(run3.stale) == {a.uid, other.uid}
     # night 4: account readable again, a still failing: persisting, first_seen kept
-    run4 = night(3, [finding("a")], merge_previous_open(run3.findings, run3.stale),
-                 run1.findings + run2.findings, [ok(), ok("222222222222")])
+    run4 = night(
+        3,
+        [finding("a")],
+        merge_previous_open(run3.findings, run3.stale),
+        run1.findings + run2.findings,
+        [ok(), ok("222222222222")],
+    )
     assert uids(run4.persisting) == {a.uid}
     assert run4.findings[0].first_seen == T0
     assert uids(run4.resolved) == {other.uid}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from cloudposture_aws.plugin import plugin
 
 from cloudposture.engine import ScanOptions, run_scan
 from cloudposture.model import Status
 from cloudposture.rules.catalog import RULES_BY_ID
-from cloudposture_aws.plugin import plugin
 from tests.nightly.moto_estate import MANAGEMENT, ROLE, Estate, moto_organization
 
 

@@ -19,10 +19,17 @@ from tests.nightly.world import World, config_text
 
 def _result(run_id: str, findings: list, at=T0) -> ScanResult:  # type: ignore[no-untyped-def]
     info = ScanInfo(
-        id=run_id, tool_version="t", providers=["aws"], started_at=at, finished_at=at,
-        coverage=[ok()], complete=True,
+        id=run_id,
+        tool_version="t",
+        providers=["aws"],
+        started_at=at,
+        finished_at=at,
+        coverage=[ok()],
+        complete=True,
     )
-    return ScanResult(scan=info, findings=[f.model_copy(update={"scan_id": run_id}) for f in findings])
+    return ScanResult(
+        scan=info, findings=[f.model_copy(update={"scan_id": run_id}) for f in findings]
+    )
 
 
 def test_run_lifecycle(store_url: str) -> None:
@@ -33,7 +40,9 @@ def test_run_lifecycle(store_url: str) -> None:
         record = history.get_run("r1")
         assert record is not None
         assert (record.state, record.shard_count, record.started_at) == (
-            "incomplete", 2, T0 - timedelta(minutes=1)
+            "incomplete",
+            2,
+            T0 - timedelta(minutes=1),
         )
         history.save_shard("r1", 1, _result("r1", [finding("b")]))
         history.save_shard("r1", 0, _result("r1", [finding("x")]))
@@ -46,11 +55,13 @@ def test_run_lifecycle(store_url: str) -> None:
 
         merged = _result("r1", [finding("a"), finding("b"), finding("c", status=Status.PASS)])
         diff = diff_run(merged.findings, merged.scan.coverage, [], {}, T0)
-        history.finish_run("r1", ScanResult(scan=merged.scan, findings=diff.findings), diff,
-                           {"new": 2})
+        history.finish_run(
+            "r1", ScanResult(scan=merged.scan, findings=diff.findings), diff, {"new": 2}
+        )
         stored = history.load_run("r1")
         assert stored is not None
-        assert stored.record.state == "complete" and stored.record.summary == {"new": 2}
+        assert stored.record.state == "complete"
+        assert stored.record.summary == {"new": 2}
         assert {f.resource.cluster for f in stored.changes["new"]} == {"a", "b"}
         assert [f.resource.cluster for f in stored.result.findings] == ["a", "b", "c"]
         assert stored.result.findings[0].first_seen == T0
@@ -60,7 +71,8 @@ def test_run_lifecycle(store_url: str) -> None:
         assert history.ledger("cfg", before=T0) == {}
         assert history.ledger("other", before=T0 + timedelta(days=1)) == {}
         previous = history.previous_complete_run("cfg", T0 + timedelta(days=1))
-        assert previous is not None and previous.id == "r1"
+        assert previous is not None
+        assert previous.id == "r1"
         assert [r.id for r in history.list_runs()] == ["r1"]
         assert history.list_runs("other") == []
 
@@ -79,7 +91,8 @@ def test_ledger_keeps_the_earliest_first_seen_and_latest_last_seen(store_url: st
 
 
 @pytest.mark.slow
-def test_four_shard_processes_write_postgresql_at_once_then_finalize(pg_url: str) -> None:
+def test_four_shard_processes_write_postgresql_at_once_then_finalize(fresh_pg_url: str) -> None:
+    pg_url = fresh_pg_url  # nothing migrated: the four first opens race on the schema too
     accounts = [f"{n:012d}" for n in range(1, 13)]
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=4, mp_context=spawn) as pool:

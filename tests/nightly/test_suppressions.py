@@ -12,7 +12,9 @@ from tests.nightly.factories import finding
 TODAY = date(2030, 1, 1)
 
 
-def rule(expires: date = date(2030, 6, 1), rule_id: str = "CP-002", **match: object) -> SuppressionRule:
+def rule(
+    expires: date = date(2030, 6, 1), rule_id: str = "CP-002", **match: object
+) -> SuppressionRule:
     return SuppressionRule(
         rule=rule_id,
         match=SuppressionMatch.model_validate(match),
@@ -72,8 +74,9 @@ def test_only_fail_is_ever_muted(status: Status) -> None:
 def test_live_on_its_expiry_day_and_expired_the_day_after() -> None:
     on_the_day = apply_suppressions([finding("a")], [rule(expires=TODAY)], TODAY)
     assert on_the_day.findings[0].status is Status.MUTED
-    after = apply_suppressions([finding("a"), finding("b")], [rule(expires=date(2029, 12, 31))],
-                               TODAY)
+    after = apply_suppressions(
+        [finding("a"), finding("b")], [rule(expires=date(2029, 12, 31))], TODAY
+    )
     assert [f.status for f in after.findings] == [Status.FAIL, Status.FAIL]
     assert after.warnings == [
         "suppression #1 (CP-002, owner team-a) expired on 2029-12-31: 2 finding(s) it used to "
@@ -82,8 +85,11 @@ def test_live_on_its_expiry_day_and_expired_the_day_after() -> None:
 
 
 def test_expired_suppression_matching_nothing_still_warns_and_live_one_wins() -> None:
-    rules = [rule(expires=date(2029, 1, 1), cluster="gone-*"), rule(expires=date(2029, 1, 1)),
-             rule()]
+    rules = [
+        rule(expires=date(2029, 1, 1), cluster="gone-*"),
+        rule(expires=date(2029, 1, 1)),
+        rule(),
+    ]
     out = apply_suppressions([finding("a")], rules, TODAY)
     assert out.findings[0].status is Status.MUTED
     assert len(out.warnings) == 2

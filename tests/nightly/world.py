@@ -108,7 +108,5 @@ class WorldPlugin:
 
 
 def config_text(accounts: Sequence[str], extra: str = "") -> str:
-    entries = "".join(
-        f"    - role_arn: arn:aws:iam::{a}:role/audit\n" for a in accounts
-    )
+    entries = "".join(f"    - role_arn: arn:aws:iam::{a}:role/audit\n" for a in accounts)
     return f"name: estate\ntargets:\n  aws:\n{entries}rules:\n  only: [CP-001, CP-002]\n{extra}"

@@ -9,6 +9,9 @@ delivers every finding to both directly.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,16 +19,14 @@ from typing import Any
 import pytest
 import trustme
 from click.testing import CliRunner
-from rich.console import Console
 
 from cloudposture.cli import cli
-from cloudposture.plugin import load_provider
-from cloudposture.scan_command import CommonOptions, execute_scan
 from cloudposture.sinks.events import event_id
 from tests.sinks.receivers import HttpReceiver, SyslogReceiver, server_context
 from tests.sinks.test_sink_outbox import hec_event_ids, syslog_event_ids
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).parents[2]
 
 
 def expected_ids(report: dict[str, Any]) -> Counter[str]:
@@ -36,49 +37,57 @@ def test_scan_with_sinks_survives_an_outage_and_flush_delivers_once(
     ca: trustme.CA, ca_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CP_E2E_HEC_TOKEN", "e2e-hec-token")
-    monkeypatch.setenv("CLOUDPOSTURE_SINK_RETRY_SECONDS", "0.2")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     hec = HttpReceiver()
     collector = SyslogReceiver(server_context(ca)).start()
-    hec.stop()
+    hec.stop()  # both SIEMs down during the first scan
     collector.stop()
     state = str(tmp_path / "state.db")
-    sinks = (
+    sinks = [
         f"splunk+http://127.0.0.1:{hec.port}?token_env=CP_E2E_HEC_TOKEN",
         f"syslog+tls://localhost:{collector.port}?format=json&ca_file={ca_file}",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        CP_E2E_HEC_TOKEN="e2e-hec-token",
+        CLOUDPOSTURE_SINK_RETRY_SECONDS="0.2",
     )
-    plugin = load_provider("aws")
-
-    def scan(out: Path, console: Console) -> int:
-        common = CommonOptions(
-            formats=("json",), output=out, fail_on=None, quiet=True, sinks=sinks, state=state
-        )
-        return execute_scan(plugin, settings, common, console)
-
-    with plugin.demo() as settings:  # type: ignore[attr-defined]
-        down_console = Console(record=True, width=300)
-        down_exit = scan(tmp_path / "down.json", down_console)
-        down = json.loads((tmp_path / "down.json").read_text())
-
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "tests.sinks.scan_driver", str(tmp_path), state, *sinks],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert driver.stdout is not None
+        assert driver.stdin is not None
+        first = driver.stdout.readline().split()
+        down = json.loads((tmp_path / "scan1.json").read_text())
         hec.start()
         collector.start()
-        try:
-            flushed = CliRunner().invoke(cli, ["outbox", "flush", "--state", state])
-            flushed_syslog = collector.wait_for(len(down["findings"]))
-            hec_after_flush = hec_event_ids(hec)
-
-            up_exit = scan(tmp_path / "up.json", Console(record=True, width=300))
-            up = json.loads((tmp_path / "up.json").read_text())
-            all_syslog = collector.wait_for(len(down["findings"]) + len(up["findings"]))
-        finally:
-            hec.stop()
-            collector.stop()
+        flushed = CliRunner().invoke(cli, ["outbox", "flush", "--state", state])
+        flushed_syslog = collector.wait_for(len(down["findings"]))
+        hec_after_flush = hec_event_ids(hec)
+        driver.stdin.write("go\n")
+        driver.stdin.flush()
+        second = driver.stdout.readline().split()
+        stderr = driver.communicate(timeout=60)[1]
+        up = json.loads((tmp_path / "scan2.json").read_text())
+        all_syslog = collector.wait_for(len(down["findings"]) + len(up["findings"]))
+    finally:
+        driver.kill()
+        hec.stop()
+        collector.stop()
 
     assert len(down["findings"]) > 50
-    assert down_exit == up_exit == 0  # --fail-on none: a dead SIEM changes nothing
-    said = down_console.export_text()
-    assert f"delivery pending: {2 * len(down['findings'])} events stay queued" in said
+    assert first == ["scanned", "1", "0"]  # --fail-on none: a dead SIEM changes nothing
+    assert second == ["scanned", "2", "0"]
+    assert f"delivery pending: {2 * len(down['findings'])} events stay queued" in stderr
+    assert "e2e-hec-token" not in stderr
     assert flushed.exit_code == 0, flushed.output
     assert Counter(hec_after_flush) == expected_ids(down)
     assert Counter(syslog_event_ids(flushed_syslog)) == expected_ids(down)

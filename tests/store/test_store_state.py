@@ -15,7 +15,7 @@ from cloudposture.model import ConfigurationError, ScanResult, Status
 from cloudposture.reporters.example import example_result
 from cloudposture.sinks.events import OutboxEvent
 from cloudposture.store import Store, normalize_state_url
-from cloudposture.store.schema import findings, metadata, outbox, scans
+from cloudposture.store.schema import findings, outbox, scans
 
 NOW = datetime(2024, 5, 1, 3, 0, tzinfo=UTC)
 OWN_TABLES = {"scans", "findings", "outbox"}
@@ -40,15 +40,16 @@ def own_tables_only(name: str | None, type_: str, _parent: object) -> bool:
 
 
 def test_migrations_build_exactly_the_declared_tables(state_url: str) -> None:
-    drifted = MetaData()
+    declared, drifted = MetaData(), MetaData()
     for table in (scans, findings, outbox):
+        table.to_metadata(declared)
         table.to_metadata(drifted)
     drifted.tables["outbox"].append_column(Column("extra", Integer))
     # a second open of the same database is a no-op
     with Store.open(state_url) as store, Store.open(state_url), store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
         context = MigrationContext.configure(conn, opts={"include_name": own_tables_only})
-        diff = compare_metadata(context, metadata)
+        diff = compare_metadata(context, declared)
         drift = compare_metadata(context, drifted)
     assert tables >= OWN_TABLES
     assert "cloudposture_alembic_version" in tables

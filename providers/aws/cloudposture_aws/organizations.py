@@ -65,7 +65,9 @@ def active_member_accounts(client: Any, org: OrganizationSettings) -> list[str]:
         if known is not None:
             raise known from None
         error = to_collection_error(exc, "organizations:ListAccounts")
-        raise ConfigurationError(f"cannot list the organization's accounts: {error.one_line()}")
+        raise ConfigurationError(
+            f"cannot list the organization's accounts: {error.one_line()}"
+        ) from None
     if org.include:
         accounts = [a for a in accounts if a in org.include]
     return sorted(a for a in accounts if a not in org.exclude)
