@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cloudposture.engine import ScanOptions, run_scan  # noqa: E402
-from cloudposture.rules.catalog import ALL_RULES  # noqa: E402
-from tests.core.fakes import FakeScanner  # noqa: E402
+from cloudposture.engine import ScanOptions, run_scan
+from cloudposture.rules.catalog import ALL_RULES
+from tests.core.fakes import FakeScanner
 
 
 def main() -> int:

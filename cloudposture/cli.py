@@ -17,15 +17,10 @@ import click
 from rich.console import Console
 
 from cloudposture import __version__
+from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
 from cloudposture.scan_command import CommonOptions, execute_scan
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INCOMPLETE = 3
-EXIT_INTERNAL = 4
 
 SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
 
@@ -217,18 +212,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         cli.main(args=args, prog_name="cloudposture", standalone_mode=False)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_OK
+        return exc.code if isinstance(exc.code, int) else ExitCode.OK
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except click.ClickException as exc:
         exc.show()
-        return EXIT_USAGE
+        return ExitCode.USAGE
+    except OSError as exc:  # an output file or state path the user named cannot be written
+        if debug:
+            traceback.print_exc()
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        return ExitCode.USAGE
     except ConfigurationError as exc:
         if debug:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         click.echo("error: interrupted", err=True)
         return 130
@@ -240,8 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"error: internal error: {type(exc).__name__}: {first} (re-run with --debug)",
             err=True,
         )
-        return EXIT_INTERNAL
-    return EXIT_OK
+        return ExitCode.INTERNAL
+    return ExitCode.OK
 
 
 # The nightly job's commands (run, config, history, diff): see cloudposture/nightly_cli.py.

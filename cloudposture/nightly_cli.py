@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
+from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError
 
 if TYPE_CHECKING:
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from cloudposture.history_store import HistoryStore, StoredRun
     from cloudposture.store import Store
 
-EXIT_USAGE = 2
 RUN_ID_ENV = "CLOUDPOSTURE_RUN_ID"
 
 
@@ -32,24 +32,21 @@ def _load(path: Path) -> NightlyConfig:
     except ConfigFileError as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
+        raise SystemExit(ExitCode.USAGE) from None
 
 
 def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
     from cloudposture.store import Store, normalize_state_url
     from cloudposture.store.runs import SqlHistoryStore
 
-    normalized = _with_driver(normalize_state_url(url))
-    store = Store.open(normalized)
+    normalized = normalize_state_url(url)
+    try:
+        store = Store.open(normalized)
+    except ModuleNotFoundError as exc:
+        raise ConfigurationError(
+            f"the store needs the {exc.name} driver: pip install 'cloudposture[postgres]'"
+        ) from None
     return store, SqlHistoryStore(store), normalized
-
-
-def _with_driver(url: str) -> str:
-    """``postgresql://`` means psycopg 3 here (the driver cloudposture installs)."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
 
 
 _store_option = click.option(

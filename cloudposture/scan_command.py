@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 
 from cloudposture.engine import ProgressListener, ScanOptions, run_scan
+from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.progress import RichProgress
@@ -23,10 +24,6 @@ from cloudposture.reporters.table import render_table
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
 from cloudposture.sinks.registry import sinks_from_urls
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_INCOMPLETE = 3
 
 
 @dataclass(frozen=True)
@@ -173,7 +170,7 @@ def exit_code(
             "(see coverage); affected rules report ERROR",
             style="yellow",
         )
-        return EXIT_INCOMPLETE
+        return ExitCode.INCOMPLETE
     if fail_on is not None and result.failing(fail_on):
-        return EXIT_FINDINGS
-    return EXIT_OK
+        return ExitCode.FINDINGS
+    return ExitCode.OK

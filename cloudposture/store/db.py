@@ -46,6 +46,9 @@ def default_state_url() -> str:
 def normalize_state_url(state: str | None) -> str:
     """A SQLAlchemy URL from ``--state``: a URL as is, a plain path as a SQLite file."""
     state = state or default_state_url()
+    for prefix in ("postgresql://", "postgres://"):
+        if state.startswith(prefix):  # psycopg 3 is the driver cloudposture[postgres] installs
+            return "postgresql+psycopg://" + state.removeprefix(prefix)
     if "://" in state:
         return state
     return f"sqlite:///{Path(state).expanduser().absolute()}"

@@ -96,10 +96,20 @@ def test_denied_region_exits_3_with_coverage_and_no_traceback(tmp_path: Path) ->
     ("args", "expected"),
     [
         (("scan", "fake", "--scenario", "clean", "--rule", "NOPE-001"), "unknown rule id"),
-        (("scan", "nosuchcloud",), "No such command"),
+        (
+            (
+                "scan",
+                "nosuchcloud",
+            ),
+            "No such command",
+        ),
         (("scan", "fake"), "Missing option '--scenario'"),
         (("scan", "fake", "--scenario", "clean", "--format", "xml"), "unknown format 'xml'"),
         (("rules", "show", "XX-999"), "unknown rule id 'XX-999'"),
+        (
+            ("scan", "fake", "--scenario", "clean", "--format", "json", "-o", "/nonexistent/x"),
+            "No such file or directory: /nonexistent/x",
+        ),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(args: tuple[str, ...], expected: str) -> None:

@@ -1,6 +1,6 @@
 """Nightly runs: runs, run_shards, run_changes, run_ledger (see store/runs_schema.py).
 
-Revision ID: n0001
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 from cloudposture.store.schema import UtcDateTime
 
-revision = "n0001"
+revision = "0002"
 down_revision: str | None = "0001"
 branch_labels = None
 depends_on = None

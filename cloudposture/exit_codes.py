@@ -1,0 +1,11 @@
+"""The documented exit codes, defined once (README "Exit codes")."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INCOMPLETE = 3
+    INTERNAL = 4
