@@ -41,7 +41,8 @@ docs: install-dev
 	$(BIN)/cloudposture schema > docs/schema/scan-result.schema.json
 
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/aws_bench.py --clusters 60 --regions 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

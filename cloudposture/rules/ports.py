@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cloudposture.model import IngressRule
+from cloudposture.model.ports import Interval, subtract
 
 PORT_PROTOCOLS = frozenset({"tcp", "udp", "sctp", "all"})
 NODEPORT_RANGE = (30000, 32767)
@@ -30,8 +31,6 @@ ADMIN_PORTS = (
     AdminPort("kubelet read-only", 10255, 10255),
     AdminPort("etcd", 2379, 2380),
 )
-
-Interval = tuple[int, int]
 
 
 def port_range(rule: IngressRule) -> Interval:
@@ -74,24 +73,8 @@ def unexpected_ports(rule: IngressRule) -> list[Interval]:
     taken: list[Interval] = [NODEPORT_RANGE]
     if rule.protocol in ("tcp", "all"):
         taken += [(p.low, p.high) for p in ADMIN_PORTS]
-    return _subtract(port_range(rule), taken)
+    return subtract(port_range(rule), taken)
 
 
 def describe_intervals(intervals: list[Interval]) -> str:
     return ", ".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in intervals)
-
-
-def _subtract(span: Interval, taken: list[Interval]) -> list[Interval]:
-    remaining = [span]
-    for cut_low, cut_high in sorted(taken):
-        next_remaining: list[Interval] = []
-        for low, high in remaining:
-            if cut_high < low or cut_low > high:
-                next_remaining.append((low, high))
-                continue
-            if low < cut_low:
-                next_remaining.append((low, cut_low - 1))
-            if high > cut_high:
-                next_remaining.append((cut_high + 1, high))
-        remaining = next_remaining
-    return remaining

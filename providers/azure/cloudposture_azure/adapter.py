@@ -4,10 +4,18 @@ Discovery lists managed clusters per subscription; the list already carries whol
 ManagedCluster bodies, which are kept so ``collect`` never GETs a cluster again. Lookups many
 clusters share (subnets, NSGs, role definitions, Kubernetes versions per location, key vaults)
 go through :class:`SharedLookup`, so each is read once per scan, failures included.
+
+Subscriptions come from ``--subscription``, from ``--management-group`` (resolved in
+``targets``, see :mod:`management_groups`), or else from every subscription the credential
+sees. A management group that cannot be listed becomes a target of its own whose ``discover``
+raises the listing's failure: the engine then records it as a coverage error naming the
+group (kind ``denied`` for a 403) while every other subscription is scanned, instead of the
+whole scan stopping or the group silently counting as empty.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -33,12 +41,19 @@ from cloudposture_azure import ids, normalize, nsg, roles
 from cloudposture_azure.clients import AzureClients
 from cloudposture_azure.errors import AZURE_ERRORS, collection_error
 from cloudposture_azure.keys import KeyReader
+from cloudposture_azure.management_groups import (
+    SKIPPED_STATES,
+    SUBSCRIPTIONS,
+    group_unit,
+    plan_subscriptions,
+)
 from cloudposture_azure.rest import as_rest
 from cloudposture_azure.versions import version_support
 
 T = TypeVar("T")
 Body = Mapping[str, Any]
 
+_LOG = logging.getLogger(__name__)
 _INGRESS = "node_pools.internet_ingress"
 _KUBELET = "node_pools.identity"
 
@@ -60,13 +75,20 @@ class _Errors:
 
 
 class AzureScanner:
-    """One credential, one ARM endpoint, a list of subscriptions (or all it can see)."""
+    """One credential, one ARM endpoint, subscriptions and/or management groups (or all)."""
 
     name = "azure"
 
-    def __init__(self, clients: AzureClients, subscriptions: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        clients: AzureClients,
+        subscriptions: Sequence[str] = (),
+        management_groups: Sequence[str] = (),
+    ) -> None:
         self._clients = clients
         self._subscriptions = tuple(dict.fromkeys(subscriptions))
+        self._groups = tuple(dict.fromkeys(management_groups))
+        self._failed_groups: dict[str, CollectionError] = {}
         self._lock = threading.Lock()
         self._listed: dict[str, Body] = {}
         self._versions: SharedLookup[tuple[str, str], dict[str, Any]] = SharedLookup(
@@ -100,8 +122,17 @@ class AzureScanner:
 
     def targets(self) -> Sequence[Target]:
         self._check_credential()
-        subscriptions = self._subscriptions or self._list_subscriptions()
-        return [Target(provider="azure", account=s, region="-") for s in subscriptions]
+        if not (self._subscriptions or self._groups):
+            return [_target(s) for s in self._list_subscriptions()]
+        plan = plan_subscriptions(
+            self._subscriptions, self._groups, self._descendants, self._visible_subscriptions
+        )
+        for note in plan.notes:
+            _LOG.warning("azure: %s", note)
+        failed = {group_unit(g): error for g, error in plan.failed_groups.items()}
+        with self._lock:
+            self._failed_groups = failed
+        return [_target(s) for s in plan.subscriptions] + [_target(unit) for unit in failed]
 
     def _check_credential(self) -> None:
         """Missing credentials are a configuration error (exit 2), said in one line."""
@@ -114,16 +145,26 @@ class AzureScanner:
                 "AZURE_* environment variables, or set CLOUDPOSTURE_AZURE_TOKEN)"
             ) from None
 
+    def _visible_subscriptions(self) -> list[dict[str, Any]]:
+        return [as_rest(s) for s in self._clients.subscriptions().subscriptions.list()]
+
     def _list_subscriptions(self) -> list[str]:
-        call = "subscription:Subscriptions.List"
         try:
-            found = [as_rest(s) for s in self._clients.subscriptions().subscriptions.list()]
+            found = self._visible_subscriptions()
         except AZURE_ERRORS as exc:
-            raise CollectionFailure(collection_error(exc, call, "tenant", [])) from None
-        usable = [s for s in found if str(s.get("state", "")).lower() not in _SKIPPED_STATES]
+            raise CollectionFailure(collection_error(exc, SUBSCRIPTIONS, "tenant", [])) from None
+        usable = [s for s in found if str(s.get("state", "")).lower() not in SKIPPED_STATES]
         return [str(s["subscriptionId"]) for s in usable]
 
+    def _descendants(self, group: str) -> list[dict[str, Any]]:
+        client = self._clients.management_groups()
+        return [as_rest(d) for d in client.management_groups.get_descendants(group)]
+
     def discover(self, target: Target) -> Sequence[ClusterRef]:
+        with self._lock:
+            unlisted = self._failed_groups.get(target.account)
+        if unlisted is not None:
+            raise CollectionFailure(unlisted)
         subscription = target.account
         call = "containerservice:ManagedClusters.List"
         try:
@@ -356,7 +397,8 @@ class AzureScanner:
         return as_rest(client.network_security_groups.get(rid.resource_group, rid.name))
 
 
-_SKIPPED_STATES = frozenset({"disabled", "deleted"})
+def _target(account: str) -> Target:
+    return Target(provider="azure", account=account, region="-")
 
 
 def _ref(subscription: str, cluster: Body) -> ClusterRef:

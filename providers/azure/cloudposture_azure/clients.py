@@ -19,6 +19,7 @@ from azure.core.pipeline.policies import SansIOHTTPPolicy
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerservice import ContainerServiceClient
 from azure.mgmt.keyvault import KeyVaultManagementClient
+from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.monitor import MonitorManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
@@ -119,6 +120,9 @@ class AzureClients:
 
     def subscriptions(self) -> SubscriptionClient:
         return SubscriptionClient(self.credential, **self._options())
+
+    def management_groups(self) -> ManagementGroupsMgmtClient:
+        return ManagementGroupsMgmtClient(self.credential, **self._options())
 
     def containerservice(self, subscription_id: str) -> ContainerServiceClient:
         client: ContainerServiceClient = self._lookups["containerservice"].get(subscription_id)

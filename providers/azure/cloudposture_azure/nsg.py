@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from cloudposture.model import IngressRule
+from cloudposture.model.ports import Interval, subtract
 from cloudposture.model.posture import Protocol
 
 INTERNET_SOURCES = frozenset({"*", "internet", "0.0.0.0/0", "::/0"})
@@ -40,8 +41,6 @@ _FULL = (0, 65535)
 # Rules the AKS cloud provider writes for a LoadBalancer Service: "k8s-azure-lb_..." in current
 # releases, "<a + service uid>-<PROTO>-<port>-<source>" in older ones.
 _SERVICE_RULE = re.compile(r"^(k8s-azure-lb|a[0-9a-f]{32}-(tcp|udp|icmp|\*)-\d+-)", re.IGNORECASE)
-
-Interval = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -99,23 +98,6 @@ def _parse_rule(rule: Mapping[str, Any]) -> _Rule | None:
     )
 
 
-def _subtract(interval: Interval, taken: list[Interval]) -> list[Interval]:
-    """Parts of ``interval`` not covered by any of ``taken``."""
-    pieces = [interval]
-    for low, high in taken:
-        nxt: list[Interval] = []
-        for a, b in pieces:
-            if high < a or low > b:
-                nxt.append((a, b))
-                continue
-            if a < low:
-                nxt.append((a, low - 1))
-            if b > high:
-                nxt.append((high + 1, b))
-        pieces = nxt
-    return pieces
-
-
 def internet_ingress(nsg: Mapping[str, Any]) -> list[IngressRule]:
     """What the internet may still reach through ``nsg`` (an ARM NetworkSecurityGroup dict)."""
     props = nsg.get("properties") or {}
@@ -130,7 +112,7 @@ def internet_ingress(nsg: Mapping[str, Any]) -> list[IngressRule]:
         for proto in rule.protocols:
             ports = (_FULL,) if proto in _PORTLESS else rule.ports
             for interval in ports:
-                free = _subtract(interval, decided[proto])
+                free = subtract(interval, decided[proto])
                 if rule.allow and free:
                     opened.setdefault(proto, []).extend(free)
                 decided[proto].append(interval)

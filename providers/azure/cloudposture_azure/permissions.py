@@ -12,6 +12,11 @@ from typing import Any
 
 CALLS: Mapping[str, str] = {
     "subscription:Subscriptions.List": "Microsoft.Resources/subscriptions/read",
+    # only with --management-group; granted by assigning the role at that group (with the
+    # group's id in AssignableScopes), which also covers every subscription below it
+    "managementgroups:ManagementGroups.GetDescendants": (
+        "Microsoft.Management/managementGroups/descendants/read"
+    ),
     "containerservice:ManagedClusters.List": "Microsoft.ContainerService/managedClusters/read",
     "containerservice:ManagedClusters.Get": "Microsoft.ContainerService/managedClusters/read",
     "containerservice:AgentPools.List": (

@@ -19,6 +19,8 @@ from cloudposture_azure.clouds import CLOUDS, check_endpoint
 class AzurePlugin:
     name = "azure"
     summary = "Azure Kubernetes Service (AKS) clusters in one or more subscriptions"
+    supports_management_groups = True
+    """A config file's ``management_groups`` entries are resolved here (nightly checks it)."""
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [
@@ -28,6 +30,13 @@ class AzurePlugin:
                 metavar="ID",
                 help="Subscription id to scan (repeatable). Default: every subscription the "
                 "credential can see.",
+            ),
+            click.Option(
+                ["--management-group"],
+                multiple=True,
+                metavar="ID",
+                help="Scan every enabled subscription below this management group, at any "
+                "depth (repeatable; combines with --subscription).",
             ),
             click.Option(
                 ["--cloud"],
@@ -52,18 +61,19 @@ class AzurePlugin:
                 f"unknown Azure cloud '{cloud_name}' (one of: {', '.join(sorted(CLOUDS))})"
             )
         endpoint = check_endpoint(str(settings.get("arm_endpoint") or cloud.arm_endpoint))
-        subscriptions = _subscriptions(settings)
+        subscriptions = _strings(settings, "subscription", "subscriptions")
+        groups = _strings(settings, "management_group", "management_groups")
 
         from cloudposture_azure.adapter import AzureScanner
         from cloudposture_azure.clients import AzureClients, make_credential
 
         clients = AzureClients(make_credential(cloud), endpoint, audience=cloud.audience)
-        return [AzureScanner(clients, subscriptions)]
+        return [AzureScanner(clients, subscriptions, groups)]
 
 
-def _subscriptions(settings: Mapping[str, Any]) -> list[str]:
-    """``subscription`` (CLI, repeatable) or ``subscriptions`` (config file), str or list."""
-    raw = settings.get("subscription") or settings.get("subscriptions") or ()
+def _strings(settings: Mapping[str, Any], cli_key: str, config_key: str) -> list[str]:
+    """A CLI option (repeatable) or its config-file spelling, as a str or a list."""
+    raw = settings.get(cli_key) or settings.get(config_key) or ()
     values: Iterable[Any] = [raw] if isinstance(raw, str) else raw
     out = [str(v).strip() for v in values if str(v).strip()]
     return list(dict.fromkeys(out))

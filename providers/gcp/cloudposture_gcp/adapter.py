@@ -2,36 +2,37 @@
 
 Call budget: one ``ListClusters`` per project (location ``-``: every zone and region; the
 listing returns whole Cluster objects, which are kept so ``collect`` never reads a cluster
-again); per project one IAM policy and at most one project lookup; per VPC network one
-firewall listing; per KMS key one read; per location one server config. Shared reads go
-through :class:`SharedLookup`, so concurrent collectors wait for the first call, and a failed
-read is not repeated by every cluster that needs it.
+again); per project one project lookup and one IAM policy; per folder or organization above
+the projects one lookup and one IAM policy (hierarchy.py); per VPC network one
+``getEffectiveFirewalls`` (VPC firewall rules and firewall policies) and, only when a network
+firewall policy is attached, one network read for its enforcement order; per KMS key one
+read; per location one server config. Shared reads go through :class:`SharedLookup`, so
+concurrent collectors wait for the first call, and a failed read is not repeated by every
+cluster that needs it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from google.cloud import compute_v1, container_v1, kms_v1
-from google.protobuf import json_format
-from google.protobuf.message import Message
 
 from cloudposture.lookup import SharedLookup
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
 from cloudposture.plugin import Target
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
+from cloudposture_gcp.firewall import AFTER_CLASSIC, NetworkFirewalls, needs_enforcement_order
+from cloudposture_gcp.hierarchy import IAM_FACTS, PolicyHierarchy
 from cloudposture_gcp.node_pools import needs_project_number
 from cloudposture_gcp.normalize import ClusterInputs, cluster_ref, normalize_cluster, redact
 from cloudposture_gcp.projects import project_ids
+from cloudposture_gcp.reads import JSON, read, to_json
 from cloudposture_gcp.settings import GcpSettings
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-JSON = dict[str, Any]
-
+_INGRESS = ("node_pools.internet_ingress",)
 _KEY_FACTS = (
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",
@@ -49,11 +50,11 @@ class GcpScanner:
         self._lock = threading.Lock()
         self._listed: dict[str, JSON] = {}
         self._missing_zones: dict[str, list[str]] = {}
-        self._numbers: SharedLookup[str, str] = SharedLookup(self._project_number)
-        self._policies: SharedLookup[str, JSON] = SharedLookup(self._iam_policy)
-        self._firewalls: SharedLookup[tuple[str, str], list[JSON]] = SharedLookup(
-            self._network_firewalls
+        self._hierarchy = PolicyHierarchy(clients)
+        self._effective: SharedLookup[tuple[str, str], JSON] = SharedLookup(
+            self._effective_firewalls
         )
+        self._networks: SharedLookup[tuple[str, str], JSON] = SharedLookup(self._network)
         self._keys: SharedLookup[str, JSON] = SharedLookup(self._crypto_key)
         self._server_configs: SharedLookup[tuple[str, str], JSON] = SharedLookup(
             self._server_config
@@ -79,7 +80,7 @@ class GcpScanner:
         with self._lock:
             self._missing_zones[project] = list(response.missing_zones)
             for cluster in response.clusters:
-                data = redact(_json(container_v1.Cluster.pb(cluster)))
+                data = redact(to_json(container_v1.Cluster.pb(cluster)))
                 ref = cluster_ref(project, data)
                 self._listed[ref.native_id] = data
                 refs.append(ref)
@@ -94,35 +95,15 @@ class GcpScanner:
         missing = self._missing_zones.get(project)
         if missing:
             errors.append(_missing_zones_error(project, missing))
-        number = None
-        if needs_project_number(cluster):
-            number = _read(
-                self._numbers,
-                project,
-                errors,
-                "resourcemanager:GetProject",
-                f"projects/{project}",
-                ("node_pools.identity", "node_pools.internet_ingress"),
-            )
-        policy = _read(
-            self._policies,
-            project,
-            errors,
-            "resourcemanager:GetIamPolicy",
-            f"projects/{project}",
-            ("node_pools.identity", "logging.audit_enabled"),
-        )
-        network = network_of(cluster, project)
-        firewalls = _read(
-            self._firewalls,
-            network,
-            errors,
-            "compute:ListFirewalls",
-            f"projects/{network[0]}/global/networks/{network[1]}",
-            ("node_pools.internet_ingress",),
-        )
+        # The project is read even when no pool needs its number: its parent starts the walk
+        # to the folders and organization whose IAM policies the project inherits.
+        ingress = _INGRESS if needs_project_number(cluster) else ()
+        found = self._hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
+        number = _project_number(found)
+        policies = self._hierarchy.levels(project, found, errors)
+        firewalls = self._network_firewalls(network_of(cluster, project), errors)
         key, key_error = self._key_of(cluster, errors)
-        server_config = _read(
+        server_config = read(
             self._server_configs,
             (project, ref.region),
             errors,
@@ -134,7 +115,7 @@ class GcpScanner:
             project=project,
             cluster=cluster,
             project_number=number,
-            iam_policy=policy,
+            policies=policies,
             firewalls=firewalls,
             crypto_key=key,
             key_error=key_error,
@@ -156,7 +137,7 @@ class GcpScanner:
             raise CollectionFailure(
                 to_collection_error(exc, "container:GetCluster", name)
             ) from None
-        data = redact(_json(container_v1.Cluster.pb(cluster)))
+        data = redact(to_json(container_v1.Cluster.pb(cluster)))
         with self._lock:
             self._listed[ref.native_id] = data
         return data
@@ -168,44 +149,52 @@ class GcpScanner:
         if not key_name:
             return None, None
         before = len(errors)
-        key = _read(self._keys, key_name, errors, "cloudkms:GetCryptoKey", key_name, _KEY_FACTS)
+        key = read(self._keys, key_name, errors, "cloudkms:GetCryptoKey", key_name, _KEY_FACTS)
         return key, (errors[-1].one_line() if len(errors) > before else None)
+
+    def _network_firewalls(
+        self, network: tuple[str, str], errors: list[CollectionError]
+    ) -> NetworkFirewalls | None:
+        """What governs ingress on the network; None when any part of it cannot be read."""
+        path = f"projects/{network[0]}/global/networks/{network[1]}"
+        effective = read(
+            self._effective, network, errors, "compute:GetEffectiveFirewalls", path, _INGRESS
+        )
+        if effective is None:
+            return None
+        policies = effective.get("firewallPolicys") or []
+        order = AFTER_CLASSIC
+        if needs_enforcement_order(policies):
+            found = read(self._networks, network, errors, "compute:GetNetwork", path, _INGRESS)
+            if found is None:
+                return None
+            order = str(found.get("networkFirewallPolicyEnforcementOrder") or AFTER_CLASSIC)
+        return NetworkFirewalls(path, effective.get("firewalls") or [], policies, order)
 
     # The fetchers below run once per key (SharedLookup) and return API-shaped JSON.
 
-    def _project_number(self, project: str) -> str:
-        found = self._clients.projects().get_project(
-            name=f"projects/{project}", **self._clients.call
-        )
-        return str(found.name).removeprefix("projects/")
-
-    def _iam_policy(self, project: str) -> JSON:
-        policy = self._clients.projects().get_iam_policy(
-            request={"resource": f"projects/{project}", "options": {"requested_policy_version": 3}},
-            **self._clients.call,
-        )
-        return _json(policy)
-
-    def _network_firewalls(self, network: tuple[str, str]) -> list[JSON]:
+    def _effective_firewalls(self, network: tuple[str, str]) -> JSON:
         host, name = network
-        url = f"https://www.googleapis.com/compute/v1/projects/{host}/global/networks/{name}"
-        request = compute_v1.ListFirewallsRequest(project=host, filter=f'network = "{url}"')
-        pages = self._clients.firewalls().list(request=request, **self._clients.call)
-        suffix = f"projects/{host}/global/networks/{name}"
-        rules = [_json(compute_v1.Firewall.pb(f)) for f in pages]
-        # Filtered again here: correctness must not hinge on the server honouring the filter.
-        return [r for r in rules if str(r.get("network", "")).endswith(suffix)]
+        response = self._clients.networks().get_effective_firewalls(
+            project=host, network=name, **self._clients.call
+        )
+        return to_json(compute_v1.NetworksGetEffectiveFirewallsResponse.pb(response))
+
+    def _network(self, network: tuple[str, str]) -> JSON:
+        host, name = network
+        found = self._clients.networks().get(project=host, network=name, **self._clients.call)
+        return to_json(compute_v1.Network.pb(found))
 
     def _crypto_key(self, name: str) -> JSON:
         key = self._clients.kms().get_crypto_key(name=name, **self._clients.call)
-        return _json(kms_v1.CryptoKey.pb(key))
+        return to_json(kms_v1.CryptoKey.pb(key))
 
     def _server_config(self, where: tuple[str, str]) -> JSON:
         project, location = where
         config = self._clients.clusters().get_server_config(
             name=f"projects/{project}/locations/{location}", **self._clients.call
         )
-        return _json(container_v1.ServerConfig.pb(config))
+        return to_json(container_v1.ServerConfig.pb(config))
 
 
 def network_of(cluster: Mapping[str, Any], project: str) -> tuple[str, str]:
@@ -217,24 +206,10 @@ def network_of(cluster: Mapping[str, Any], project: str) -> tuple[str, str]:
     return project, str(cluster.get("network") or "default")
 
 
-def _read(
-    lookup: SharedLookup[K, V],
-    key: K,
-    errors: list[CollectionError],
-    call: str,
-    resource: str,
-    affects: Sequence[str],
-) -> V | None:
-    try:
-        return lookup.get(key)
-    except CAUGHT as exc:
-        errors.append(to_collection_error(exc, call, resource, affects))
-        return None
-
-
-def _json(message: Message) -> JSON:
-    data: JSON = json_format.MessageToDict(message)
-    return data
+def _project_number(project: Mapping[str, Any] | None) -> str | None:
+    """A v3 Project is named ``projects/<number>``."""
+    number = str((project or {}).get("name", "")).removeprefix("projects/")
+    return number or None
 
 
 def _missing_zones_error(project: str, zones: list[str]) -> CollectionError:

@@ -89,14 +89,17 @@ class GoogleClients:
     def clusters(self) -> container_v1.ClusterManagerClient:
         return self._get("container", container_v1.ClusterManagerClient)
 
-    def firewalls(self) -> compute_v1.FirewallsClient:
-        return self._get("firewalls", compute_v1.FirewallsClient)
+    def networks(self) -> compute_v1.NetworksClient:
+        return self._get("networks", compute_v1.NetworksClient)
 
     def projects(self) -> resourcemanager_v3.ProjectsClient:
         return self._get("projects", resourcemanager_v3.ProjectsClient)
 
     def folders(self) -> resourcemanager_v3.FoldersClient:
         return self._get("folders", resourcemanager_v3.FoldersClient)
+
+    def organizations(self) -> resourcemanager_v3.OrganizationsClient:
+        return self._get("organizations", resourcemanager_v3.OrganizationsClient)
 
     def kms(self) -> kms_v1.KeyManagementServiceClient:
         return self._get("kms", kms_v1.KeyManagementServiceClient)

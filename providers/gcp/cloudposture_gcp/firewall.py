@@ -1,211 +1,250 @@
-"""Which VPC firewall rules let the whole internet reach a node pool, and on which ports.
+"""Which internet traffic really reaches a node pool, after every firewall layer has spoken.
 
-Pure: firewall rules (the v1 REST JSON of ``firewalls.list``) and a node pool's network
-tags and service account in, the internet-facing ingress it really receives out.
+Pure: a network's effective firewalls (``networks.getEffectiveFirewalls``: VPC firewall
+rules and firewall policies) and a node pool's target in, the internet-facing ingress it
+receives out, each opening named by the rule that finally allows it.
 
-How Google evaluates VPC firewall rules, and so how this module does:
-- A rule applies to an instance through ``targetTags`` (any tag shared), through
-  ``targetServiceAccounts`` (the instance's service account listed), or, with neither, to
-  every instance on the network.
-- The lower ``priority`` number wins; at equal priority a deny beats an allow. So an allow
-  keeps only what no deny of higher-or-equal precedence takes away from it (GKE's own
-  ``-exkubelet`` rule, a deny of tcp/10255 from 0.0.0.0/0, is the classic case).
-- "The whole internet" is a source range with prefix length 0 (``0.0.0.0/0``, ``::/0``),
-  and an ingress rule without any source, which the API treats as ``0.0.0.0/0``. A deny
-  takes internet traffic away only when it covers the whole internet of that IP family.
-- Rules that Kubernetes opened for a ``LoadBalancer`` Service (``k8s-fw-*``) are marked
-  ``kubernetes_service`` so a rule can tell them from hand-made openings.
+How Cloud NGFW decides a packet, and so how this module does:
+- Layers, in order: hierarchical firewall policies (the organization's, then each folder's
+  from the top down, as the API lists them), system policies, then the VPC firewall rules and
+  the global network firewall policy in the order the network's
+  ``networkFirewallPolicyEnforcementOrder`` says (``AFTER_CLASSIC_FIREWALL``, the default:
+  VPC rules first), then the implied deny.
+- Inside a policy the matching rule with the lowest priority number decides: ``allow`` and
+  ``deny`` end the evaluation, ``goto_next`` hands the packet to the next layer. Inside the
+  VPC rules the lowest number decides too, a deny winning a tie; they never say goto_next.
+  A layer with no matching rule hands the packet on.
+- So a deny in the organization's policy beats an allow in a VPC rule, and an allow there
+  beats a deny below it.
 
-Hierarchical and network firewall policies are not evaluated here (see docs/providers/gcp.md).
+The traffic space is cut into pieces no rule straddles (per IP family: each named protocol,
+port ranges split at every rule's boundaries, and "every other protocol"); each piece walks
+the layers, and the pieces an allow lets in are merged back into ranges per rule.
+
+A rule targeting secure tags (``unresolved``) is taken in whichever way lets more in: an
+allow applies, a deny does not, a goto_next may or may not (both paths are followed).
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from itertools import pairwise
+from typing import Any
 
 from cloudposture.model import IngressRule
 from cloudposture.model.posture import Protocol
+from cloudposture_gcp.firewall_rules import (
+    ALL_PORTS,
+    PORTED,
+    WHOLE,
+    Family,
+    NodeTarget,
+    PolicyRules,
+    PortRange,
+    Rule,
+    UnknownTarget,
+    policy_rules,
+    vpc_rules,
+)
 
-ALL_PORTS = (0, 65535)
-PortRange = tuple[int, int]
-Family = Literal["v4", "v6"]
-WHOLE: Mapping[Family, str] = {"v4": "0.0.0.0/0", "v6": "::/0"}
+__all__ = ["AFTER_CLASSIC", "NetworkFirewalls", "NodeTarget", "UnknownTarget", "internet_ingress"]
 
-_PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "132": "sctp", "58": "icmpv6"}
-_PORTED = ("tcp", "udp", "sctp")
+AFTER_CLASSIC = "AFTER_CLASSIC_FIREWALL"
+BEFORE_CLASSIC = "BEFORE_CLASSIC_FIREWALL"
+_OTHER = "*"
+"""Stands for every protocol that no rule names."""
 _MODEL_PROTOCOLS: Mapping[str, Protocol] = {
     "tcp": "tcp",
     "udp": "udp",
     "icmp": "icmp",
     "icmpv6": "icmpv6",
     "sctp": "sctp",
-    "all": "all",
 }
-_OTHER = "other"
-"""Stands for every protocol not named when an 'all' allow is split by a partial deny."""
+_BASE = (*PORTED, "icmp")
+_FIXED_PLACE = ("HIERARCHY", "SYSTEM")
 
 
 @dataclass(frozen=True)
-class NodeTarget:
-    """What a firewall rule can select a node pool's instances by."""
+class NetworkFirewalls:
+    """What governs ingress to the instances of one VPC network."""
 
-    tags: frozenset[str]
-    service_account: str | None
-    """The nodes' service account email; None when it could not be resolved."""
+    network: str
+    """``projects/P/global/networks/N``: the host project's network for Shared VPC."""
+    firewalls: Sequence[Mapping[str, Any]]
+    """VPC firewall rules (``firewalls`` of getEffectiveFirewalls)."""
+    policies: Sequence[Mapping[str, Any]] = ()
+    """Effective firewall policies (``firewallPolicys``), hierarchical ones in API order."""
+    enforcement_order: str = AFTER_CLASSIC
 
 
 @dataclass(frozen=True)
-class _Grant:
+class _Piece:
+    family: Family
     protocol: str
     ports: PortRange | None
-    """None for protocols without ports (icmp, esp, ...) or for 'all'."""
-
-
-@dataclass(frozen=True)
-class _Rule:
-    name: str
-    priority: int
-    allow: bool
-    families: frozenset[Family]
-    grants: tuple[_Grant, ...]
-    kubernetes_service: bool
-
-
-class UnknownTarget(Exception):
-    """A rule selects instances by service account and the pool's account is unknown."""
 
 
 def internet_ingress(
-    firewalls: Iterable[Mapping[str, Any]], target: NodeTarget
+    firewalls: Sequence[Mapping[str, Any]],
+    target: NodeTarget,
+    policies: Sequence[Mapping[str, Any]] = (),
+    *,
+    network: str = "",
+    enforcement_order: str = AFTER_CLASSIC,
 ) -> list[IngressRule]:
-    """The internet-facing ingress the target's instances receive after priorities and denies.
+    """The internet-facing ingress the target's instances receive after every layer.
 
     Raises :class:`UnknownTarget` when the answer depends on a service account that could
     not be resolved (the caller reports the fact as not collected rather than guessing).
     """
-    rules: list[_Rule] = []
-    for fw in firewalls:
-        rule = _parse(fw)
-        applies = _applies(fw, target)
-        if not rule.families or applies is False:
-            continue
-        if applies is None:
-            raise UnknownTarget(rule.name)
-        rules.append(rule)
-    denies = [r for r in rules if not r.allow]
+    layers = _layers(firewalls, policies, target, network, enforcement_order)
+    steps = [rule for layer in layers for rule in layer]
+    starts: list[int] = []
+    for layer in layers:
+        starts.extend([len(starts) + len(layer)] * len(layer))
+    allowed: dict[Rule, list[_Piece]] = {}
+    everything = _pieces(steps)
+    for piece in everything:
+        rule = _decide(piece, steps, starts)
+        if rule is not None:
+            allowed.setdefault(rule, []).append(piece)
+    order = {rule: i for i, rule in enumerate(steps)}
     out: list[IngressRule] = []
-    for rule in sorted((r for r in rules if r.allow), key=lambda r: (r.priority, r.name)):
-        for family in sorted(rule.families):
-            blockers = [d for d in denies if d.priority <= rule.priority and family in d.families]
-            for grant in rule.grants:
-                for kept in _subtract(grant, [g for d in blockers for g in d.grants]):
-                    out.append(_ingress(kept, family, rule))
+    for rule in sorted(allowed, key=order.__getitem__):
+        out.extend(_merged(rule, allowed[rule], everything))
     return out
 
 
-def _applies(fw: Mapping[str, Any], target: NodeTarget) -> bool | None:
-    """Whether the rule selects the target's instances; None when that cannot be known."""
-    if fw.get("disabled") or str(fw.get("direction") or "INGRESS").upper() != "INGRESS":
-        return False
-    tags = fw.get("targetTags") or []
-    accounts = fw.get("targetServiceAccounts") or []
-    if tags:
-        return bool(target.tags.intersection(tags))
-    if accounts:
-        if target.service_account is None:
-            return None
-        return target.service_account.lower() in {str(a).lower() for a in accounts}
-    return True
+def needs_enforcement_order(policies: Iterable[Mapping[str, Any]]) -> bool:
+    """Only a network firewall policy's place depends on the network's enforcement order."""
+    return any(str(p.get("type") or "").upper() not in _FIXED_PLACE for p in policies)
 
 
-def _parse(fw: Mapping[str, Any]) -> _Rule:
-    allow = bool(fw.get("allowed"))
-    entries = fw.get("allowed") if allow else fw.get("denied")
-    grants = tuple(g for e in entries or [] for g in _grants(e))
-    name = str(fw.get("name", ""))
-    return _Rule(
-        name=name,
-        priority=int(fw.get("priority", 1000)),
-        allow=allow,
-        families=_internet_families(fw),
-        grants=grants,
-        kubernetes_service=name.startswith("k8s-fw-"),
+def effective_ingress(effective: NetworkFirewalls, target: NodeTarget) -> list[IngressRule]:
+    return internet_ingress(
+        effective.firewalls,
+        target,
+        effective.policies,
+        network=effective.network,
+        enforcement_order=effective.enforcement_order,
     )
 
 
-def _internet_families(fw: Mapping[str, Any]) -> frozenset[Family]:
-    ranges = list(fw.get("sourceRanges") or [])
-    if not ranges and not fw.get("sourceTags") and not fw.get("sourceServiceAccounts"):
-        ranges = [WHOLE["v4"]]  # the API's default source for an ingress rule
-    found: set[Family] = set()
-    for cidr in ranges:
-        try:
-            net = ipaddress.ip_network(cidr, strict=False)
-        except ValueError:
+def unresolved_rules(effective: NetworkFirewalls, target: NodeTarget) -> int:
+    """How many policy rules that may reach the target select by secure tags (for evidence)."""
+    return sum(p.unresolved for p in _policies(effective.policies, target, effective.network))
+
+
+def _layers(
+    firewalls: Sequence[Mapping[str, Any]],
+    policies: Sequence[Mapping[str, Any]],
+    target: NodeTarget,
+    network: str,
+    enforcement_order: str,
+) -> list[Sequence[Rule]]:
+    parsed = _policies(policies, target, network)
+    hierarchy = [p.rules for p in parsed if p.kind == "HIERARCHY"]
+    system = [p.rules for p in parsed if p.kind == "SYSTEM"]
+    network_policies = [p.rules for p in parsed if p.kind not in _FIXED_PLACE]
+    classic: list[Sequence[Rule]] = [vpc_rules(firewalls, target)]
+    if enforcement_order.upper() == BEFORE_CLASSIC:
+        rest = [*network_policies, *classic]
+    else:
+        rest = [*classic, *network_policies]
+    return [*hierarchy, *system, *rest]
+
+
+def _policies(
+    policies: Iterable[Mapping[str, Any]], target: NodeTarget, network: str
+) -> list[PolicyRules]:
+    return [policy_rules(p, target, network) for p in policies]
+
+
+def _decide(piece: _Piece, steps: Sequence[Rule], starts: Sequence[int]) -> Rule | None:
+    """The rule that lets ``piece`` in, or None when a deny (or the implied deny) stops it.
+
+    Walked backwards so each step's outcome is known once: ``after[i]`` is the outcome of
+    evaluating from step i on; ``starts[i]`` is where the layer after step i's begins.
+    """
+    after: list[Rule | None] = [None] * (len(steps) + 1)
+    for i in range(len(steps) - 1, -1, -1):
+        rule = steps[i]
+        if not rule.matches(piece.family, piece.protocol, piece.ports):
+            after[i] = after[i + 1]
+        elif rule.action == "allow":
+            after[i] = rule
+        elif rule.action == "deny":
+            after[i] = after[i + 1] if rule.unresolved else None
+        elif rule.unresolved:
+            after[i] = after[starts[i]] or after[i + 1]
+        else:
+            after[i] = after[starts[i]]
+    return after[0]
+
+
+def _pieces(rules: Sequence[Rule]) -> list[_Piece]:
+    """The traffic space cut so that no rule matches only part of a piece."""
+    named = sorted({g.protocol for r in rules for g in r.grants} - {"all", *_BASE})
+    cuts: dict[str, set[int]] = {p: {ALL_PORTS[0], ALL_PORTS[1] + 1} for p in PORTED}
+    for rule in rules:
+        for grant in rule.grants:
+            if grant.protocol in cuts and grant.ports is not None:
+                cuts[grant.protocol].update((grant.ports[0], grant.ports[1] + 1))
+    pieces: list[_Piece] = []
+    for family in WHOLE:
+        for protocol in (*_BASE, *named, _OTHER):
+            if protocol not in cuts:
+                pieces.append(_Piece(family, protocol, None))
+                continue
+            edges = sorted(e for e in cuts[protocol] if ALL_PORTS[0] <= e <= ALL_PORTS[1] + 1)
+            pieces.extend(_Piece(family, protocol, (a, b - 1)) for a, b in pairwise(edges))
+    return pieces
+
+
+def _merged(
+    rule: Rule, pieces: Sequence[_Piece], everything: Sequence[_Piece]
+) -> list[IngressRule]:
+    """One rule's allowed pieces as ingress rules: adjacent port ranges joined, and a rule
+    that lets in every piece of a family with an 'all' grant shown as one 'all' opening."""
+    out: list[IngressRule] = []
+    takes_all = any(g.protocol == "all" for g in rule.grants)
+    for family in WHOLE:
+        mine = [p for p in pieces if p.family == family]
+        if not mine:
             continue
-        if net.prefixlen == 0:
-            found.add("v4" if net.version == 4 else "v6")
-    return frozenset(found)
+        if takes_all and len(mine) == sum(1 for p in everything if p.family == family):
+            out.append(_ingress(rule, family, "all", None))
+            continue
+        ranges: list[_Piece] = []
+        for piece in mine:
+            last = ranges[-1] if ranges else None
+            if (
+                last is not None
+                and last.protocol == piece.protocol
+                and last.ports is not None
+                and piece.ports is not None
+                and last.ports[1] + 1 == piece.ports[0]
+            ):
+                ranges[-1] = _Piece(family, piece.protocol, (last.ports[0], piece.ports[1]))
+            else:
+                ranges.append(piece)
+        out.extend(_ingress(rule, family, p.protocol, p.ports) for p in ranges)
+    return out
 
 
-def _grants(entry: Mapping[str, Any]) -> list[_Grant]:
-    raw = str(entry.get("IPProtocol", "all")).lower()
-    protocol = _PROTOCOL_NUMBERS.get(raw, raw)
-    ports = [p for p in entry.get("ports") or [] if str(p).strip()]
-    if protocol not in _PORTED:
-        return [_Grant(protocol, None)]
-    if not ports:
-        return [_Grant(protocol, ALL_PORTS)]
-    return [_Grant(protocol, _port_range(str(p))) for p in ports]
-
-
-def _port_range(text: str) -> PortRange:
-    low, _, high = text.strip().partition("-")
-    try:
-        return (int(low), int(high or low))
-    except ValueError:
-        return ALL_PORTS  # unreadable: assume the widest opening rather than none
-
-
-def _subtract(grant: _Grant, denied: Sequence[_Grant]) -> list[_Grant]:
-    """What of ``grant`` survives the ``denied`` grants."""
-    if any(d.protocol == "all" for d in denied):
-        return []
-    if grant.protocol == "all":
-        if not denied:
-            return [grant]
-        split = [_Grant(p, ALL_PORTS) for p in _PORTED] + [_Grant(p, None) for p in ("icmp",)]
-        return [k for g in [*split, _Grant(_OTHER, None)] for k in _subtract(g, denied)]
-    same = [d for d in denied if d.protocol == grant.protocol]
-    if grant.ports is None:
-        return [] if same else [grant]
-    pieces = [grant.ports]
-    for d in same:
-        pieces = [p for piece in pieces for p in _cut(piece, d.ports or ALL_PORTS)]
-    return [_Grant(grant.protocol, p) for p in pieces]
-
-
-def _cut(piece: PortRange, hole: PortRange) -> list[PortRange]:
-    low, high = piece
-    if hole[1] < low or hole[0] > high:
-        return [piece]
-    left = [(low, hole[0] - 1)] if hole[0] > low else []
-    right = [(hole[1] + 1, high)] if hole[1] < high else []
-    return left + right
-
-
-def _ingress(grant: _Grant, family: Family, rule: _Rule) -> IngressRule:
-    protocol: Protocol = _MODEL_PROTOCOLS.get(grant.protocol, "other")
-    whole = grant.ports is None or grant.ports == ALL_PORTS
-    detail = "" if protocol != "other" else f", protocol {grant.protocol}"
+def _ingress(rule: Rule, family: Family, protocol: str, ports: PortRange | None) -> IngressRule:
+    model: Protocol = "all" if protocol == "all" else _MODEL_PROTOCOLS.get(protocol, "other")
+    whole = ports is None or ports == ALL_PORTS
+    origin = rule.origin
+    if model == "other":
+        shown = "every protocol no rule names" if protocol == _OTHER else protocol
+        origin = f"{origin[:-1]}, protocol {shown})" if origin.endswith(")") else origin
     return IngressRule(
-        protocol=protocol,
-        port_from=None if whole or grant.ports is None else grant.ports[0],
-        port_to=None if whole or grant.ports is None else grant.ports[1],
+        protocol=model,
+        port_from=None if whole or ports is None else ports[0],
+        port_to=None if whole or ports is None else ports[1],
         source=WHOLE[family],
-        origin=f"firewall rule {rule.name} (priority {rule.priority}{detail})",
+        origin=origin,
         kubernetes_service=rule.kubernetes_service,
     )

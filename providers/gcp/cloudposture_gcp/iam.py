@@ -1,18 +1,25 @@
-"""What a project IAM policy says about a node service account and about audit logging.
+"""What the IAM policies above a cluster say about a node service account and audit logging.
 
-Pure: the JSON of ``projects.getIamPolicy`` (policy version 3) in, facts out.
+Pure: the JSON of ``getIamPolicy`` (policy version 3) of the project and of each ancestor
+(its folders up to the organization) in, facts out. Grants and audit configs are inherited
+downwards in Google Cloud, so the effective policy of a project is the union of them all.
 
-- Admin-equivalent: ``roles/owner`` or ``roles/editor`` bound to ``serviceAccount:EMAIL`` in
-  the project. A binding with an IAM condition still counts (the condition may well hold;
-  judging CEL is out of scope), and the grant text says it was conditional.
-- Google Cloud IAM has no wildcard permissions, so ``wildcard_grants`` is False once the
+- Admin-equivalent: ``roles/owner`` or ``roles/editor`` bound to ``serviceAccount:EMAIL`` on
+  the project or on any ancestor. A binding with an IAM condition still counts (the
+  condition may well hold; judging CEL is out of scope), and the grant text says it was
+  conditional. The grant names the level it came from (``projects/p``, ``folders/1``,
+  ``organizations/2``).
+- Google Cloud IAM has no wildcard permissions, so ``wildcard_grants`` is False once any
   policy was read.
-- Data Access audit logs for GKE: an ``auditConfigs`` entry for ``container.googleapis.com``
-  or ``allServices`` with both DATA_READ and DATA_WRITE (ADMIN_READ alone, and the always-on
-  Admin Activity logs, do not record reads and writes of Kubernetes objects).
+- Data Access audit logs for GKE: ``auditConfigs`` entries for ``container.googleapis.com``
+  or ``allServices``, on any level, that together enable both DATA_READ and DATA_WRITE
+  (ADMIN_READ alone, and the always-on Admin Activity logs, do not record reads and writes
+  of Kubernetes objects). ``exemptedMembers`` are kept for the evidence.
 
-Only the project's own policy is read: grants and audit configs inherited from folders or
-the organization are not seen (docs/providers/gcp.md, "Limits").
+Three-valued, because an unreadable level must not pass silently: a fact the readable levels
+already settle stays settled (an Editor grant found anywhere is admin-equivalent; audit logs
+enabled anywhere are enabled, since a lower level cannot switch them off), and one they do
+not settle is unknown (None) when any level could not be read.
 """
 
 from __future__ import annotations
@@ -33,61 +40,121 @@ _DATA_ACCESS = frozenset({"DATA_READ", "DATA_WRITE"})
 
 
 @dataclass(frozen=True)
+class PolicyLevel:
+    """One level of the resource hierarchy and its IAM policy (None: could not be read)."""
+
+    resource: str
+    """``projects/<id>``, ``folders/<n>``, ``organizations/<n>``, or a description such as
+    ``ancestors of folders/<n>`` when the walk up the hierarchy itself failed."""
+    policy: Mapping[str, Any] | None
+
+    @property
+    def inherited(self) -> bool:
+        return not self.resource.startswith("projects/")
+
+
+def project_level(project: str, policy: Mapping[str, Any] | None) -> tuple[PolicyLevel, ...]:
+    """A hierarchy of one: the project's own policy (when ancestors are not in play)."""
+    return (PolicyLevel(f"projects/{project}", policy),)
+
+
+def unread(levels: Sequence[PolicyLevel]) -> list[str]:
+    """The levels whose policy could not be read (none read at all counts as unread)."""
+    missing = [level.resource for level in levels if level.policy is None]
+    return missing if levels else ["the IAM policy hierarchy"]
+
+
+def describe_levels(levels: Sequence[PolicyLevel]) -> str:
+    return ", ".join(
+        level.resource + ("" if level.policy is not None else " (unreadable)") for level in levels
+    )
+
+
+@dataclass(frozen=True)
 class MemberGrants:
     roles: tuple[str, ...]
     admin_grants: tuple[str, ...]
-    """Human-readable admin-equivalent grants, e.g. 'roles/editor on projects/p'."""
+    """Human-readable admin-equivalent grants, e.g. 'roles/editor on organizations/1 ...'."""
+    unread: tuple[str, ...] = ()
+    """Levels that could not be read: without a grant found, the answer is unknown."""
 
     @property
-    def admin_equivalent(self) -> bool:
-        return bool(self.admin_grants)
+    def admin_equivalent(self) -> bool | None:
+        if self.admin_grants:
+            return True
+        return None if self.unread else False
 
 
-def grants_for(policy: Mapping[str, Any], email: str, project: str) -> MemberGrants:
-    """The project roles bound to the service account ``email``."""
+def grants_for(levels: Sequence[PolicyLevel], email: str) -> MemberGrants:
+    """The roles bound to the service account ``email`` on the project and its ancestors."""
     member = f"serviceaccount:{email.lower()}"
     roles: list[str] = []
     admin: list[str] = []
-    for binding in policy.get("bindings") or []:
-        members = {str(m).lower() for m in binding.get("members") or []}
-        if member not in members:
-            continue
-        role = str(binding.get("role", ""))
-        roles.append(role)
-        if role in ADMIN_ROLES:
-            condition = binding.get("condition") or {}
-            when = (
-                f" (conditional: {condition.get('title') or 'IAM condition'})" if condition else ""
-            )
-            admin.append(f"{role} on projects/{project}{when}: {ADMIN_ROLES[role]}")
-    return MemberGrants(tuple(roles), tuple(admin))
+    for level in levels:
+        for binding in (level.policy or {}).get("bindings") or []:
+            members = {str(m).lower() for m in binding.get("members") or []}
+            if member not in members:
+                continue
+            role = str(binding.get("role", ""))
+            roles.append(role)
+            if role in ADMIN_ROLES:
+                admin.append(_admin_grant(role, level, binding.get("condition") or {}))
+    return MemberGrants(tuple(roles), tuple(admin), tuple(unread(levels)))
+
+
+def _admin_grant(role: str, level: PolicyLevel, condition: Mapping[str, Any]) -> str:
+    inherited = " (inherited by the project)" if level.inherited else ""
+    when = f" (conditional: {condition.get('title') or 'IAM condition'})" if condition else ""
+    return f"{role} on {level.resource}{inherited}{when}: {ADMIN_ROLES[role]}"
 
 
 @dataclass(frozen=True)
 class DataAccessAudit:
-    enabled: bool
+    enabled: bool | None
     log_types: tuple[str, ...]
     services: tuple[str, ...]
+    """Where the configs are: 'container.googleapis.com on projects/p', ..."""
+    exempted: tuple[str, ...] = ()
+    """'user:x (DATA_WRITE on folders/1)': principals whose access is not logged."""
+    unread: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if not self.services:
-            return "no Data Access audit config for container.googleapis.com or allServices"
-        kinds = ", ".join(self.log_types) or "no log types"
-        return f"Data Access audit logs {kinds} via {', '.join(self.services)}"
+            found = "no Data Access audit config for container.googleapis.com or allServices"
+        else:
+            kinds = ", ".join(self.log_types) or "no log types"
+            found = f"Data Access audit logs {kinds} via {'; '.join(self.services)}"
+        if self.exempted:
+            found += f"; exempted from logging: {', '.join(self.exempted)}"
+        if self.unread and not self.enabled:
+            found += f"; not readable: {', '.join(self.unread)}"
+        return found
 
 
-def data_access_audit(policy: Mapping[str, Any]) -> DataAccessAudit:
-    """Whether Data Access audit logs (DATA_READ and DATA_WRITE) cover GKE in this project."""
+def data_access_audit(levels: Sequence[PolicyLevel]) -> DataAccessAudit:
+    """Whether Data Access audit logs (DATA_READ and DATA_WRITE) cover GKE, on any level."""
     types: set[str] = set()
     services: list[str] = []
-    for config in _audit_configs(policy):
-        services.append(str(config.get("service")))
-        for log in config.get("auditLogConfigs") or []:
-            types.add(enum_name(log.get("logType"), AUDIT_LOG_TYPE))
+    exempted: list[str] = []
+    for level in levels:
+        for config in _audit_configs(level.policy or {}):
+            services.append(f"{config.get('service')} on {level.resource}")
+            for log in config.get("auditLogConfigs") or []:
+                kind = enum_name(log.get("logType"), AUDIT_LOG_TYPE)
+                types.add(kind)
+                exempted.extend(
+                    f"{m} ({kind} on {level.resource})" for m in log.get("exemptedMembers") or []
+                )
+    missing = tuple(unread(levels))
+    enabled: bool | None = _DATA_ACCESS.issubset(types)
+    if not enabled and missing:
+        enabled = None
     return DataAccessAudit(
-        enabled=_DATA_ACCESS.issubset(types),
+        enabled=enabled,
         log_types=tuple(sorted(types)),
         services=tuple(services),
+        exempted=tuple(exempted),
+        unread=missing,
     )
 
 

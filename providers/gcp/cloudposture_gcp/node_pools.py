@@ -13,8 +13,14 @@ from typing import Any, Literal
 
 from cloudposture.model import Identity, IngressRule, NodePool
 from cloudposture_gcp.enums import WORKLOAD_METADATA_MODE, enum_name
-from cloudposture_gcp.firewall import NodeTarget, UnknownTarget, internet_ingress
-from cloudposture_gcp.iam import grants_for
+from cloudposture_gcp.firewall import (
+    NetworkFirewalls,
+    NodeTarget,
+    UnknownTarget,
+    effective_ingress,
+    unresolved_rules,
+)
+from cloudposture_gcp.iam import PolicyLevel, describe_levels, grants_for
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 DEFAULT_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
@@ -28,8 +34,9 @@ class PoolContext:
 
     project: str
     project_number: str | None
-    iam_policy: Mapping[str, Any] | None
-    firewalls: Sequence[Mapping[str, Any]] | None
+    policies: Sequence[PolicyLevel]
+    """The project's IAM policy, then its ancestors' up to the organization (see iam)."""
+    firewalls: NetworkFirewalls | None
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,8 @@ def _pool(spec: _PoolSpec, cluster: Mapping[str, Any], ctx: PoolContext) -> Node
     auto_tag = auto_node_tag(cluster)
     if auto_tag:
         tags.add(auto_tag)
-    ingress = _ingress(ctx.firewalls, NodeTarget(frozenset(tags), email))
+    target = NodeTarget(frozenset(tags), email)
+    ingress = _ingress(ctx.firewalls, target)
     exposed, detail = _metadata(config, spec.kind)
     scopes = {str(s) for s in config.get("oauthScopes") or []}
     return NodePool(
@@ -155,10 +163,7 @@ def _pool(spec: _PoolSpec, cluster: Mapping[str, Any], ctx: PoolContext) -> Node
         full_cloud_api_scope=bool(scopes & {CLOUD_PLATFORM_SCOPE, "cloud-platform"}),
         sources={
             "public_ip": spec.private_source,
-            "internet_ingress": (
-                "compute:ListFirewalls (network's VPC firewall rules targeting tags "
-                f"{sorted(tags)}, the pool's service account, or all instances)"
-            ),
+            "internet_ingress": _ingress_source(ctx.firewalls, target),
             "ssh_access": "GKE has no node-pool SSH setting; SSH is a firewall rule (NODE-002)",
             "metadata_credentials_exposed": f"{spec.path}.config.workloadMetadataConfig.mode",
             "full_cloud_api_scope": f"{spec.path}.config.oauthScopes",
@@ -180,37 +185,60 @@ def _identity(
     is_default = account == "default" or account.lower().endswith(DEFAULT_SA_SUFFIX)
     sources = {
         "is_default": f"{spec.path}.config.serviceAccount ({account})",
-        "admin_equivalent": f"resourcemanager:GetIamPolicy projects/{ctx.project} bindings",
+        "admin_equivalent": (
+            f"getIamPolicy bindings on {describe_levels(ctx.policies) or 'no level read'}"
+        ),
         "wildcard_grants": "Google Cloud IAM has no wildcard permission grants",
     }
-    if email is None or ctx.iam_policy is None:
+    if email is None:
         return Identity(
-            id=email or "default (Compute Engine default service account)",
+            id="default (Compute Engine default service account)",
             role="node",
             is_default=is_default,
             sources=sources,
         )
-    grants = grants_for(ctx.iam_policy, email, ctx.project)
+    grants = grants_for(ctx.policies, email)
+    read_any = any(level.policy is not None for level in ctx.policies)
     return Identity(
         id=email,
         role="node",
         is_default=is_default,
         admin_equivalent=grants.admin_equivalent,
-        wildcard_grants=False,
+        wildcard_grants=False if read_any else None,
         grants=list(grants.admin_grants),
         sources=sources,
     )
 
 
-def _ingress(
-    firewalls: Sequence[Mapping[str, Any]] | None, target: NodeTarget
-) -> list[IngressRule] | None:
+def _ingress(firewalls: NetworkFirewalls | None, target: NodeTarget) -> list[IngressRule] | None:
     if firewalls is None:
         return None
     try:
-        return internet_ingress(firewalls, target)
+        return effective_ingress(firewalls, target)
     except UnknownTarget:
         return None
+
+
+def _ingress_source(firewalls: NetworkFirewalls | None, target: NodeTarget) -> str:
+    where = f" on {firewalls.network}" if firewalls is not None else ""
+    text = (
+        f"compute:GetEffectiveFirewalls{where}: hierarchical firewall policies, then VPC "
+        "firewall rules and the network firewall policy "
+        f"({firewalls.enforcement_order if firewalls else 'in the network order'}), each rule "
+        f"targeting tags {sorted(target.tags)}, the pool's service account, or all instances"
+    )
+    if firewalls is None:
+        return text
+    try:
+        tagged = unresolved_rules(firewalls, target)
+    except UnknownTarget:
+        return text
+    if tagged:
+        text += (
+            f"; {tagged} policy rule(s) target secure tags, which cannot be resolved to node "
+            "pools: their allows are counted for every node, their denies are not"
+        )
+    return text
 
 
 def _metadata(config: Mapping[str, Any], kind: PoolKind) -> tuple[bool, str]:

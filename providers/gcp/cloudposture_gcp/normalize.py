@@ -33,7 +33,8 @@ from cloudposture_gcp.enums import (
     NETWORK_POLICY_PROVIDER,
     enum_name,
 )
-from cloudposture_gcp.iam import data_access_audit
+from cloudposture_gcp.firewall import NetworkFirewalls
+from cloudposture_gcp.iam import PolicyLevel, data_access_audit
 from cloudposture_gcp.node_pools import PoolContext, node_pools
 from cloudposture_gcp.versions import version_support
 
@@ -55,8 +56,9 @@ class ClusterInputs:
     project: str
     cluster: Mapping[str, Any]
     project_number: str | None = None
-    iam_policy: Mapping[str, Any] | None = None
-    firewalls: Sequence[Mapping[str, Any]] | None = None
+    policies: Sequence[PolicyLevel] = ()
+    """The project's IAM policy then its ancestors' (iam.PolicyLevel; None policy = unread)."""
+    firewalls: NetworkFirewalls | None = None
     crypto_key: Mapping[str, Any] | None = None
     key_error: str | None = None
     server_config: Mapping[str, Any] | None = None
@@ -102,7 +104,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
         PoolContext(
             project=inputs.project,
             project_number=inputs.project_number,
-            iam_policy=inputs.iam_policy,
+            policies=inputs.policies,
             firewalls=inputs.firewalls,
         ),
     )
@@ -114,7 +116,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
         control_plane_identity=None,  # Google-managed: IAM-002 is NOT_APPLICABLE on GKE
         workload_identity=workload_identity(cluster),
         secrets_encryption=secrets_encryption(cluster, inputs.crypto_key, inputs.key_error),
-        logging=logging(cluster, inputs.iam_policy),
+        logging=logging(cluster, inputs.policies),
         version=version_support(
             str(cluster.get("currentMasterVersion", "")), inputs.server_config, ref.region
         ),
@@ -294,13 +296,17 @@ def _duration_seconds(value: object) -> int | None:
     return seconds or None
 
 
-def logging(cluster: Mapping[str, Any], policy: Mapping[str, Any] | None) -> Logging:
+def logging(cluster: Mapping[str, Any], policies: Sequence[PolicyLevel]) -> Logging:
     """Control-plane logs shipped to Cloud Logging, and whether audit logging is complete.
 
     ``loggingService`` ``logging.googleapis.com/kubernetes`` (Cloud Operations for GKE) ships
     system and workload logs only; control-plane component logs need ``loggingConfig``.
     Audit logging needs the APISERVER component and Data Access audit logs for
-    container.googleapis.com (Admin Activity audit logs are always on and do not count).
+    container.googleapis.com (Admin Activity audit logs are always on and do not count),
+    configured on the project or inherited from a folder or the organization. Without the
+    APISERVER component the answer is no, whatever the IAM policies say; with it, an
+    unreadable policy level leaves the answer unknown unless a readable one enables both
+    DATA_READ and DATA_WRITE.
     """
     service = str(cluster.get("loggingService") or "")
     config = (cluster.get("loggingConfig") or {}).get("componentConfig") or {}
@@ -311,16 +317,15 @@ def logging(cluster: Mapping[str, Any], policy: Mapping[str, Any] | None) -> Log
         "components": f"{LIST}.loggingConfig.componentConfig.enableComponents, loggingService",
         "destination": f"{LIST}.loggingService",
     }
-    audit: bool | None = None
-    if policy is not None:
-        access = data_access_audit(policy)
-        audit = access.enabled and "apiserver" in components
-        sources["audit_enabled"] = (
-            f"{LIST}.loggingConfig APISERVER + resourcemanager:GetIamPolicy "
-            f"auditConfigs ({access.describe()})"
-        )
-        if audit:
-            components.append("audit")
+    access = data_access_audit(policies)
+    audit = access.enabled if "apiserver" in components else False
+    sources["audit_enabled"] = (
+        f"{LIST}.loggingConfig APISERVER "
+        f"({'on' if 'apiserver' in components else 'off'}) + getIamPolicy auditConfigs "
+        f"({access.describe()})"
+    )
+    if audit:
+        components.append("audit")
     return Logging(
         audit_enabled=audit,
         components=components,

@@ -5,6 +5,11 @@
 two in sync, and another checks that every call the adapter makes against the fake API is
 listed here.
 
+The folder and organization permissions are read on the ancestors of every scanned project
+(grant the role on the organization): IAM grants and audit configs are inherited from them.
+``resourcemanager.organizations.get`` is not needed: the walk up the hierarchy ends at the
+organization's name, which ``parent`` already gives, and its IAM policy is read directly.
+
 Not needed, on purpose: ``container.clusters.getCredentials``. Without it the listing simply
 omits client keys and passwords; whether a client certificate or basic auth is configured
 still shows in ``clientCertificateConfig`` and ``username``.
@@ -20,9 +25,13 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
     "container:GetServerConfig": ("container.clusters.list",),
     "resourcemanager:GetProject": ("resourcemanager.projects.get",),
     "resourcemanager:GetIamPolicy": ("resourcemanager.projects.getIamPolicy",),
+    "resourcemanager:GetFolder": ("resourcemanager.folders.get",),
+    "resourcemanager:GetFolderIamPolicy": ("resourcemanager.folders.getIamPolicy",),
+    "resourcemanager:GetOrganizationIamPolicy": ("resourcemanager.organizations.getIamPolicy",),
     "resourcemanager:ListProjects": ("resourcemanager.projects.list",),
     "resourcemanager:ListFolders": ("resourcemanager.folders.list",),
-    "compute:ListFirewalls": ("compute.firewalls.list",),
+    "compute:GetEffectiveFirewalls": ("compute.networks.getEffectiveFirewalls",),
+    "compute:GetNetwork": ("compute.networks.get",),
     "cloudkms:GetCryptoKey": ("cloudkms.cryptoKeys.get",),
 }
 

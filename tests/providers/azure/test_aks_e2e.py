@@ -11,15 +11,20 @@ from pathlib import Path
 import pytest
 
 from tests.providers.azure.aks_fake import TOKEN, FakeArm
+from tests.providers.azure.aks_groups import SUB_B, SUB_OFF, serve_groups
 from tests.providers.azure.aks_world import DENIED, EXPECTED_FAILS, SUB
 
 pytestmark = pytest.mark.slow
 
 
-def run_cli(fake: FakeArm, out: Path, *subscriptions: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    fake: FakeArm, out: Path, *subscriptions: str, groups: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     args = [sys.executable, "-m", "cloudposture", "scan", "azure"]
     for sub in subscriptions:
         args += ["--subscription", sub]
+    for group in groups:
+        args += ["--management-group", group]
     args += ["--arm-endpoint", fake.url, "--format", "json", "--output", str(out), "--quiet"]
     env = {**os.environ, "CLOUDPOSTURE_AZURE_TOKEN": TOKEN}
     return subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, check=False)
@@ -74,3 +79,20 @@ def test_plain_http_to_a_remote_endpoint_is_refused(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "plain http" in proc.stderr
+
+
+def test_management_groups_from_the_cli(fake: FakeArm, tmp_path: Path) -> None:
+    serve_groups(fake)
+    out = tmp_path / "scan.json"
+    proc = run_cli(fake, out, SUB, groups=("apps-mg", "locked", "platform"))
+    assert proc.returncode == 3, proc.stderr
+    assert fails_by_cluster(out) == EXPECTED_FAILS  # SUB once, though named and below apps-mg
+    coverage = json.loads(out.read_text())["scan"]["coverage"]
+    units = {c["account"]: c for c in coverage if c["cluster"] is None}
+    assert set(units) == {SUB, DENIED, "managementGroups/locked", SUB_B}
+    locked = units["managementGroups/locked"]
+    assert (locked["status"], locked["errors"][0]["kind"]) == ("error", "denied")
+    assert f"subscription {SUB_OFF}" in proc.stderr
+    assert "Disabled: skipped" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert fake.problems == []

@@ -11,8 +11,8 @@ from cloudposture_azure.permissions import ACTIONS, CALLS, custom_role_json
 
 ROOT = Path(__file__).resolve().parents[3]
 ROLE_FILE = ROOT / "docs" / "permissions" / "azure-custom-role.json"
-CALL_PATTERN = re.compile(r'"((?:subscription|containerservice|network|authorization|monitor|'
-                          r'keyvault):[A-Za-z]+\.[A-Za-z]+)')  # fmt: skip
+CALL_PATTERN = re.compile(r'"((?:subscription|managementgroups|containerservice|network|'
+                          r'authorization|monitor|keyvault):[A-Za-z]+\.[A-Za-z]+)')  # fmt: skip
 
 
 def test_shipped_role_file_matches_permissions_py() -> None:

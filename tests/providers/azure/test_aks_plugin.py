@@ -35,8 +35,9 @@ def test_importing_the_plugin_loads_no_azure_module() -> None:
 
 def test_cli_options() -> None:
     options = {p.name: p for p in AzurePlugin().cli_options()}
-    assert set(options) == {"subscription", "cloud", "arm_endpoint"}
+    assert set(options) == {"subscription", "management_group", "cloud", "arm_endpoint"}
     assert options["subscription"].multiple is True
+    assert options["management_group"].multiple is True
     assert options["cloud"].default == "AzurePublicCloud"
 
 

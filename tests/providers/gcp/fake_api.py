@@ -31,9 +31,15 @@ MESSAGE_TYPES: Mapping[str, Callable[[], Message]] = {
     "container:ListClusters": lambda: container_v1.ListClustersResponse.pb()(),
     "container:GetCluster": lambda: container_v1.Cluster.pb()(),
     "container:GetServerConfig": lambda: container_v1.ServerConfig.pb()(),
-    "compute:ListFirewalls": lambda: compute_v1.FirewallList.pb()(),
+    "compute:GetEffectiveFirewalls": lambda: (
+        compute_v1.NetworksGetEffectiveFirewallsResponse.pb()()
+    ),
+    "compute:GetNetwork": lambda: compute_v1.Network.pb()(),
     "resourcemanager:GetProject": lambda: resourcemanager_v3.Project.pb()(),
     "resourcemanager:GetIamPolicy": lambda: policy_pb2.Policy(),
+    "resourcemanager:GetFolder": lambda: resourcemanager_v3.Folder.pb()(),
+    "resourcemanager:GetFolderIamPolicy": lambda: policy_pb2.Policy(),
+    "resourcemanager:GetOrganizationIamPolicy": lambda: policy_pb2.Policy(),
     "resourcemanager:ListProjects": lambda: resourcemanager_v3.ListProjectsResponse.pb()(),
     "resourcemanager:ListFolders": lambda: resourcemanager_v3.ListFoldersResponse.pb()(),
     "cloudkms:GetCryptoKey": lambda: kms_v1.CryptoKey.pb()(),
@@ -57,8 +63,13 @@ class World:
     folders: dict[str, JSON] = field(default_factory=dict)
     """'folders/N' -> v3 Folder."""
     policies: dict[str, JSON] = field(default_factory=dict)
+    """project id, 'folders/N' or 'organizations/N' -> IAM policy."""
     firewalls: dict[str, list[JSON]] = field(default_factory=dict)
-    """host project -> firewall rules (each names its network URL)."""
+    """host project -> VPC firewall rules (each names its network URL)."""
+    firewall_policies: dict[str, list[JSON]] = field(default_factory=dict)
+    """'projects/H/global/networks/N' -> the network's effective firewall policies."""
+    networks: dict[str, JSON] = field(default_factory=dict)
+    """'projects/H/global/networks/N' -> compute v1 Network (read for its enforcement order)."""
     keys: dict[str, JSON] = field(default_factory=dict)
     """full CryptoKey name -> CryptoKey."""
     errors: dict[tuple[str, str], tuple[int, JSON]] = field(default_factory=dict)
@@ -94,14 +105,30 @@ ROUTES = (
         re.compile(r"^/v1/projects/([^/]+)/locations/([^/]+)/clusters/([^/]+)$"),
     ),
     Route(
-        "compute:ListFirewalls",
+        "compute:GetEffectiveFirewalls",
         "GET",
-        re.compile(r"^/compute/v1/projects/([^/]+)/global/firewalls$"),
+        re.compile(r"^/compute/v1/projects/([^/]+)/global/networks/([^/]+)/getEffectiveFirewalls$"),
+    ),
+    Route(
+        "compute:GetNetwork",
+        "GET",
+        re.compile(r"^/compute/v1/projects/([^/]+)/global/networks/([^/]+)$"),
     ),
     Route(
         "resourcemanager:GetIamPolicy", "POST", re.compile(r"^/v3/projects/([^/:]+):getIamPolicy$")
     ),
     Route("resourcemanager:GetProject", "GET", re.compile(r"^/v3/projects/([^/:]+)$")),
+    Route(
+        "resourcemanager:GetFolderIamPolicy",
+        "POST",
+        re.compile(r"^/v3/folders/([^/:]+):getIamPolicy$"),
+    ),
+    Route("resourcemanager:GetFolder", "GET", re.compile(r"^/v3/folders/([^/:]+)$")),
+    Route(
+        "resourcemanager:GetOrganizationIamPolicy",
+        "POST",
+        re.compile(r"^/v3/organizations/([^/:]+):getIamPolicy$"),
+    ),
     Route("resourcemanager:ListProjects", "GET", re.compile(r"^/v3/projects$")),
     Route("resourcemanager:ListFolders", "GET", re.compile(r"^/v3/folders$")),
 )
@@ -173,11 +200,18 @@ class FakeGoogleApi:
             return groups[0]
         if call in ("resourcemanager:ListProjects", "resourcemanager:ListFolders"):
             return query.get("parent", "")
+        if call in ("compute:GetEffectiveFirewalls", "compute:GetNetwork"):
+            return f"projects/{groups[0]}/global/networks/{groups[1]}"
+        if call in ("resourcemanager:GetFolder", "resourcemanager:GetFolderIamPolicy"):
+            return f"folders/{groups[0]}"
+        if call == "resourcemanager:GetOrganizationIamPolicy":
+            return f"organizations/{groups[0]}"
         return f"projects/{groups[0]}"
 
     def _serve(self, call: str, match: re.Match[str], query: Mapping[str, str]) -> tuple[int, JSON]:
         w = self.world
         g = match.groups()
+        resource = self._resource(call, match, query)
         if call == "container:ListClusters":
             if g[0] not in w.clusters:
                 return 403, permission_denied("container.clusters.list", f"projects/{g[0]}")
@@ -195,9 +229,30 @@ class FakeGoogleApi:
         if call == "cloudkms:GetCryptoKey":
             key = w.keys.get(g[0])
             return (200, key) if key is not None else (404, not_found(f"{g[0]} not found"))
-        if call == "compute:ListFirewalls":
-            rules = [r for r in w.firewalls.get(g[0], []) if _filter_matches(r, query)]
-            return 200, self._page(rules, "items", query, {"kind": "compute#firewallList"})
+        if call == "compute:GetEffectiveFirewalls":
+            if g[0] not in w.firewalls:
+                return 404, not_found(f"network {resource} not found")
+            rules = [r for r in w.firewalls[g[0]] if str(r.get("network")).endswith(resource)]
+            body = {"firewalls": rules}
+            if w.firewall_policies.get(resource):
+                body["firewallPolicys"] = w.firewall_policies[resource]
+            return 200, body
+        if call == "compute:GetNetwork":
+            network = w.networks.get(resource)
+            return (200, network) if network else (404, not_found(f"{resource} not found"))
+        if call == "resourcemanager:GetFolder":
+            folder = w.folders.get(resource)
+            if folder is None:
+                return 403, permission_denied("resourcemanager.folders.get", resource)
+            return 200, folder
+        if call in (
+            "resourcemanager:GetFolderIamPolicy",
+            "resourcemanager:GetOrganizationIamPolicy",
+        ):
+            if resource not in w.policies:
+                kind = resource.split("/")[0]
+                return 403, permission_denied(f"resourcemanager.{kind}.getIamPolicy", resource)
+            return 200, w.policies[resource]
         if call == "resourcemanager:GetProject":
             project = self._project(g[0])
             if project is None:
@@ -230,16 +285,6 @@ class FakeGoogleApi:
         if start + size < len(items):
             body["nextPageToken"] = str(start + size)
         return body
-
-
-def _filter_matches(rule: Mapping[str, Any], query: Mapping[str, str]) -> bool:
-    """The one compute filter the adapter sends: network = "URL"."""
-    text = query.get("filter", "")
-    if not text:
-        return True
-    match = re.fullmatch(r'\s*network\s*=\s*"([^"]+)"\s*', text)
-    assert match, f"unexpected compute filter: {text!r}"
-    return rule.get("network") == match.group(1)
 
 
 def _handler(api: FakeGoogleApi) -> type[BaseHTTPRequestHandler]:

@@ -522,6 +522,85 @@ def policy(editor_members: list[str], audit: bool, extra: list[JSON] | None = No
     return body
 
 
+def org_policy(extra: list[JSON] | None = None, audit: list[JSON] | None = None) -> JSON:
+    """The organization's IAM policy: admins only, unless a test adds grants or audit configs."""
+    body: JSON = {
+        "version": 1,
+        "etag": "BwYm3qL4y2p=",
+        "bindings": [
+            {
+                "role": "roles/resourcemanager.organizationAdmin",
+                "members": ["group:gcp-admins@acme.example"],
+            },
+            *(extra or []),
+        ],
+    }
+    if audit:
+        body["auditConfigs"] = audit
+    return body
+
+
+def firewall_policy(short_name: str, kind: str, rules: list[JSON], policy_id: str = "") -> JSON:
+    """One entry of getEffectiveFirewalls ``firewallPolicys`` (hierarchical: numeric name)."""
+    body: JSON = {
+        "name": policy_id or str(abs(hash(short_name)) % 10**12),
+        "shortName": short_name,
+        "type": kind,
+        "rules": rules,
+    }
+    if kind == "HIERARCHY":
+        body["displayName"] = short_name
+    return body
+
+
+def policy_rule(
+    priority: int,
+    action: str,
+    src: list[str],
+    l4: list[JSON] | None = None,
+    direction: str = "INGRESS",
+    **fields: Any,
+) -> JSON:
+    """A FirewallPolicyRule as the API returns it (kind, ruleTupleCount included)."""
+    rule: JSON = {
+        "kind": "compute#firewallPolicyRule",
+        "priority": priority,
+        "action": action,
+        "direction": direction,
+        "match": {
+            "srcIpRanges" if direction == "INGRESS" else "destIpRanges": src,
+            "layer4Configs": l4 or [{"ipProtocol": "all"}],
+        },
+        "enableLogging": False,
+        "ruleTupleCount": 2,
+    }
+    return merge(rule, fields)
+
+
+def hierarchy_defaults() -> list[JSON]:
+    """The goto_next rules every hierarchical firewall policy ends with."""
+    return [
+        policy_rule(2147483644, "goto_next", ["::/0"], direction="EGRESS"),
+        policy_rule(2147483645, "goto_next", ["::/0"]),
+        policy_rule(2147483646, "goto_next", ["0.0.0.0/0"], direction="EGRESS"),
+        policy_rule(2147483647, "goto_next", ["0.0.0.0/0"]),
+    ]
+
+
+def network(project: str, name: str, order: str = "AFTER_CLASSIC_FIREWALL") -> JSON:
+    """A compute v1 Network (read only for its firewall policy enforcement order)."""
+    return {
+        "kind": "compute#network",
+        "id": str(abs(hash((project, name))) % 10**18),
+        "name": name,
+        "selfLink": f"{COMPUTE}/projects/{project}/global/networks/{name}",
+        "autoCreateSubnetworks": False,
+        "routingConfig": {"routingMode": "REGIONAL"},
+        "networkFirewallPolicyEnforcementOrder": order,
+        "creationTimestamp": "2024-03-04T02:11:12.123-07:00",
+    }
+
+
 def crypto_key(name: str, rotation: str | None, state: str = "ENABLED") -> JSON:
     key: JSON = {
         "name": name,
@@ -624,6 +703,7 @@ def issue_world() -> World:
                 [f"serviceAccount:{PROD_DEFAULT_SA}", f"serviceAccount:{CI_SA}"], audit=True
             ),
             DEV: policy(["user:dev-lead@acme.example"], audit=False),
+            ORG: org_policy(),
         },
         firewalls={PROD: prod_firewalls(), DEV: gke_auto_rules(DEV, "prod-vpc", "ops", OPS_ID)},
         keys={

@@ -49,24 +49,29 @@ def test_discover_lists_all_locations_in_one_call_and_collect_reads_no_cluster_a
     assert all(p.collection_errors == [] for p in postures)
     assert api.count("container:ListClusters") == 1
     assert api.count("container:GetCluster") == 0
-    # Shared reads: one IAM policy and one project lookup for the project, one server config
-    # per location, one key read per key, one firewall listing per network (paged by 2).
+    # Shared reads: one IAM policy and one project lookup for the project, one for its
+    # organization, one server config per location, one key read per key.
     assert api.count("resourcemanager:GetIamPolicy") == 1
-    assert api.count("resourcemanager:GetProject") == 1  # only legacy-web runs as "default"
+    assert api.count("resourcemanager:GetProject") == 1
+    assert api.count("resourcemanager:GetOrganizationIamPolicy") == 1
     assert api.count("container:GetServerConfig") == 2
     assert api.count("cloudkms:GetCryptoKey") == 2
 
 
-def test_firewalls_are_listed_once_per_network_and_paged(api: FakeGoogleApi, world: World) -> None:
-    world.page_size = 100
+def test_effective_firewalls_are_read_once_per_network(api: FakeGoogleApi) -> None:
     scanner = make_scanner(api, PROD)
     for ref in scanner.discover(_target(PROD)):
         scanner.collect(ref)
-    assert api.count("compute:ListFirewalls") == 2  # prod-vpc and default
-    world.page_size = 1
-    paged = make_scanner(api, PROD)
-    (legacy,) = [r for r in paged.discover(_target(PROD)) if r.name == "legacy-web"]
-    pool = (paged.collect(legacy).node_pools or [])[0]
+    assert sorted(r for c, r in api.calls if c == "compute:GetEffectiveFirewalls") == [
+        f"projects/{PROD}/global/networks/default",
+        f"projects/{PROD}/global/networks/prod-vpc",
+    ]
+    # No network firewall policy is attached: its enforcement order is never needed.
+    assert api.count("compute:GetNetwork") == 0
+    (legacy,) = [
+        r for r in make_scanner(api, PROD).discover(_target(PROD)) if r.name == "legacy-web"
+    ]
+    pool = (make_scanner(api, PROD).collect(legacy).node_pools or [])[0]
     assert [r.origin for r in pool.internet_ingress or []] == [
         "firewall rule allow-ssh-from-anywhere (priority 1000)"
     ]
@@ -134,26 +139,32 @@ def test_disabled_container_api_is_told_apart_from_denied(api: FakeGoogleApi) ->
         (503, unavailable(), "unavailable"),
         (429, throttled(), "throttled"),
         (403, compute_disabled(PROD_NUMBER), "api-disabled"),
-        (403, permission_denied("compute.firewalls.list", f"projects/{PROD}"), "denied"),
+        (403, permission_denied("compute.networks.getEffectiveFirewalls", PROD), "denied"),
     ],
 )
 def test_a_failed_shared_read_is_recorded_with_what_it_leaves_unknown(
     api: FakeGoogleApi, world: World, status: int, body: dict[str, object], kind: str
 ) -> None:
-    world.errors[("compute:ListFirewalls", f"projects/{PROD}")] = (status, body)
+    for net in ("prod-vpc", "default"):
+        world.errors[
+            ("compute:GetEffectiveFirewalls", f"projects/{PROD}/global/networks/{net}")
+        ] = (
+            status,
+            body,
+        )
     scanner = make_scanner(api, PROD)
     refs = scanner.discover(_target(PROD))
     postures = [scanner.collect(r) for r in refs]
     for posture in postures:
         (error,) = posture.collection_errors
-        assert (error.call, error.kind) == ("compute:ListFirewalls", kind)
+        assert (error.call, error.kind) == ("compute:GetEffectiveFirewalls", kind)
         assert error.affects == ["node_pools.internet_ingress"]
         assert all(p.internet_ingress is None for p in posture.node_pools or [])
         assert all(
             p.identity and p.identity.admin_equivalent is not None for p in posture.node_pools or []
         )
     # The failure is memoized per network: not retried by every cluster on it.
-    assert api.count("compute:ListFirewalls") == 2
+    assert api.count("compute:GetEffectiveFirewalls") == 2
 
 
 def test_unreadable_kms_key_and_iam_policy(api: FakeGoogleApi, world: World) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.providers.gcp.fake_api import FakeGoogleApi
-from tests.providers.gcp.fixtures import DEV, EMPTY, LOCKED, PROD, SANDBOX
+from tests.providers.gcp.fake_api import FakeGoogleApi, World
+from tests.providers.gcp.fixtures import DEV, EMPTY, LOCKED, ORG, PROD, SANDBOX, org_policy
 from tests.providers.gcp.test_rules_gke import EXPECTED_FAILS
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -74,6 +74,27 @@ def test_denied_and_disabled_projects_make_the_scan_incomplete(
     }
     assert prod_fails == expected  # the other projects' findings are complete
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_denied_folder_iam_policy_is_an_error_finding_and_exit_3(
+    api: FakeGoogleApi, world: World, tmp_path: Path
+) -> None:
+    world.folders = {"folders/100": {"name": "folders/100", "parent": ORG, "state": "ACTIVE"}}
+    world.projects[PROD]["parent"] = "folders/100"  # its policy is not in the world: 403
+    world.policies[ORG] = org_policy()
+    done, report = scan(api, tmp_path / "out.json", PROD)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    by_key = {(f["resource"]["cluster"], f["rule_id"]): f for f in report["findings"]}
+    payments = by_key[("payments", "IAM-001")]
+    assert payments["status"] == "ERROR"
+    assert "resourcemanager:GetFolderIamPolicy on folders/100 failed" in payments["message"]
+    assert by_key[("legacy-web", "IAM-001")]["status"] == "FAIL"  # Editor on the project
+    errors = [e for c in report["scan"]["coverage"] for e in c["errors"]]
+    assert {(e["call"], e["kind"]) for e in errors} == {
+        ("resourcemanager:GetFolderIamPolicy", "denied")
+    }
 
 
 @pytest.mark.slow

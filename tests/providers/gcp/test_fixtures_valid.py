@@ -17,7 +17,14 @@ def _payloads(world: World) -> list[tuple[str, dict[str, object]]]:
     out.append(("container:GetServerConfig", world.server_config))
     out.extend(("resourcemanager:GetProject", p) for p in world.projects.values())
     out.extend(("resourcemanager:GetIamPolicy", p) for p in world.policies.values())
-    out.extend(("compute:ListFirewalls", {"items": f}) for f in world.firewalls.values())
+    out.extend(
+        ("compute:GetEffectiveFirewalls", {"firewalls": f}) for f in world.firewalls.values()
+    )
+    out.extend(
+        ("compute:GetEffectiveFirewalls", {"firewallPolicys": p})
+        for p in world.firewall_policies.values()
+    )
+    out.extend(("compute:GetNetwork", n) for n in world.networks.values())
     out.extend(("cloudkms:GetCryptoKey", k) for k in world.keys.values())
     return out
 

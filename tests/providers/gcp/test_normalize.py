@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cloudposture_gcp.firewall import NetworkFirewalls
+from cloudposture_gcp.iam import PolicyLevel, project_level
 from cloudposture_gcp.node_pools import PoolContext, auto_node_tag, needs_project_number, node_pools
 from cloudposture_gcp.normalize import (
     REDACTED,
@@ -42,6 +44,11 @@ from tests.providers.gcp.fixtures import (
 )
 
 CID = "0123456789abcdef" * 4
+NETWORK = f"projects/{PROD}/global/networks/prod-vpc"
+
+
+def levels(iam: dict[str, Any] | None) -> tuple[PolicyLevel, ...]:
+    return project_level(PROD, iam)
 
 
 def base(**patch: Any) -> dict[str, Any]:
@@ -161,7 +168,10 @@ def ctx(
     firewalls: list[dict[str, Any]] | None = None,
 ) -> PoolContext:
     return PoolContext(
-        project=PROD, project_number=number, iam_policy=iam, firewalls=firewalls or []
+        project=PROD,
+        project_number=number,
+        policies=project_level(PROD, iam),
+        firewalls=NetworkFirewalls(NETWORK, firewalls or []),
     )
 
 
@@ -201,7 +211,9 @@ def test_unknown_project_number_leaves_the_default_identity_unjudged() -> None:
 
 def test_unread_iam_policy_and_firewalls_stay_unknown() -> None:
     c = legacy_public()
-    (pool,) = node_pools(c, PoolContext(PROD, PROD_NUMBER, iam_policy=None, firewalls=None))
+    (pool,) = node_pools(
+        c, PoolContext(PROD, PROD_NUMBER, policies=project_level(PROD, None), firewalls=None)
+    )
     assert pool.identity is not None
     assert pool.identity.admin_equivalent is None
     assert pool.internet_ingress is None
@@ -302,7 +314,7 @@ def test_enum_integers_are_accepted_like_names() -> None:
     )
     assert network_policy(ints).engine == "dataplane-v2"
     assert secrets_encryption(ints, crypto_key(KEY_ROTATING, "7776000s"), None).customer_key_enabled
-    assert logging(ints, None).components == ["apiserver", "scheduler", "controller-manager"]
+    assert logging(ints, ()).components == ["apiserver", "scheduler", "controller-manager"]
 
 
 def test_firewall_targets_use_gkes_automatic_node_tag() -> None:
@@ -358,20 +370,25 @@ def test_key_state_and_rotation_from_cloud_kms() -> None:
 
 def test_audit_needs_apiserver_logs_and_data_access_audit_logs() -> None:
     audited, silent = policy([], True), policy([], False)
-    assert logging(hardened(), audited).audit_enabled is True
-    assert logging(hardened(), audited).components == [
+    assert logging(hardened(), levels(audited)).audit_enabled is True
+    assert logging(hardened(), levels(audited)).components == [
         "apiserver",
         "scheduler",
         "controller-manager",
         "audit",
     ]
-    assert logging(hardened(), silent).audit_enabled is False
-    assert logging(legacy_public(), audited).audit_enabled is False  # no APISERVER component
-    assert logging(hardened(), None).audit_enabled is None
+    assert logging(hardened(), levels(silent)).audit_enabled is False
+    assert (
+        logging(legacy_public(), levels(audited)).audit_enabled is False
+    )  # no APISERVER component
+    assert logging(hardened(), ()).audit_enabled is None
+    assert logging(hardened(), levels(None)).audit_enabled is None
+    # Without API server logs, audit logging is off whatever the unreadable policies say.
+    assert logging(legacy_public(), levels(None)).audit_enabled is False
     admin_read_only = merge(
         audited, {"auditConfigs": [{"service": "allServices", "auditLogConfigs": [{"logType": 1}]}]}
     )
-    assert logging(hardened(), admin_read_only).audit_enabled is False
+    assert logging(hardened(), levels(admin_read_only)).audit_enabled is False
     all_services = merge(
         audited,
         {
@@ -383,14 +400,14 @@ def test_audit_needs_apiserver_logs_and_data_access_audit_logs() -> None:
             ]
         },
     )
-    assert logging(hardened(), all_services).audit_enabled is True
+    assert logging(hardened(), levels(all_services)).audit_enabled is True
 
 
 def test_logging_service_none_ships_nothing() -> None:
     off = base(loggingService="none", loggingConfig={})
-    logs = logging(off, policy([], True))
+    logs = logging(off, levels(policy([], True)))
     assert (logs.components, logs.destination, logs.audit_enabled) == ([], None, False)
-    assert logging(partner_access(), None).components == ["apiserver"]
+    assert logging(partner_access(), ()).components == ["apiserver"]
 
 
 @pytest.mark.parametrize(
@@ -437,8 +454,8 @@ def test_whole_cluster_posture_keeps_errors_and_never_leaves_values_unexplained(
             project=PROD,
             cluster=c,
             project_number=PROD_NUMBER,
-            iam_policy=policy([], True),
-            firewalls=[],
+            policies=levels(policy([], True)),
+            firewalls=NetworkFirewalls(NETWORK, []),
             crypto_key=crypto_key(KEY_ROTATING, "7776000s"),
             server_config={},
         ),

@@ -10,7 +10,15 @@ from cloudposture_gcp.permissions import PERMISSIONS_BY_CALL, required_permissio
 from cloudposture.plugin import Target
 from tests.providers.gcp.conftest import make_scanner
 from tests.providers.gcp.fake_api import FakeGoogleApi, World
-from tests.providers.gcp.fixtures import DEV, ORG, PROD
+from tests.providers.gcp.fixtures import (
+    DEV,
+    ORG,
+    PROD,
+    firewall_policy,
+    network,
+    org_policy,
+    policy_rule,
+)
 
 ROLE_FILE = Path(__file__).resolve().parents[3] / "docs" / "permissions" / "gcp-custom-role.yaml"
 
@@ -25,6 +33,15 @@ def test_custom_role_lists_exactly_the_declared_permissions() -> None:
 
 def test_every_call_a_full_scan_makes_is_declared(api: FakeGoogleApi, world: World) -> None:
     world.folders = {"folders/1": {"name": "folders/1", "parent": ORG, "state": "ACTIVE"}}
+    # acme-dev sits in a folder (folders.get, folders.getIamPolicy), and its network has a
+    # global network firewall policy (networks.get for the enforcement order).
+    world.projects[DEV]["parent"] = "folders/1"
+    world.policies["folders/1"] = org_policy()
+    dev_net = f"projects/{DEV}/global/networks/prod-vpc"
+    world.firewall_policies[dev_net] = [
+        firewall_policy("dev-net", "NETWORK", [policy_rule(100, "deny", ["0.0.0.0/0"])])
+    ]
+    world.networks[dev_net] = network(DEV, "prod-vpc")
     scanner = make_scanner(api, organization="9001")
     for target in scanner.targets():
         if target.account not in (PROD, DEV):

@@ -6,7 +6,7 @@ from enum import IntEnum
 
 import pytest
 from cloudposture_gcp import enums
-from cloudposture_gcp.iam import data_access_audit, grants_for
+from cloudposture_gcp.iam import PolicyLevel, data_access_audit, grants_for, project_level
 from cloudposture_gcp.settings import GcpSettings, validate_endpoint
 from cloudposture_gcp.versions import minor_of, standard_minors, version_support
 from google.cloud import container_v1, kms_v1, resourcemanager_v3
@@ -79,11 +79,12 @@ def test_grants_match_the_member_case_insensitively_and_only_admin_roles_count()
             {"role": "roles/editor", "members": ["user:nodes@p.iam.gserviceaccount.com"]},
         ]
     }
-    grants = grants_for(policy, "nodes@p.iam.gserviceaccount.com", "p")
+    grants = grants_for(project_level("p", policy), "nodes@p.iam.gserviceaccount.com")
     assert grants.roles == ("roles/logging.logWriter", "roles/owner")
     assert grants.admin_equivalent
     assert grants.admin_grants[0].startswith("roles/owner on projects/p")
-    assert not grants_for(policy, "other@p.iam.gserviceaccount.com", "p").admin_equivalent
+    other = grants_for(project_level("p", policy), "other@p.iam.gserviceaccount.com")
+    assert other.admin_equivalent is False
 
 
 def test_data_access_audit_needs_read_and_write() -> None:
@@ -103,9 +104,52 @@ def test_data_access_audit_needs_read_and_write() -> None:
             }
         ]
     }
-    assert data_access_audit(both).enabled is True
-    assert data_access_audit(other).enabled is False
-    assert "no Data Access audit config" in data_access_audit({}).describe()
+    assert data_access_audit(project_level("p", both)).enabled is True
+    assert data_access_audit(project_level("p", other)).enabled is False
+    assert "no Data Access audit config" in data_access_audit(project_level("p", {})).describe()
+
+
+SA = "nodes@p.iam.gserviceaccount.com"
+EDITOR = {"bindings": [{"role": "roles/editor", "members": [f"serviceAccount:{SA}"]}]}
+
+
+def test_inherited_grants_name_their_level_and_unread_levels_leave_the_answer_open() -> None:
+    org = PolicyLevel("organizations/1", EDITOR)
+    grants = grants_for([PolicyLevel("projects/p", {}), PolicyLevel("folders/2", {}), org], SA)
+    assert grants.admin_equivalent is True
+    assert grants.admin_grants == (
+        "roles/editor on organizations/1 (inherited by the project): create, change and delete "
+        "almost every resource in the project",
+    )
+    unread_folder = [PolicyLevel("projects/p", {}), PolicyLevel("folders/2", None)]
+    assert grants_for(unread_folder, SA).admin_equivalent is None
+    assert grants_for(unread_folder, SA).unread == ("folders/2",)
+    # A grant found on a readable level settles it, whatever could not be read.
+    assert grants_for([PolicyLevel("projects/p", EDITOR), *unread_folder[1:]], SA).admin_equivalent
+    assert grants_for([], SA).admin_equivalent is None  # nothing read at all
+
+
+def test_audit_configs_add_up_across_levels_and_unread_levels_leave_it_open() -> None:
+    read_only = {
+        "auditConfigs": [
+            {
+                "service": "container.googleapis.com",
+                "auditLogConfigs": [{"logType": "DATA_READ", "exemptedMembers": ["user:a@x"]}],
+            }
+        ]
+    }
+    write_only = {"auditConfigs": [{"service": "allServices", "auditLogConfigs": [{"logType": 2}]}]}
+    both = data_access_audit(
+        [PolicyLevel("projects/p", read_only), PolicyLevel("folders/1", write_only)]
+    )
+    assert both.enabled is True
+    assert both.services == ("container.googleapis.com on projects/p", "allServices on folders/1")
+    assert "exempted from logging: user:a@x (DATA_READ on projects/p)" in both.describe()
+    half = data_access_audit([PolicyLevel("projects/p", read_only), PolicyLevel("folders/1", None)])
+    assert half.enabled is None
+    assert "not readable: folders/1" in half.describe()
+    assert data_access_audit([PolicyLevel("projects/p", read_only)]).enabled is False
+    assert data_access_audit([]).enabled is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,44 @@
+"""Shared reads: a memoized lookup whose failure becomes a CollectionError, and SDK -> JSON.
+
+Every read the scanner shares between clusters goes through :func:`read`: the first caller
+makes the call (``SharedLookup``), every later one gets the same answer or the same failure,
+and a failure is recorded on the cluster with the posture facts it leaves unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeVar
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+
+from cloudposture.lookup import SharedLookup
+from cloudposture.model import CollectionError
+from cloudposture_gcp.errors import CAUGHT, to_collection_error
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+JSON = dict[str, Any]
+
+
+def read(
+    lookup: SharedLookup[K, V],
+    key: K,
+    errors: list[CollectionError],
+    call: str,
+    resource: str,
+    affects: Sequence[str],
+) -> V | None:
+    """``lookup.get(key)``, or None with the failure appended to ``errors``."""
+    try:
+        return lookup.get(key)
+    except CAUGHT as exc:
+        errors.append(to_collection_error(exc, call, resource, affects))
+        return None
+
+
+def to_json(message: Message) -> JSON:
+    """A protobuf message as the v1 REST JSON (camelCase) the normalizers read."""
+    data: JSON = json_format.MessageToDict(message)
+    return data
