@@ -104,8 +104,9 @@ LOG_001 = Rule(
             "gcp": guide(
                 evidence=(
                     "loggingConfig.componentConfig.enableComponents (APISERVER) and "
-                    "cloudresourcemanager.projects.getIamPolicy auditConfigs for "
-                    "container.googleapis.com (DATA_READ, DATA_WRITE)"
+                    "auditConfigs for container.googleapis.com or allServices (DATA_READ, "
+                    "DATA_WRITE) merged from the project's, its folders' and its "
+                    "organization's getIamPolicy"
                 ),
                 summary=(
                     "Send API server logs to Cloud Logging and enable Data Access audit logs "

@@ -146,8 +146,10 @@ EKS_SG_EVIDENCE = (
     "group, additional SGs, node group remote-access SG and launch-template SGs"
 )
 GKE_FIREWALL_EVIDENCE = (
-    "compute.firewalls.list INGRESS allow rules from 0.0.0.0/0 or ::/0 whose targets (all "
-    "instances, network tags, service accounts) match the node pool"
+    "compute.networks.getEffectiveFirewalls: hierarchical and network firewall policies and "
+    "VPC firewall rules, in enforcement order (deny and goto_next honoured), that allow "
+    "INGRESS from 0.0.0.0/0 or ::/0 to targets (all instances, network tags, service "
+    "accounts) matching the node pool"
 )
 AKS_NSG_EVIDENCE = (
     "Microsoft.Network/networkSecurityGroups securityRules (Inbound, Allow, source Internet / * "

@@ -193,8 +193,8 @@ IAM_001 = Rule(
             ),
             "gcp": guide(
                 evidence=(
-                    "nodePools[].config.serviceAccount -> cloudresourcemanager.projects."
-                    "getIamPolicy bindings (roles/owner, roles/editor)"
+                    "nodePools[].config.serviceAccount -> roles/owner or roles/editor bindings "
+                    "in the project's, its folders' and its organization's getIamPolicy"
                 ),
                 summary=(
                     "Run nodes as a service account holding only "

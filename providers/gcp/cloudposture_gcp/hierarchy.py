@@ -54,7 +54,10 @@ class PolicyHierarchy:
         if found is None:
             return (*levels, PolicyLevel(f"ancestors of projects/{project}", None))
         parent = str(found.get("parent") or "")
-        while parent.startswith(tuple(POLICY_CALLS)) and len(levels) <= _MAX_DEPTH:
+        while parent.startswith(tuple(POLICY_CALLS)):
+            if len(levels) > _MAX_DEPTH:
+                errors.append(_too_deep(parent))
+                return (*levels, PolicyLevel(f"{parent} and above (hierarchy too deep)", None))
             levels.append(self._level(parent, errors))
             if not parent.startswith("folders/"):
                 break
@@ -62,8 +65,7 @@ class PolicyHierarchy:
                 self._folders, parent, errors, "resourcemanager:GetFolder", parent, IAM_FACTS
             )
             if folder is None:
-                levels.append(PolicyLevel(f"ancestors of {parent}", None))
-                break
+                return (*levels, PolicyLevel(f"ancestors of {parent}", None))
             parent = str(folder.get("parent") or "")
         return tuple(levels)
 
@@ -96,3 +98,14 @@ class PolicyHierarchy:
         else:
             policy = self._clients.projects().get_iam_policy(request=request, **self._clients.call)
         return to_json(policy)
+
+
+def _too_deep(parent: str) -> CollectionError:
+    return CollectionError(
+        call="resourcemanager:GetFolder",
+        kind="invalid",
+        code="hierarchyTooDeep",
+        message=f"more than {_MAX_DEPTH} ancestors (a loop?): stopped before {parent}",
+        resource=parent,
+        affects=list(IAM_FACTS),
+    )

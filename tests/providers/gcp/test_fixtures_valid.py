@@ -6,7 +6,14 @@ import pytest
 from google.protobuf.json_format import ParseError
 
 from tests.providers.gcp.fake_api import World, validate
-from tests.providers.gcp.fixtures import issue_world
+from tests.providers.gcp.fixtures import (
+    firewall_policy,
+    hierarchy_defaults,
+    issue_world,
+    network,
+    org_policy,
+    policy_rule,
+)
 
 
 def _payloads(world: World) -> list[tuple[str, dict[str, object]]]:
@@ -34,6 +41,29 @@ def test_every_fixture_payload_parses_strictly() -> None:
     assert len(payloads) > 15
     for call, payload in payloads:
         validate(call, payload)
+
+
+def test_policy_and_network_builders_parse_strictly() -> None:
+    rule = policy_rule(
+        10,
+        "allow",
+        ["0.0.0.0/0"],
+        [{"ipProtocol": "tcp", "ports": ["22"]}],
+        ruleName="ssh",
+        targetSecureTags=[{"name": "tagValues/1", "state": "EFFECTIVE"}],
+    )
+    policies = [
+        firewall_policy("org", "HIERARCHY", [rule, *hierarchy_defaults()]),
+        firewall_policy("net", "NETWORK", [rule]),
+    ]
+    validate("compute:GetEffectiveFirewalls", {"firewallPolicys": policies})
+    validate("compute:GetNetwork", network("p", "vpc", "BEFORE_CLASSIC_FIREWALL"))
+    validate("resourcemanager:GetOrganizationIamPolicy", org_policy(audit=[{"service": "x"}]))
+    with pytest.raises(ParseError, match="srcIpRange"):
+        validate(
+            "compute:GetEffectiveFirewalls",
+            {"firewallPolicys": [{"rules": [{"match": {"srcIpRange": ["0.0.0.0/0"]}}]}]},
+        )
 
 
 def test_a_typo_in_a_fixture_is_caught() -> None:

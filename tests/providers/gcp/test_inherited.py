@@ -284,3 +284,12 @@ def test_secure_tag_allow_is_reported_for_every_pool_with_the_reason(
         f"gke-legacy-web-{LEGACY_ID[:8]}-node"
         in by_cluster["legacy-web"]["NODE-002"].model_dump_json()
     )
+
+
+def test_a_folder_loop_ends_as_unknown_not_as_a_pass(api: FakeGoogleApi, world: World) -> None:
+    folders(world)
+    world.folders[FOLDER]["parent"] = TEAM  # a bad answer: folders/100 <-> folders/200
+    payments = findings(api, PROD)["payments"]["IAM-001"]
+    assert payments.status is Status.ERROR
+    assert "more than 12 ancestors (a loop?)" in payments.message
+    assert api.count("resourcemanager:GetFolder") == 2  # each folder still read once
