@@ -9,13 +9,13 @@ shell history, process listings and the state database.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+from cloudposture.endpoints import is_loopback
 from cloudposture.model import ConfigurationError, Status
 
 SECRET_KINDS = ("token", "secret")
@@ -31,16 +31,6 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return " ".join(text.split())
-
-
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback IP literals (no DNS: a name could point anywhere)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)

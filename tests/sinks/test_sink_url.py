@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import trustme
 
+from cloudposture.endpoints import is_loopback
 from cloudposture.model import ConfigurationError, Status
 from cloudposture.sinks.registry import (
     CORE_SINKS,
@@ -14,7 +15,7 @@ from cloudposture.sinks.registry import (
     sink_from_url,
     sinks_from_urls,
 )
-from cloudposture.sinks.url import SinkUrl, is_loopback, redact
+from cloudposture.sinks.url import SinkUrl, redact
 
 TOKEN = "6a1c0b9e-3c4f-4d27-9f0e-hec-secret-value"
 

@@ -5,12 +5,11 @@ Pure and cheap (no Google import): bad settings fail with one line before any SD
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
+from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
 
 TOKEN_ENV = "GOOGLE_OAUTH_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
@@ -47,25 +46,7 @@ def validate_endpoint(url: object) -> str | None:
     travel unencrypted across a network."""
     if url in (None, ""):
         return None
-    text = str(url).strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"gcp: --endpoint must be an http(s) URL, got {text!r}")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"gcp: --endpoint {text!r} uses plain http to a non-loopback host; "
-            "use https (plain http is accepted only for 127.0.0.1, ::1 and localhost)"
-        )
-    return text.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return checked_endpoint(str(url), "gcp: --endpoint")
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cloudposture.endpoints import is_loopback
 from cloudposture.model import ConfigurationError
-from cloudposture.sinks.url import SinkUrl, is_loopback
+from cloudposture.sinks.url import SinkUrl
 
 AWS_OPTIONS = ("profile", "endpoint")
 
