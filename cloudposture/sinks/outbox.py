@@ -24,6 +24,8 @@ from cloudposture.sinks.url import redact
 from cloudposture.store import Store
 
 RETRY_ENV = "CLOUDPOSTURE_SINK_RETRY_SECONDS"
+RETENTION_ENV = "CLOUDPOSTURE_OUTBOX_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 30.0
 
 
 def utcnow() -> datetime:
@@ -98,7 +100,19 @@ def flush(
         return []
     with ThreadPoolExecutor(max_workers=len(sinks), thread_name_prefix="sink") as pool:
         futures = [pool.submit(_flush_sink, store, s, policy) for s in sinks]
-        return [f.result() for f in futures]
+        reports = [f.result() for f in futures]
+    store.prune_delivered(utcnow() - retention_from_env())
+    return reports
+
+
+def retention_from_env() -> timedelta:
+    """How long acknowledged events are kept (``$CLOUDPOSTURE_OUTBOX_RETENTION_DAYS``, 30)."""
+    raw = os.environ.get(RETENTION_ENV, "")
+    try:
+        days = float(raw) if raw else DEFAULT_RETENTION_DAYS
+    except ValueError:
+        raise ConfigurationError(f"{RETENTION_ENV}={raw}: not a number of days") from None
+    return timedelta(days=max(days, 0.0))
 
 
 def _flush_sink(store: Store, sink: Sink, policy: RetryPolicy) -> SinkReport:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     and_,
     create_engine,
+    delete,
     event,
     func,
     select,
@@ -218,6 +219,20 @@ class Store:
                 .where(_pending(sink), outbox.c.event_id.in_(ids))
                 .values(delivered_at=at, attempts=outbox.c.attempts + 1, last_error="")
             )
+
+    def prune_delivered(self, before: datetime) -> int:
+        """Forget events acknowledged before ``before``; returns how many.
+
+        A delivered row only guards against sending the same event id twice, and event ids
+        carry their scan id, so once a scan is older than the retention nothing can enqueue
+        its events again: keeping them would only grow the state file night after night.
+        Pending events are never pruned, however old: nothing is lost.
+        """
+        query = delete(outbox).where(
+            outbox.c.delivered_at.is_not(None), outbox.c.delivered_at < before
+        )
+        with self._engine.begin() as conn:
+            return int(conn.execute(query).rowcount or 0)
 
     def mark_failed(
         self, sink: str, failures: Mapping[str, str], retry_at: Mapping[str, datetime]

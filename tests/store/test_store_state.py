@@ -164,3 +164,15 @@ def test_state_paths_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         Store.open("mysql://u:secretpw@h/db")
     with Store.open(None):
         assert (tmp_path / ".cloudposture" / "state.db").is_file()
+
+
+def test_prune_forgets_only_acknowledged_events_older_than_the_retention(state_url: str) -> None:
+    with Store.open(state_url) as store:
+        store.enqueue([event(1), event(2), event(3)])
+        store.mark_delivered("sink-a", ["e001"], NOW)
+        store.mark_delivered("sink-a", ["e002"], NOW + timedelta(days=40))
+        pruned = store.prune_delivered(NOW + timedelta(days=30))
+        assert pruned == 1
+        # e002 (delivered recently) stays as the duplicate guard; e003 is still pending
+        assert store.pending_count("sink-a") == 1
+        assert store.enqueue([event(1), event(2), event(3)]) == 1  # only e001 is new again
