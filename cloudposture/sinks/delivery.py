@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from cloudposture.model import ScanResult
 from cloudposture.sinks.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
 from cloudposture.sinks.registry import sinks_from_urls
-from cloudposture.store import STATE_ENV, Store
+from cloudposture.store import STATE_ENV, Store, StoreUnavailable
 
 FLUSH_HINT = "cloudposture outbox flush"
 
@@ -89,7 +89,7 @@ def deliver_scan(
             store.record_scan(result, config_key or config_key_of(result), utcnow())
             enqueue(store, result, sinks)
             summary = DeliverySummary(tuple(flush(store, sinks, policy)))
-    except (SQLAlchemyError, OSError) as err:
+    except (SQLAlchemyError, OSError, StoreUnavailable) as err:
         reason = " ".join(str(err).split())[:300]
         summary = DeliverySummary(problem=f"state store unavailable, nothing queued: {reason}")
     if console_err is not None:

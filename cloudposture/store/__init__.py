@@ -4,8 +4,16 @@ from cloudposture.store.db import (
     STATE_ENV,
     QueueStatus,
     Store,
+    StoreUnavailable,
     default_state_url,
     normalize_state_url,
 )
 
-__all__ = ["STATE_ENV", "QueueStatus", "Store", "default_state_url", "normalize_state_url"]
+__all__ = [
+    "STATE_ENV",
+    "QueueStatus",
+    "Store",
+    "StoreUnavailable",
+    "default_state_url",
+    "normalize_state_url",
+]

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
 from cloudposture.sinks.events import OutboxEvent
@@ -37,6 +37,11 @@ from cloudposture.store import migrate
 from cloudposture.store.schema import as_utc, findings, outbox, scans
 
 STATE_ENV = "CLOUDPOSTURE_STATE"
+
+
+class StoreUnavailable(ConfigurationError):
+    """The state store cannot be reached or opened (server down, bad credentials, no file
+    permission): a configuration problem for the user, one line, never a traceback."""
 
 
 def default_state_url() -> str:
@@ -91,7 +96,14 @@ class Store:
         engine = create_engine(parsed, pool_pre_ping=True)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        migrate.upgrade(engine)
+        try:
+            migrate.upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            reason = " ".join(str(exc.orig or exc).split())[:300]
+            raise StoreUnavailable(
+                f"cannot open the state store {_redact_url(url)}: {reason}"
+            ) from None
         return cls(engine)
 
     @property
@@ -351,4 +363,11 @@ def _redact_url(url: str) -> str:
         return url.split("@")[-1]
 
 
-__all__ = ["STATE_ENV", "QueueStatus", "Store", "default_state_url", "normalize_state_url"]
+__all__ = [
+    "STATE_ENV",
+    "QueueStatus",
+    "Store",
+    "StoreUnavailable",
+    "default_state_url",
+    "normalize_state_url",
+]

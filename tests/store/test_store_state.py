@@ -176,3 +176,12 @@ def test_prune_forgets_only_acknowledged_events_older_than_the_retention(state_u
         # e002 (delivered recently) stays as the duplicate guard; e003 is still pending
         assert store.pending_count("sink-a") == 1
         assert store.enqueue([event(1), event(2), event(3)]) == 1  # only e001 is new again
+
+
+def test_an_unreachable_server_is_one_clear_configuration_error() -> None:
+    from cloudposture.store import StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="cannot open the state store") as info:
+        Store.open("postgresql://postgres:s3cret@127.0.0.1:1/nowhere")
+    assert "s3cret" not in str(info.value)
+    assert isinstance(info.value, ConfigurationError)

@@ -17,7 +17,12 @@ from cloudposture.model import ClusterPosture, ClusterRef, CollectionFailure, Co
 from cloudposture.plugin import Target
 from cloudposture_aws.clients import AwsSettings, ClientFactory
 from cloudposture_aws.collector import ClusterCollector
-from cloudposture_aws.errors import failing_as, to_collection_error, to_configuration_error
+from cloudposture_aws.errors import (
+    failing_as,
+    setup_error,
+    to_collection_error,
+    to_configuration_error,
+)
 from cloudposture_aws.lookups import AwsLookups
 
 PROVIDER = "aws"
@@ -63,10 +68,11 @@ class EksScanner:
 
     def targets(self) -> Sequence[Target]:
         clients = self.clients
+        clients.credentials()  # a broken credential source fails here, as a ConfigurationError
         try:
             self._account = clients.client("sts").get_caller_identity()["Account"]
-        except (ClientError, BotoCoreError) as exc:
-            known = to_configuration_error(exc)
+        except (ClientError, BotoCoreError, ValueError) as exc:
+            known = setup_error(exc)
             if known is not None:
                 raise known from None
             raise CollectionFailure(to_collection_error(exc, "sts:GetCallerIdentity")) from None

@@ -16,16 +16,26 @@ from typing import Any, Literal, cast
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.credentials import Credentials
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from cloudposture import __version__
 from cloudposture.model import ConfigurationError
-from cloudposture_aws.errors import clean_message, to_configuration_error
+from cloudposture_aws.assumed_role import (
+    RefreshWindow,
+    refreshable_role_credentials,
+    session_with_credentials,
+)
+from cloudposture_aws.errors import (
+    CREDENTIAL_LOOKUP_ERRORS,
+    clean_message,
+    credential_lookup_error,
+    to_configuration_error,
+)
 
 RetryMode = Literal["standard", "adaptive"]
 DEFAULT_RETRY_MODE: RetryMode = "adaptive"
 DEFAULT_MAX_ATTEMPTS = 8
-SESSION_NAME = "cloudposture"
 FALLBACK_REGION = "us-east-1"
 
 
@@ -99,10 +109,18 @@ def base_session(settings: AwsSettings) -> boto3.Session:
 class ClientFactory:
     """Creates each (service, region) client once, from one session and one Config."""
 
-    def __init__(self, session: boto3.Session, settings: AwsSettings, max_workers: int) -> None:
+    def __init__(
+        self,
+        session: boto3.Session,
+        settings: AwsSettings,
+        max_workers: int,
+        refresh: RefreshWindow | None = None,
+    ) -> None:
         self.session = session
         self.settings = settings
         self.max_workers = max_workers
+        self.refresh = refresh or RefreshWindow()
+        """When assumed-role credentials are renewed (botocore's defaults unless a test says)."""
         self.config = Config(
             retries=retries(session, settings),  # type: ignore[arg-type]
             max_pool_connections=max_workers + 4,
@@ -125,39 +143,56 @@ class ClientFactory:
         key = (service, region or self.default_region)
         with self._lock:
             if key not in self._clients:
-                extra = (
-                    {"endpoint_url": self.settings.endpoint_url}
-                    if self.settings.endpoint_url
-                    else {}
-                )
-                self._clients[key] = self.session.client(
-                    service,  # type: ignore[call-overload]
-                    region_name=key[1],
-                    config=self.config,
-                    **extra,
-                )
+                self._clients[key] = self._create(service, key[1])
             return self._clients[key]
 
+    def _create(self, service: str, region: str, **credentials: Any) -> Any:
+        """A new client (caller holds the lock: sessions are not thread-safe)."""
+        extra = {"endpoint_url": self.settings.endpoint_url} if self.settings.endpoint_url else {}
+        return self.session.client(
+            service,  # type: ignore[call-overload]
+            region_name=region,
+            config=self.config,
+            **extra,
+            **credentials,
+        )
+
+    def credentials(self) -> Credentials:
+        """The session's credentials, looked up now: a broken credential source (a malformed
+        ``credential_process``, a container URI botocore refuses) is a ConfigurationError at
+        setup, not a failure of the first API call. Never logged or returned to users."""
+        with self._lock:
+            try:
+                found = self.session.get_credentials()
+                if found is not None:
+                    found.get_frozen_credentials()  # deferred sources (SSO, process) load here
+            except CREDENTIAL_LOOKUP_ERRORS as exc:
+                raise credential_lookup_error(exc, self.settings.profile) from None
+        if found is None:
+            raise credential_lookup_error(NoCredentialsError(), self.settings.profile)
+        return found
+
     def assume_role(self, role_arn: str, external_id: str | None) -> ClientFactory:
-        """A factory whose clients act as ``role_arn`` (sts:AssumeRole, session cloudposture)."""
-        args: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": SESSION_NAME}
-        if external_id:
-            args["ExternalId"] = external_id
+        """A factory whose clients act as ``role_arn`` (sts:AssumeRole, session cloudposture),
+        with credentials botocore renews before they expire (see assumed_role.py)."""
+        source = self.credentials()
+
+        def create_sts(service: str, **credentials: Any) -> Any:
+            with self._lock:  # refreshes run on worker threads
+                return self._create(service, self.default_region, **credentials)
+
         try:
-            creds = self.client("sts").assume_role(**args)["Credentials"]
-        except (ClientError, BotoCoreError) as exc:
+            assumed = refreshable_role_credentials(
+                create_sts, source, role_arn, external_id, self.refresh
+            )
+        except (ClientError, BotoCoreError, ValueError) as exc:
             known = to_configuration_error(exc)
             if known is not None:
                 raise known from None
             detail = clean_message(str(exc))
             raise ConfigurationError(f"cannot assume role {role_arn}: {detail}") from None
-        assumed = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=self.session.region_name,
-        )
-        factory = ClientFactory(assumed, self.settings, self.max_workers)
+        session = session_with_credentials(assumed, self.settings.profile, self.session.region_name)
+        factory = ClientFactory(session, self.settings, self.max_workers, self.refresh)
         for name, handler in self._hooks:
             factory.register(name, handler)
         return factory

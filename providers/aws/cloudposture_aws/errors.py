@@ -17,12 +17,14 @@ from botocore.exceptions import (
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    HTTPClientError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
     ProfileNotFound,
     ReadTimeoutError,
 )
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from cloudposture.model import CollectionError, CollectionFailure, ConfigurationError, ErrorKind
 
@@ -150,6 +152,39 @@ def to_configuration_error(exc: BaseException) -> ConfigurationError | None:
         return ConfigurationError(
             f"AWS rejected the credentials ({error_code(exc)}): {clean_message(message)}"
         )
+    return None
+
+
+# What a credential lookup raises besides NoCredentialsError: CredentialRetrievalError and the
+# other BotoCoreErrors, ValueError (a credential_process with an unclosed quote or printing
+# non-JSON, a container-credentials URI on a host botocore refuses), OSError (a
+# credential_process that is not there or not executable).
+CREDENTIAL_LOOKUP_ERRORS = (BotoCoreError, ValueError, OSError)
+
+# Failures of the wire, not of the setup: they may pass, so they stay coverage errors.
+_TRANSPORT_ERRORS = (HTTPClientError, BotoConnectionError)
+
+
+def credential_lookup_error(exc: BaseException, profile: str | None) -> ConfigurationError:
+    """The one-line ConfigurationError for a failed credential lookup (no traceback, no keys)."""
+    known = to_configuration_error(exc)
+    if known is not None:
+        return known
+    where = f"profile {profile}" if profile else "the default credential chain"
+    detail = clean_message(str(exc)) or type(exc).__name__
+    return ConfigurationError(f"cannot load AWS credentials ({where}): {detail}")
+
+
+def setup_error(exc: BaseException) -> ConfigurationError | None:
+    """A ConfigurationError when a failure during setup (the first STS call) means the AWS
+    setup cannot work; None for failures that may pass (denied, throttled, network), which
+    stay :class:`CollectionError` data."""
+    known = to_configuration_error(exc)
+    if known is not None or isinstance(exc, ClientError | _TRANSPORT_ERRORS):
+        return known
+    if isinstance(exc, BotoCoreError | ValueError):
+        detail = clean_message(str(exc)) or type(exc).__name__
+        return ConfigurationError(f"AWS setup failed ({type(exc).__name__}): {detail}")
     return None
 
 

@@ -80,6 +80,7 @@ def organization_scanners(
     management = clients
     if settings.role_arn:
         management = clients.assume_role(settings.role_arn, settings.external_id)
+    management.credentials()  # a broken credential source is a ConfigurationError, here
     members = active_member_accounts(management.client("organizations"), org)
     partition = _partition(management)
     scanners: list[EksScanner] = []

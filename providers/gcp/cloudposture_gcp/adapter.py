@@ -4,9 +4,11 @@ Call budget: one ``ListClusters`` per project (location ``-``: every zone and re
 listing returns whole Cluster objects, which are kept so ``collect`` never reads a cluster
 again); per project one project lookup and one IAM policy; per folder or organization above
 the projects one lookup and one IAM policy (hierarchy.py); per VPC network one
-``getEffectiveFirewalls`` (VPC firewall rules and firewall policies) and, only when a network
-firewall policy is attached, one network read for its enforcement order; per KMS key one
-read; per location one server config. Shared reads go through :class:`SharedLookup`, so
+``getEffectiveFirewalls`` (VPC firewall rules, hierarchical and global network firewall
+policies), per (network, region) the clusters run in one regional ``getEffectiveFirewalls``
+(the regional network firewall policy, which the global call leaves out) and, only when a
+network firewall policy is attached, one network read for its enforcement order; per KMS key
+one read; per location one server config. Shared reads go through :class:`SharedLookup`, so
 concurrent collectors wait for the first call, and a failed read is not repeated by every
 cluster that needs it.
 """
@@ -24,7 +26,12 @@ from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, Coll
 from cloudposture.plugin import Target
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
-from cloudposture_gcp.firewall import AFTER_CLASSIC, NetworkFirewalls, needs_enforcement_order
+from cloudposture_gcp.firewall import (
+    AFTER_CLASSIC,
+    NetworkFirewalls,
+    needs_enforcement_order,
+    regional_only,
+)
 from cloudposture_gcp.hierarchy import IAM_FACTS, PolicyHierarchy
 from cloudposture_gcp.node_pools import needs_project_number
 from cloudposture_gcp.normalize import ClusterInputs, cluster_ref, normalize_cluster, redact
@@ -33,6 +40,8 @@ from cloudposture_gcp.reads import JSON, read, to_json
 from cloudposture_gcp.settings import GcpSettings
 
 _INGRESS = ("node_pools.internet_ingress",)
+_REGIONAL_CALL = "compute:GetRegionEffectiveFirewalls"
+_COMPUTE = "https://www.googleapis.com/compute/v1"
 _KEY_FACTS = (
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",
@@ -53,6 +62,9 @@ class GcpScanner:
         self._hierarchy = PolicyHierarchy(clients)
         self._effective: SharedLookup[tuple[str, str], JSON] = SharedLookup(
             self._effective_firewalls
+        )
+        self._regional: SharedLookup[tuple[str, str, str], JSON] = SharedLookup(
+            self._region_effective_firewalls
         )
         self._networks: SharedLookup[tuple[str, str], JSON] = SharedLookup(self._network)
         self._keys: SharedLookup[str, JSON] = SharedLookup(self._crypto_key)
@@ -101,7 +113,9 @@ class GcpScanner:
         found = self._hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
         number = _project_number(found)
         policies = self._hierarchy.levels(project, found, errors)
-        firewalls = self._network_firewalls(network_of(cluster, project), errors)
+        firewalls = self._network_firewalls(
+            network_of(cluster, project), region_of(cluster), errors
+        )
         key, key_error = self._key_of(cluster, errors)
         server_config = read(
             self._server_configs,
@@ -153,23 +167,37 @@ class GcpScanner:
         return key, (errors[-1].one_line() if len(errors) > before else None)
 
     def _network_firewalls(
-        self, network: tuple[str, str], errors: list[CollectionError]
+        self, network: tuple[str, str], region: str | None, errors: list[CollectionError]
     ) -> NetworkFirewalls | None:
-        """What governs ingress on the network; None when any part of it cannot be read."""
+        """What governs ingress on the network in the nodes' region; None when any part of
+        it cannot be read (a missing regional policy could be the one that lets SSH in)."""
         path = f"projects/{network[0]}/global/networks/{network[1]}"
         effective = read(
             self._effective, network, errors, "compute:GetEffectiveFirewalls", path, _INGRESS
         )
-        if effective is None:
+        if region is None:
+            errors.append(_no_region_error(path))
+            return None
+        in_region = read(
+            self._regional,
+            (*network, region),
+            errors,
+            _REGIONAL_CALL,
+            f"{path} (region {region})",
+            _INGRESS,
+        )
+        if effective is None or in_region is None:
             return None
         policies = effective.get("firewallPolicys") or []
+        regional = regional_only(in_region.get("firewallPolicys") or [])
         order = AFTER_CLASSIC
-        if needs_enforcement_order(policies):
+        if needs_enforcement_order([*policies, *regional]):
             found = read(self._networks, network, errors, "compute:GetNetwork", path, _INGRESS)
             if found is None:
                 return None
             order = str(found.get("networkFirewallPolicyEnforcementOrder") or AFTER_CLASSIC)
-        return NetworkFirewalls(path, effective.get("firewalls") or [], policies, order)
+        firewalls = effective.get("firewalls") or []
+        return NetworkFirewalls(path, firewalls, policies, order, regional, region)
 
     # The fetchers below run once per key (SharedLookup) and return API-shaped JSON.
 
@@ -179,6 +207,18 @@ class GcpScanner:
             project=host, network=name, **self._clients.call
         )
         return to_json(compute_v1.NetworksGetEffectiveFirewallsResponse.pb(response))
+
+    def _region_effective_firewalls(self, key: tuple[str, str, str]) -> JSON:
+        host, name, region = key
+        response = self._clients.region_firewall_policies().get_effective_firewalls(
+            project=host,
+            region=region,
+            network=f"{_COMPUTE}/projects/{host}/global/networks/{name}",  # as gcloud sends it
+            **self._clients.call,
+        )
+        return to_json(
+            compute_v1.RegionNetworkFirewallPoliciesGetEffectiveFirewallsResponse.pb(response)
+        )
 
     def _network(self, network: tuple[str, str]) -> JSON:
         host, name = network
@@ -204,6 +244,32 @@ def network_of(cluster: Mapping[str, Any], project: str) -> tuple[str, str]:
     if len(parts) >= 5 and parts[0] == "projects" and parts[2] == "global":
         return parts[1], parts[4]
     return project, str(cluster.get("network") or "default")
+
+
+def region_of(cluster: Mapping[str, Any]) -> str | None:
+    """The region the cluster's nodes run in: its location, or its zone's region.
+
+    Every node pool of a cluster lives in the cluster's region (a pool's ``locations`` are
+    zones of it), so one region per cluster is what the regional firewall read needs.
+    Regions are ``<area>-<name><n>`` (us-central1); zones add one more part (us-central1-a).
+    """
+    location = str(cluster.get("location") or cluster.get("zone") or "")
+    parts = location.split("-")
+    if len(parts) < 2 or not all(parts[:2]):
+        return None
+    return "-".join(parts[:2])
+
+
+def _no_region_error(path: str) -> CollectionError:
+    return CollectionError(
+        call=_REGIONAL_CALL,
+        kind="invalid",
+        code="noRegion",
+        message="the cluster's location names no region, so its regional network firewall "
+        "policy cannot be read",
+        resource=path,
+        affects=list(_INGRESS),
+    )
 
 
 def _project_number(project: Mapping[str, Any] | None) -> str | None:

@@ -92,6 +92,9 @@ class GoogleClients:
     def networks(self) -> compute_v1.NetworksClient:
         return self._get("networks", compute_v1.NetworksClient)
 
+    def region_firewall_policies(self) -> compute_v1.RegionNetworkFirewallPoliciesClient:
+        return self._get("region_firewall_policies", compute_v1.RegionNetworkFirewallPoliciesClient)
+
     def projects(self) -> resourcemanager_v3.ProjectsClient:
         return self._get("projects", resourcemanager_v3.ProjectsClient)
 

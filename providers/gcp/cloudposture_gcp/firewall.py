@@ -1,15 +1,19 @@
 """Which internet traffic really reaches a node pool, after every firewall layer has spoken.
 
 Pure: a network's effective firewalls (``networks.getEffectiveFirewalls``: VPC firewall
-rules and firewall policies) and a node pool's target in, the internet-facing ingress it
-receives out, each opening named by the rule that finally allows it.
+rules, hierarchical and global network firewall policies; plus, for the region the nodes run
+in, the regional network firewall policy that only
+``regionNetworkFirewallPolicies.getEffectiveFirewalls`` returns) and a node pool's target in,
+the internet-facing ingress it receives out, each opening named by the rule that finally
+allows it.
 
 How Cloud NGFW decides a packet, and so how this module does:
 - Layers, in order: hierarchical firewall policies (the organization's, then each folder's
   from the top down, as the API lists them), system policies, then the VPC firewall rules and
-  the global network firewall policy in the order the network's
+  the network firewall policies (global, then regional) in the order the network's
   ``networkFirewallPolicyEnforcementOrder`` says (``AFTER_CLASSIC_FIREWALL``, the default:
-  VPC rules first), then the implied deny.
+  VPC rules, global policy, regional policy; ``BEFORE_CLASSIC_FIREWALL``: global policy,
+  regional policy, VPC rules), then the implied deny.
 - Inside a policy the matching rule with the lowest priority number decides: ``allow`` and
   ``deny`` end the evaluation, ``goto_next`` hands the packet to the next layer. Inside the
   VPC rules the lowest number decides too, a deny winning a tie; they never say goto_next.
@@ -36,7 +40,11 @@ from cloudposture.model import IngressRule
 from cloudposture.model.posture import Protocol
 from cloudposture_gcp.firewall_rules import (
     ALL_PORTS,
+    HIERARCHY,
+    NETWORK,
+    NETWORK_REGIONAL,
     PORTED,
+    SYSTEM_KINDS,
     WHOLE,
     Family,
     NodeTarget,
@@ -62,7 +70,10 @@ _MODEL_PROTOCOLS: Mapping[str, Protocol] = {
     "sctp": "sctp",
 }
 _BASE = (*PORTED, "icmp")
-_FIXED_PLACE = ("HIERARCHY", "SYSTEM")
+_FIXED_PLACE = frozenset({HIERARCHY, *SYSTEM_KINDS})
+"""Policy kinds evaluated before the VPC rules whatever the enforcement order."""
+_GLOBAL_KINDS = frozenset({HIERARCHY, NETWORK})
+"""What the regional response repeats from the global one (and is taken from there)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,10 @@ class NetworkFirewalls:
     policies: Sequence[Mapping[str, Any]] = ()
     """Effective firewall policies (``firewallPolicys``), hierarchical ones in API order."""
     enforcement_order: str = AFTER_CLASSIC
+    regional: Sequence[Mapping[str, Any]] = ()
+    """The regional network (and regional system) firewall policies in force in ``region``:
+    see :func:`regional_only`."""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,13 +107,16 @@ def internet_ingress(
     *,
     network: str = "",
     enforcement_order: str = AFTER_CLASSIC,
+    regional: Sequence[Mapping[str, Any]] = (),
 ) -> list[IngressRule]:
     """The internet-facing ingress the target's instances receive after every layer.
 
-    Raises :class:`UnknownTarget` when the answer depends on a service account that could
-    not be resolved (the caller reports the fact as not collected rather than guessing).
+    ``policies`` come from the global read, ``regional`` from the regional one (already cut
+    down by :func:`regional_only`). Raises :class:`UnknownTarget` when the answer depends on
+    a service account that could not be resolved (the caller reports the fact as not
+    collected rather than guessing).
     """
-    layers = _layers(firewalls, policies, target, network, enforcement_order)
+    layers = _layers(firewalls, policies, regional, target, network, enforcement_order)
     steps = [rule for layer in layers for rule in layer]
     starts: list[int] = []
     for layer in layers:
@@ -117,8 +135,21 @@ def internet_ingress(
 
 
 def needs_enforcement_order(policies: Iterable[Mapping[str, Any]]) -> bool:
-    """Only a network firewall policy's place depends on the network's enforcement order."""
+    """Only a network firewall policy's place (global or regional) depends on the network's
+    enforcement order."""
     return any(str(p.get("type") or "").upper() not in _FIXED_PLACE for p in policies)
+
+
+def regional_only(policies: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """What a regional getEffectiveFirewalls adds to the global one.
+
+    The regional response repeats the hierarchical and global network policies (the global
+    read already has them, and evaluating them twice would only blur the evidence); what is
+    left is the regional network policy and system policies. A policy without a type is
+    kept: dropping a policy that may allow traffic could turn into a false PASS, while a
+    repeated one cannot change any verdict.
+    """
+    return [p for p in policies if str(p.get("type") or "").upper() not in _GLOBAL_KINDS]
 
 
 def effective_ingress(effective: NetworkFirewalls, target: NodeTarget) -> list[IngressRule]:
@@ -128,25 +159,30 @@ def effective_ingress(effective: NetworkFirewalls, target: NodeTarget) -> list[I
         effective.policies,
         network=effective.network,
         enforcement_order=effective.enforcement_order,
+        regional=effective.regional,
     )
 
 
 def unresolved_rules(effective: NetworkFirewalls, target: NodeTarget) -> int:
     """How many policy rules that may reach the target select by secure tags (for evidence)."""
-    return sum(p.unresolved for p in _policies(effective.policies, target, effective.network))
+    parsed = _policies(effective.policies, effective.regional, target, effective.network)
+    return sum(p.unresolved for p in parsed)
 
 
 def _layers(
     firewalls: Sequence[Mapping[str, Any]],
     policies: Sequence[Mapping[str, Any]],
+    regional: Sequence[Mapping[str, Any]],
     target: NodeTarget,
     network: str,
     enforcement_order: str,
 ) -> list[Sequence[Rule]]:
-    parsed = _policies(policies, target, network)
-    hierarchy = [p.rules for p in parsed if p.kind == "HIERARCHY"]
-    system = [p.rules for p in parsed if p.kind == "SYSTEM"]
-    network_policies = [p.rules for p in parsed if p.kind not in _FIXED_PLACE]
+    parsed = _policies(policies, regional, target, network)
+    hierarchy = [p.rules for p in parsed if p.kind == HIERARCHY]
+    system = [p.rules for p in parsed if p.kind in SYSTEM_KINDS]
+    regional_policies = [p.rules for p in parsed if p.kind == NETWORK_REGIONAL]
+    global_policies = [p.rules for p in parsed if p.kind not in {*_FIXED_PLACE, NETWORK_REGIONAL}]
+    network_policies = [*global_policies, *regional_policies]
     classic: list[Sequence[Rule]] = [vpc_rules(firewalls, target)]
     if enforcement_order.upper() == BEFORE_CLASSIC:
         rest = [*network_policies, *classic]
@@ -156,9 +192,17 @@ def _layers(
 
 
 def _policies(
-    policies: Iterable[Mapping[str, Any]], target: NodeTarget, network: str
+    policies: Iterable[Mapping[str, Any]],
+    regional: Iterable[Mapping[str, Any]],
+    target: NodeTarget,
+    network: str,
 ) -> list[PolicyRules]:
-    return [policy_rules(p, target, network) for p in policies]
+    """Every policy parsed; an untyped one is a global network policy in the global response
+    and a regional network policy in the regional one."""
+    return [
+        *(policy_rules(p, target, network) for p in policies),
+        *(policy_rules(p, target, network, NETWORK_REGIONAL) for p in regional),
+    ]
 
 
 def _decide(piece: _Piece, steps: Sequence[Rule], starts: Sequence[int]) -> Rule | None:

@@ -1,15 +1,16 @@
 """Firewall rules of every kind, parsed into one shape: who they select, what they match, and
 what they do with internet traffic.
 
-Pure: the v1 REST JSON of ``networks.getEffectiveFirewalls`` (VPC ``firewalls`` and the rules
-of ``firewallPolicys``) and a node pool's network tags and service account in, :class:`Rule`
+Pure: the v1 REST JSON of ``networks.getEffectiveFirewalls`` and
+``regionNetworkFirewallPolicies.getEffectiveFirewalls`` (VPC ``firewalls`` and the rules of
+``firewallPolicys``) and a node pool's network tags and service account in, :class:`Rule`
 objects out. The evaluation order lives in :mod:`cloudposture_gcp.firewall`.
 
 - A VPC firewall rule selects instances through ``targetTags`` (any tag shared), through
   ``targetServiceAccounts`` (the instance's account listed), or, with neither, every instance
   on the network. Its action is allow (``allowed``) or deny (``denied``).
-- A firewall policy rule (hierarchical, global network or system policy) selects through
-  ``targetResources`` (the network listed), ``targetServiceAccounts`` or
+- A firewall policy rule (hierarchical, global or regional network, or system policy) selects
+  through ``targetResources`` (the network listed), ``targetServiceAccounts`` or
   ``targetSecureTags``, and says ``allow``, ``deny`` or ``goto_next``. Secure tags are bound
   to instances, which the GKE API does not show, so a tag-targeted rule cannot be resolved to
   node pools: it is marked ``unresolved`` and the evaluation assumes whatever exposes more
@@ -35,6 +36,16 @@ Family = Literal["v4", "v6"]
 Action = Literal["allow", "deny", "next"]
 WHOLE: Mapping[Family, str] = {"v4": "0.0.0.0/0", "v6": "::/0"}
 PORTED = ("tcp", "udp", "sctp")
+HIERARCHY = "HIERARCHY"
+NETWORK = "NETWORK"
+NETWORK_REGIONAL = "NETWORK_REGIONAL"
+SYSTEM_KINDS = frozenset({"SYSTEM", "SYSTEM_GLOBAL", "SYSTEM_REGIONAL"})
+"""The global response says SYSTEM; the regional one SYSTEM_GLOBAL or SYSTEM_REGIONAL."""
+_NOUNS = {
+    HIERARCHY: "hierarchical firewall policy",
+    NETWORK_REGIONAL: "regional network firewall policy",
+    **{kind: "system firewall policy" for kind in SYSTEM_KINDS},
+}
 
 _PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "132": "sctp", "58": "icmpv6"}
 _POLICY_ACTIONS: Mapping[str, Action] = {
@@ -158,22 +169,26 @@ class PolicyRules:
     """One firewall policy's internet-facing rules that may select the target, in order."""
 
     kind: str
-    """HIERARCHY, NETWORK or SYSTEM."""
+    """HIERARCHY, NETWORK, NETWORK_REGIONAL or one of SYSTEM_KINDS."""
     name: str
     rules: tuple[Rule, ...]
     unresolved: int
     """How many of them target secure tags (and so are assumed to select or not, see above)."""
 
 
-def policy_rules(policy: Mapping[str, Any], target: NodeTarget, network: str = "") -> PolicyRules:
+def policy_rules(
+    policy: Mapping[str, Any], target: NodeTarget, network: str = "", default_kind: str = NETWORK
+) -> PolicyRules:
     """A firewall policy's rules that may select ``target`` on ``network`` (a
-    ``projects/P/global/networks/N`` path), in evaluation order (priorities are unique)."""
-    kind = str(policy.get("type") or "NETWORK").upper()
+    ``projects/P/global/networks/N`` path), in evaluation order (priorities are unique).
+
+    ``default_kind`` is the policy's kind when the API leaves ``type`` out (or says
+    UNSPECIFIED): the kind of policy the response it came from is about."""
+    kind = str(policy.get("type") or "").upper()
+    if kind in ("", "UNSPECIFIED", "UNDEFINED_TYPE"):
+        kind = default_kind
     label = str(policy.get("shortName") or policy.get("displayName") or policy.get("name") or "")
-    noun = {
-        "HIERARCHY": "hierarchical firewall policy",
-        "SYSTEM": "system firewall policy",
-    }.get(kind, "network firewall policy")
+    noun = _NOUNS.get(kind, "network firewall policy")
     rules: list[Rule] = []
     for raw in policy.get("rules") or []:
         rule = _policy_rule(raw, f"{noun} {label}")

@@ -221,9 +221,11 @@ def _ingress(firewalls: NetworkFirewalls | None, target: NodeTarget) -> list[Ing
 
 def _ingress_source(firewalls: NetworkFirewalls | None, target: NodeTarget) -> str:
     where = f" on {firewalls.network}" if firewalls is not None else ""
+    region = f" {firewalls.region}" if firewalls is not None and firewalls.region else ""
     text = (
-        f"compute:GetEffectiveFirewalls{where}: hierarchical firewall policies, then VPC "
-        "firewall rules and the network firewall policy "
+        f"compute:GetEffectiveFirewalls{where} and compute:GetRegionEffectiveFirewalls{region}: "
+        "hierarchical firewall policies, then VPC firewall rules and the global and regional "
+        "network firewall policies "
         f"({firewalls.enforcement_order if firewalls else 'in the network order'}), each rule "
         f"targeting tags {sorted(target.tags)}, the pool's service account, or all instances"
     )

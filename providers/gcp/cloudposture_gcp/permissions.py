@@ -31,6 +31,8 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
     "resourcemanager:ListProjects": ("resourcemanager.projects.list",),
     "resourcemanager:ListFolders": ("resourcemanager.folders.list",),
     "compute:GetEffectiveFirewalls": ("compute.networks.getEffectiveFirewalls",),
+    # regionNetworkFirewallPolicies.getEffectiveFirewalls is authorized on the network.
+    "compute:GetRegionEffectiveFirewalls": ("compute.networks.getRegionEffectiveFirewalls",),
     "compute:GetNetwork": ("compute.networks.get",),
     "cloudkms:GetCryptoKey": ("cloudkms.cryptoKeys.get",),
 }

@@ -34,6 +34,9 @@ MESSAGE_TYPES: Mapping[str, Callable[[], Message]] = {
     "compute:GetEffectiveFirewalls": lambda: (
         compute_v1.NetworksGetEffectiveFirewallsResponse.pb()()
     ),
+    "compute:GetRegionEffectiveFirewalls": lambda: (
+        compute_v1.RegionNetworkFirewallPoliciesGetEffectiveFirewallsResponse.pb()()
+    ),
     "compute:GetNetwork": lambda: compute_v1.Network.pb()(),
     "resourcemanager:GetProject": lambda: resourcemanager_v3.Project.pb()(),
     "resourcemanager:GetIamPolicy": lambda: policy_pb2.Policy(),
@@ -68,6 +71,8 @@ class World:
     """host project -> VPC firewall rules (each names its network URL)."""
     firewall_policies: dict[str, list[JSON]] = field(default_factory=dict)
     """'projects/H/global/networks/N' -> the network's effective firewall policies."""
+    regional_policies: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
+    """('projects/H/global/networks/N', region) -> regional network firewall policies there."""
     networks: dict[str, JSON] = field(default_factory=dict)
     """'projects/H/global/networks/N' -> compute v1 Network (read for its enforcement order)."""
     keys: dict[str, JSON] = field(default_factory=dict)
@@ -110,6 +115,13 @@ ROUTES = (
         re.compile(r"^/compute/v1/projects/([^/]+)/global/networks/([^/]+)/getEffectiveFirewalls$"),
     ),
     Route(
+        "compute:GetRegionEffectiveFirewalls",
+        "GET",
+        re.compile(
+            r"^/compute/v1/projects/([^/]+)/regions/([^/]+)/firewallPolicies/getEffectiveFirewalls$"
+        ),
+    ),
+    Route(
         "compute:GetNetwork",
         "GET",
         re.compile(r"^/compute/v1/projects/([^/]+)/global/networks/([^/]+)$"),
@@ -141,6 +153,8 @@ class FakeGoogleApi:
         """(call, resource) of every request served, in order."""
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         """(method, path, headers) of every request, for transport-level assertions."""
+        self.queries: list[tuple[str, dict[str, str]]] = []
+        """(call, query parameters) of every request served, in order."""
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -178,6 +192,7 @@ class FakeGoogleApi:
                 resource = self._resource(route.call, match, query)
                 with self._lock:
                     self.calls.append((route.call, resource))
+                    self.queries.append((route.call, dict(query)))
                     self.requests.append((method, path, headers))
                 injected = self.world.errors.get((route.call, resource))
                 if injected is not None:
@@ -202,6 +217,10 @@ class FakeGoogleApi:
             return query.get("parent", "")
         if call in ("compute:GetEffectiveFirewalls", "compute:GetNetwork"):
             return f"projects/{groups[0]}/global/networks/{groups[1]}"
+        if call == "compute:GetRegionEffectiveFirewalls":
+            # ``network`` is a reference: a self-link, a partial URL or a bare name.
+            network = query.get("network", "").rsplit("/", 1)[-1]
+            return f"projects/{groups[0]}/global/networks/{network} (region {groups[1]})"
         if call in ("resourcemanager:GetFolder", "resourcemanager:GetFolderIamPolicy"):
             return f"folders/{groups[0]}"
         if call == "resourcemanager:GetOrganizationIamPolicy":
@@ -237,6 +256,8 @@ class FakeGoogleApi:
             if w.firewall_policies.get(resource):
                 body["firewallPolicys"] = w.firewall_policies[resource]
             return 200, body
+        if call == "compute:GetRegionEffectiveFirewalls":
+            return self._regional(g[0], g[1], query.get("network", ""))
         if call == "compute:GetNetwork":
             network = w.networks.get(resource)
             return (200, network) if network else (404, not_found(f"{resource} not found"))
@@ -272,6 +293,23 @@ class FakeGoogleApi:
         folders = [f for f in w.folders.values() if f.get("parent") == parent]
         return 200, self._page(folders, "folders", query, {})
 
+    def _regional(self, project: str, region: str, reference: str) -> tuple[int, JSON]:
+        """What the regional call returns: the network's VPC rules and global policies again
+        (typed as the regional message types them, which has no ``shortName``), plus the
+        regional network firewall policies of ``region``."""
+        if not reference:
+            return 400, {"error": {"code": 400, "message": "network is required"}}
+        path = f"projects/{project}/global/networks/{reference.rsplit('/', 1)[-1]}"
+        if project not in self.world.firewalls:
+            return 404, not_found(f"network {path} not found")
+        rules = [r for r in self.world.firewalls[project] if str(r.get("network")).endswith(path)]
+        policies = [_as_regional(p) for p in self.world.firewall_policies.get(path, [])]
+        policies.extend(self.world.regional_policies.get((path, region), []))
+        body: JSON = {"firewalls": rules}
+        if policies:
+            body["firewallPolicys"] = policies
+        return 200, body
+
     def _project(self, key: str) -> JSON | None:
         for project_id, project in self.world.projects.items():
             if key in (project_id, str(project.get("name", "")).removeprefix("projects/")):
@@ -285,6 +323,14 @@ class FakeGoogleApi:
         if start + size < len(items):
             body["nextPageToken"] = str(start + size)
         return body
+
+
+def _as_regional(policy: JSON) -> JSON:
+    """A global response's policy as the regional response shows it."""
+    out = {k: v for k, v in policy.items() if k != "shortName"}
+    if out.get("type") == "SYSTEM":
+        out["type"] = "SYSTEM_GLOBAL"
+    return out
 
 
 def _handler(api: FakeGoogleApi) -> type[BaseHTTPRequestHandler]:

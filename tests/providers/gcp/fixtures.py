@@ -577,8 +577,15 @@ def policy_rule(
     return merge(rule, fields)
 
 
+def regional_policy(name: str, rules: list[JSON], kind: str = "NETWORK_REGIONAL") -> JSON:
+    """One entry of regionNetworkFirewallPolicies.getEffectiveFirewalls ``firewallPolicys``
+    (that message has no ``shortName``: a regional policy is named by ``name``)."""
+    return {"name": name, "type": kind, "rules": [*rules, *hierarchy_defaults()]}
+
+
 def hierarchy_defaults() -> list[JSON]:
-    """The goto_next rules every hierarchical firewall policy ends with."""
+    """The goto_next rules every hierarchical firewall policy ends with (network firewall
+    policies, global and regional, get the same predefined rules)."""
     return [
         policy_rule(2147483644, "goto_next", ["::/0"], direction="EGRESS"),
         policy_rule(2147483645, "goto_next", ["::/0"]),

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.providers.gcp.fake_api import FakeGoogleApi, World
+from tests.providers.gcp.fake_api import FakeGoogleApi, World, permission_denied
 from tests.providers.gcp.fixtures import DEV, EMPTY, LOCKED, ORG, PROD, SANDBOX, org_policy
 from tests.providers.gcp.test_rules_gke import EXPECTED_FAILS
 
@@ -95,6 +95,29 @@ def test_denied_folder_iam_policy_is_an_error_finding_and_exit_3(
     assert {(e["call"], e["kind"]) for e in errors} == {
         ("resourcemanager:GetFolderIamPolicy", "denied")
     }
+
+
+@pytest.mark.slow
+def test_denied_regional_firewall_read_is_an_error_finding_and_exit_3(
+    api: FakeGoogleApi, world: World, tmp_path: Path
+) -> None:
+    resource = f"projects/{PROD}/global/networks/prod-vpc (region europe-west1)"
+    world.errors[("compute:GetRegionEffectiveFirewalls", resource)] = (
+        403,
+        permission_denied("compute.networks.getRegionEffectiveFirewalls", resource),
+    )
+    done, report = scan(api, tmp_path / "out.json", PROD)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    by_key = {(f["resource"]["cluster"], f["rule_id"]): f for f in report["findings"]}
+    for cluster in ("payments", "partner-api"):
+        node = by_key[(cluster, "NODE-002")]
+        assert node["status"] == "ERROR", cluster
+        assert f"compute:GetRegionEffectiveFirewalls on {resource} failed" in node["message"]
+    assert by_key[("legacy-web", "NODE-002")]["status"] == "FAIL"  # its network was read
+    assert report["scan"]["complete"] is False
+    errors = {(e["call"], e["kind"]) for c in report["scan"]["coverage"] for e in c["errors"]}
+    assert errors == {("compute:GetRegionEffectiveFirewalls", "denied")}
 
 
 @pytest.mark.slow

@@ -14,12 +14,18 @@ from cloudposture_gcp.firewall import (
     effective_ingress,
     internet_ingress,
     needs_enforcement_order,
+    regional_only,
     unresolved_rules,
 )
 from cloudposture_gcp.firewall_rules import NodeTarget, UnknownTarget
 
 from tests.providers.gcp.fake_api import validate
-from tests.providers.gcp.fixtures import firewall_policy, hierarchy_defaults, policy_rule
+from tests.providers.gcp.fixtures import (
+    firewall_policy,
+    hierarchy_defaults,
+    policy_rule,
+    regional_policy,
+)
 
 SA = "nodes@p.iam.gserviceaccount.com"
 POOL = NodeTarget(frozenset({"gke-c-1234abcd-node"}), SA)
@@ -52,10 +58,13 @@ def ingress(
     policies: list[dict[str, Any]],
     order: str = "AFTER_CLASSIC_FIREWALL",
     target: NodeTarget = POOL,
+    regional: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     validate("compute:GetEffectiveFirewalls", {"firewalls": firewalls, "firewallPolicys": policies})
-    found = effective_ingress(NetworkFirewalls(NET, firewalls, policies, order), target)
-    return [r.describe() for r in found]
+    if regional is not None:
+        validate("compute:GetRegionEffectiveFirewalls", {"firewallPolicys": regional})
+    effective = NetworkFirewalls(NET, firewalls, policies, order, regional or [], "europe-west1")
+    return [r.describe() for r in effective_ingress(effective, target)]
 
 
 def test_hierarchical_deny_beats_a_vpc_allow() -> None:
@@ -254,3 +263,82 @@ def test_an_all_protocol_policy_allow_is_one_opening_and_numbers_are_protocols()
     numeric = hierarchy("org", policy_rule(1, "allow", ["0.0.0.0/0"], [{"ipProtocol": "6"}]))
     (tcp,) = internet_ingress([], POOL, [numeric])
     assert (tcp.protocol, tcp.all_ports) == ("tcp", True)
+
+
+# -- regional network firewall policies -------------------------------------------------------
+
+REGIONAL_ALLOW = regional_policy(
+    "ew1-edge", [policy_rule(100, "allow", ["0.0.0.0/0"], SSH, ruleName="ssh")]
+)
+REGIONAL_DENY = regional_policy("ew1-lockdown", [policy_rule(100, "deny", ["0.0.0.0/0"], SSH)])
+
+
+def test_a_regional_allow_opens_ssh_and_is_named_as_the_origin() -> None:
+    assert ingress([], [], regional=[REGIONAL_ALLOW]) == [
+        "tcp/22 from 0.0.0.0/0 (regional network firewall policy ew1-edge, rule ssh "
+        "(priority 100, allow))"
+    ]
+    assert needs_enforcement_order(regional_only([REGIONAL_ALLOW]))
+
+
+@pytest.mark.parametrize(
+    ("order", "opened"),
+    [("AFTER_CLASSIC_FIREWALL", True), ("BEFORE_CLASSIC_FIREWALL", False)],
+)
+def test_a_regional_deny_beats_a_vpc_allow_only_before_the_classic_rules(
+    order: str, opened: bool
+) -> None:
+    assert bool(ingress([VPC_SSH], [], order, regional=[REGIONAL_DENY])) is opened
+
+
+@pytest.mark.parametrize("order", ["AFTER_CLASSIC_FIREWALL", "BEFORE_CLASSIC_FIREWALL"])
+def test_the_global_network_policy_decides_before_the_regional_one(order: str) -> None:
+    global_allow = firewall_policy("net", "NETWORK", [policy_rule(5, "allow", ["0.0.0.0/0"], SSH)])
+    (only,) = ingress([], [global_allow], order, regional=[REGIONAL_DENY])
+    assert "network firewall policy net," in only
+    global_next = firewall_policy(
+        "net", "NETWORK", [policy_rule(5, "goto_next", ["0.0.0.0/0"], SSH)]
+    )
+    assert ingress([], [global_next], order, regional=[REGIONAL_DENY]) == []
+    (regional,) = ingress([], [global_next], order, regional=[REGIONAL_ALLOW])
+    assert "regional network firewall policy ew1-edge" in regional
+
+
+def test_a_regional_system_policy_comes_before_the_vpc_rules() -> None:
+    system = regional_policy(
+        "system-ew1", [policy_rule(1, "deny", ["0.0.0.0/0"], SSH)], kind="SYSTEM_REGIONAL"
+    )
+    assert ingress([VPC_SSH], [], regional=[system]) == []
+    assert not needs_enforcement_order([system])
+
+
+def test_regional_only_keeps_what_the_global_read_does_not_return() -> None:
+    org = hierarchy("org")
+    net = firewall_policy("net", "NETWORK", [])
+    system = regional_policy("sys", [], kind="SYSTEM_REGIONAL")
+    untyped = {"name": "mystery", "rules": [policy_rule(1, "allow", ["0.0.0.0/0"], SSH)]}
+    kept = regional_only([org, net, REGIONAL_ALLOW, system, untyped])
+    assert [p["name"] for p in kept] == ["ew1-edge", "sys", "mystery"]
+    # A policy the API left untyped is taken as the regional policy it most likely is, and
+    # its allow counts: dropping it could hide an opening.
+    (only,) = ingress([], [], regional=[untyped])
+    assert "regional network firewall policy mystery" in only
+
+
+def test_secure_tag_rules_of_a_regional_policy_are_counted_in_the_evidence() -> None:
+    tagged = regional_policy(
+        "ew1-tags",
+        [
+            policy_rule(
+                7,
+                "allow",
+                ["0.0.0.0/0"],
+                SSH,
+                targetSecureTags=[{"name": "tagValues/42", "state": "EFFECTIVE"}],
+            )
+        ],
+    )
+    effective = NetworkFirewalls(NET, [], [], regional=[tagged], region="europe-west1")
+    assert unresolved_rules(effective, POOL) == 1
+    (only,) = ingress([], [], regional=[tagged])
+    assert "secure tags tagValues/42" in only

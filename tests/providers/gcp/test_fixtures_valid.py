@@ -13,6 +13,7 @@ from tests.providers.gcp.fixtures import (
     network,
     org_policy,
     policy_rule,
+    regional_policy,
 )
 
 
@@ -30,6 +31,10 @@ def _payloads(world: World) -> list[tuple[str, dict[str, object]]]:
     out.extend(
         ("compute:GetEffectiveFirewalls", {"firewallPolicys": p})
         for p in world.firewall_policies.values()
+    )
+    out.extend(
+        ("compute:GetRegionEffectiveFirewalls", {"firewallPolicys": p})
+        for p in world.regional_policies.values()
     )
     out.extend(("compute:GetNetwork", n) for n in world.networks.values())
     out.extend(("cloudkms:GetCryptoKey", k) for k in world.keys.values())
@@ -58,6 +63,19 @@ def test_policy_and_network_builders_parse_strictly() -> None:
     ]
     validate("compute:GetEffectiveFirewalls", {"firewallPolicys": policies})
     validate("compute:GetNetwork", network("p", "vpc", "BEFORE_CLASSIC_FIREWALL"))
+    validate(
+        "compute:GetRegionEffectiveFirewalls",
+        {
+            "firewallPolicys": [
+                regional_policy("ew1", [rule]),
+                regional_policy("s", [], "SYSTEM_REGIONAL"),
+            ]
+        },
+    )
+    # The regional message has no shortName (compute enums are plain strings: a policy's
+    # type is not checked by the parser, its field names are).
+    with pytest.raises(ParseError, match="shortName"):
+        validate("compute:GetRegionEffectiveFirewalls", {"firewallPolicys": [policies[0]]})
     validate("resourcemanager:GetOrganizationIamPolicy", org_policy(audit=[{"service": "x"}]))
     with pytest.raises(ParseError, match="srcIpRange"):
         validate(
