@@ -7,6 +7,7 @@ line with a documented exit code; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -205,10 +206,29 @@ def schema() -> None:
     click.echo(json.dumps(scan_result_schema(), indent=2))
 
 
+# SDK loggers stay at ERROR even with --debug: their DEBUG output carries request and response
+# bodies (an STS AssumeRole response holds credentials), and their WARNINGs repeat as
+# multi-line text what cloudposture already reports as one line (DefaultAzureCredential).
+_SDK_LOGGERS = ("azure", "google", "botocore", "boto3", "urllib3", "werkzeug", "moto")
+
+
+def _configure_logging() -> None:
+    """cloudposture's own warnings (e.g. a skipped disabled subscription) as one line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    for name in _SDK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    _configure_logging()
     try:
         cli.main(args=args, prog_name="cloudposture", standalone_mode=False)
     except SystemExit as exc:

@@ -131,3 +131,23 @@ def test_rules_list_names_every_rule() -> None:
     assert proc.returncode == 0, proc.stderr
     ids = [r["id"] for r in json.loads(proc.stdout)]
     assert ids == [r.meta.id for r in ALL_RULES]
+
+
+@pytest.mark.slow
+def test_missing_cloud_credentials_are_one_line_not_sdk_log_spam(tmp_path: Path) -> None:
+    """DefaultAzureCredential logs a multi-line WARNING of every credential it tried; the user
+    should see cloudposture's one line only."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "CLOUDPOSTURE_"))}
+    env.update(HOME=str(tmp_path), PATH="/usr/bin:/bin", PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "cloudposture", "scan", "azure", "--subscription", "s", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: no usable Azure credentials")
