@@ -146,7 +146,8 @@ EKS_SG_EVIDENCE = (
     "group, additional SGs, node group remote-access SG and launch-template SGs"
 )
 GKE_FIREWALL_EVIDENCE = (
-    "compute.networks.getEffectiveFirewalls: hierarchical and network firewall policies and "
+    "compute.networks.getEffectiveFirewalls and regionNetworkFirewallPolicies."
+    "getEffectiveFirewalls: hierarchical, global and regional network firewall policies and "
     "VPC firewall rules, in enforcement order (deny and goto_next honoured), that allow "
     "INGRESS from 0.0.0.0/0 or ::/0 to targets (all instances, network tags, service "
     "accounts) matching the node pool"

@@ -37,6 +37,13 @@ RetryMode = Literal["standard", "adaptive"]
 DEFAULT_RETRY_MODE: RetryMode = "adaptive"
 DEFAULT_MAX_ATTEMPTS = 8
 FALLBACK_REGION = "us-east-1"
+# Settings that make botocore fetch credentials (named in credential error lines)
+_CREDENTIAL_KEYS = ("credential_process", "role_arn", "web_identity_token_file", "sso_session")
+_CREDENTIAL_VARIABLES = (
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 
 
 @dataclass(frozen=True)
@@ -167,10 +174,22 @@ class ClientFactory:
                 if found is not None:
                     found.get_frozen_credentials()  # deferred sources (SSO, process) load here
             except CREDENTIAL_LOOKUP_ERRORS as exc:
-                raise credential_lookup_error(exc, self.settings.profile) from None
+                raise credential_lookup_error(exc, self._credential_source()) from None
         if found is None:
-            raise credential_lookup_error(NoCredentialsError(), self.settings.profile)
+            raise credential_lookup_error(NoCredentialsError(), self._credential_source())
         return found
+
+    def _credential_source(self) -> str:
+        """Where credentials were looked for, for the error line: botocore's own messages
+        ("No closing quotation") do not say which setting they come from."""
+        where = f"profile {self.settings.profile}" if self.settings.profile else "default chain"
+        try:
+            scoped = self.session._session.get_scoped_config()  # the profile's config keys
+        except BotoCoreError:
+            scoped = {}
+        named = [key for key in _CREDENTIAL_KEYS if key in scoped]
+        named += [name for name in _CREDENTIAL_VARIABLES if os.environ.get(name)]
+        return ", ".join([where, *named])
 
     def assume_role(self, role_arn: str, external_id: str | None) -> ClientFactory:
         """A factory whose clients act as ``role_arn`` (sts:AssumeRole, session cloudposture),

@@ -165,14 +165,14 @@ CREDENTIAL_LOOKUP_ERRORS = (BotoCoreError, ValueError, OSError)
 _TRANSPORT_ERRORS = (HTTPClientError, BotoConnectionError)
 
 
-def credential_lookup_error(exc: BaseException, profile: str | None) -> ConfigurationError:
-    """The one-line ConfigurationError for a failed credential lookup (no traceback, no keys)."""
+def credential_lookup_error(exc: BaseException, source: str) -> ConfigurationError:
+    """The one-line ConfigurationError for a failed credential lookup in ``source`` (the
+    profile and the credential settings it has): no traceback, no keys."""
     known = to_configuration_error(exc)
     if known is not None:
         return known
-    where = f"profile {profile}" if profile else "the default credential chain"
     detail = clean_message(str(exc)) or type(exc).__name__
-    return ConfigurationError(f"cannot load AWS credentials ({where}): {detail}")
+    return ConfigurationError(f"cannot load AWS credentials ({source}): {detail}")
 
 
 def setup_error(exc: BaseException) -> ConfigurationError | None:
@@ -180,7 +180,7 @@ def setup_error(exc: BaseException) -> ConfigurationError | None:
     setup cannot work; None for failures that may pass (denied, throttled, network), which
     stay :class:`CollectionError` data."""
     known = to_configuration_error(exc)
-    if known is not None or isinstance(exc, ClientError | _TRANSPORT_ERRORS):
+    if known is not None or isinstance(exc, (ClientError, *_TRANSPORT_ERRORS)):
         return known
     if isinstance(exc, BotoCoreError | ValueError):
         detail = clean_message(str(exc)) or type(exc).__name__

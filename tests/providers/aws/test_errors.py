@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import (
     ClientError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
+    InvalidRegionError,
     NoCredentialsError,
     ProfileNotFound,
     ReadTimeoutError,
@@ -95,3 +98,35 @@ def test_failing_as_raises_collection_failure() -> None:
     assert caught.value.error.kind == "denied"
     assert caught.value.error.resource == "role/x"
     assert caught.value.error.code == "AccessDenied"
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (CredentialRetrievalError(provider="custom-process", error_msg="bad"), "AWS setup failed"),
+        (InvalidRegionError(region_name="not a region"), "(InvalidRegionError)"),
+        (ValueError("No closing quotation"), "No closing quotation"),
+        (client_error("ExpiredToken", "expired", 403), "rejected the credentials"),
+        (NoCredentialsError(), "no AWS credentials"),
+    ],
+)
+def test_setup_failures_that_cannot_pass_are_configuration_errors(
+    exc: Exception, words: str
+) -> None:
+    known = errors.setup_error(exc)
+    assert known is not None
+    assert words in str(known)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        client_error("AccessDenied", status=403),
+        client_error("Throttling"),
+        EndpointConnectionError(endpoint_url="https://sts.us-east-1.amazonaws.com"),
+        ReadTimeoutError(endpoint_url="https://sts.us-east-1.amazonaws.com"),
+        ConnectTimeoutError(endpoint_url="https://sts.us-east-1.amazonaws.com"),
+    ],
+)
+def test_setup_failures_that_may_pass_stay_collection_errors(exc: Exception) -> None:
+    assert errors.setup_error(exc) is None
