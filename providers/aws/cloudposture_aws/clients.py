@@ -173,7 +173,7 @@ class ClientFactory:
                 found = self.session.get_credentials()
                 if found is not None:
                     found.get_frozen_credentials()  # deferred sources (SSO, process) load here
-            except CREDENTIAL_LOOKUP_ERRORS as exc:
+            except (ClientError, *CREDENTIAL_LOOKUP_ERRORS) as exc:  # ClientError: a renewal
                 raise credential_lookup_error(exc, self._credential_source()) from None
         if found is None:
             raise credential_lookup_error(NoCredentialsError(), self._credential_source())

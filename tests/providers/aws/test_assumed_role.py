@@ -14,15 +14,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials, RefreshableCredentials
 from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.assumed_role import RefreshWindow, session_with_credentials
 from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session
+from cloudposture_aws.emulator import EksFront
 from moto import mock_aws
 
-from .support import KEYS, Recorder
+from cloudposture.model import CollectionFailure, ConfigurationError
+
+from .support import KEYS, InProcessClients, Recorder
 
 REGION = "us-east-1"
 ALWAYS_NEAR_EXPIRY = RefreshWindow(advisory_seconds=2 * 3600, mandatory_seconds=2 * 3600)
@@ -44,7 +46,7 @@ TRUST = json.dumps(
 @pytest.fixture
 def roles() -> Iterator[dict[str, str]]:
     with mock_aws():
-        iam = boto3.session.Session(**KEYS).client("iam", region_name=REGION)
+        iam = InProcessClients()("iam", REGION)
         yield {
             name: iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
             for name in ("auditor", "member")
@@ -78,8 +80,8 @@ def test_default_window_assumes_once_and_signs_with_the_role(roles: dict[str, st
         {"RoleArn": roles["auditor"], "RoleSessionName": "cloudposture", "ExternalId": "ext-123"}
     ]
     credentials = scan.clients.session.get_credentials()
-    assert credentials is not None
-    assert credentials.method == "assume-role"  # the refreshable ones, not static keys
+    assert isinstance(credentials, RefreshableCredentials)  # not static keys
+    assert credentials.method == "assume-role"
     assert credentials.refresh_needed() is False
 
 
@@ -134,3 +136,28 @@ def test_assumed_session_keeps_the_profile_settings(
     assert session.get_credentials() is given
     assert session.client("sts").meta.region_name == "eu-west-3"
     assert session_with_credentials(given, "audit", "ap-south-1").region_name == "ap-south-1"
+
+
+@pytest.mark.slow
+def test_a_renewal_denied_mid_scan_is_a_recorded_failure(clean_front: EksFront) -> None:
+    """The role's trust changes after setup: the calls that need renewed credentials fail as
+    collection errors with AWS's reason, never as an internal error or a PASS."""
+    aws = AwsSettings.from_mapping(
+        {
+            **KEYS,
+            "endpoint_url": clean_front.url,
+            "region": ("us-east-1",),
+            "role_arn": "arn:aws:iam::123456789012:role/cloudposture-audit",
+        }
+    )
+    scan = EksScanner(aws, ClientFactory(base_session(aws), aws, 4, ALWAYS_NEAR_EXPIRY))
+    [target] = scan.targets()
+    [ref, *_] = scan.discover(target)
+    clean_front.extras.denied_actions.add("sts:AssumeRole")
+    with pytest.raises(CollectionFailure) as caught:
+        scan.collect(ref)
+    error = caught.value.error
+    assert (error.call, error.kind, error.code) == ("eks:DescribeCluster", "denied", "AccessDenied")
+    assert "sts:AssumeRole" in error.message
+    with pytest.raises(ConfigurationError, match=r"^cannot load AWS credentials .*AssumeRole"):
+        scan.clients.credentials()  # what a later setup step (targets) would meet
