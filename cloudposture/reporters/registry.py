@@ -9,6 +9,7 @@ from cloudposture.model import ConfigurationError
 from cloudposture.reporters.asff import AsffReporter
 from cloudposture.reporters.base import Reporter
 from cloudposture.reporters.csv_report import CsvReporter
+from cloudposture.reporters.html import HtmlReporter
 from cloudposture.reporters.json_report import JsonReporter
 from cloudposture.reporters.jsonl import JsonlReporter
 from cloudposture.reporters.ocsf import OcsfReporter, ocsf_class_of
@@ -24,6 +25,7 @@ REPORTERS: Mapping[str, Reporter] = MappingProxyType(
         "csv": CsvReporter(),
         "jsonl": JsonlReporter(),
         "asff": AsffReporter(),
+        "html": HtmlReporter(),
     }
 )
 
