@@ -31,7 +31,7 @@ from cloudposture.model import (
     ScanResult,
     Severity,
 )
-from cloudposture.plugin import ProviderScanner, Target
+from cloudposture.plugin import PartialListing, ProviderScanner, Target
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.evaluate import error_findings, evaluate_all
 
@@ -216,16 +216,18 @@ def _discovered(future: Future[object], target: Target, run: _Run) -> Sequence[C
         run.progress.target_done(target, 0, failed=True)
         return []
     refs = cast(Sequence[ClusterRef], refs)
+    partial = refs.errors if isinstance(refs, PartialListing) else []
     run.coverage.append(
         CoverageEntry(
             provider=target.provider,
             account=target.account,
             region=target.region,
-            status="ok",
+            status="error" if partial else "ok",
             clusters_found=len(refs),
+            errors=partial,
         )
     )
-    run.progress.target_done(target, len(refs), failed=False)
+    run.progress.target_done(target, len(refs), failed=bool(partial))
     return refs
 
 

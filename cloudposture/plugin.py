@@ -15,7 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import click
 
-from cloudposture.model import ClusterPosture, ClusterRef, ConfigurationError
+from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, ConfigurationError
 from cloudposture.model.posture import Frozen
 
 ENTRY_POINT_GROUP = "cloudposture.providers"
@@ -29,6 +29,17 @@ class Target(Frozen):
     region: str
 
 
+class PartialListing(list[ClusterRef]):
+    """What ``discover`` returns when the listing itself was partial (GKE ``missingZones``:
+    some zones did not answer): the clusters it did list, which are collected as usual, plus
+    why others may be missing, which the engine records on the target's coverage entry. The
+    scan is then incomplete (exit 3) without blaming each listed cluster for it."""
+
+    def __init__(self, refs: Sequence[ClusterRef], errors: Sequence[CollectionError]) -> None:
+        super().__init__(refs)
+        self.errors = list(errors)
+
+
 @runtime_checkable
 class ProviderScanner(Protocol):
     """I/O for one provider and one set of credentials. Methods may run on worker threads."""
@@ -40,7 +51,8 @@ class ProviderScanner(Protocol):
         ...
 
     def discover(self, target: Target) -> Sequence[ClusterRef]:
-        """List the clusters in ``target``. Raises CollectionFailure when it cannot."""
+        """List the clusters in ``target``. Raises CollectionFailure when it cannot; returns a
+        :class:`PartialListing` when it could list only part of them."""
         ...
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:

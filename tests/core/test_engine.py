@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from cloudposture.engine import ScanOptions, run_scan
 from cloudposture.model import (
     ClusterPosture,
+    ClusterRef,
     CollectionError,
     CollectionFailure,
     ConfigurationError,
@@ -14,6 +16,7 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.plugin import PartialListing, Target
 from cloudposture.rules.base import (
     ProviderGuidance,
     Rule,
@@ -159,3 +162,23 @@ def test_finding_uids_are_stable_across_runs_and_unique_per_rule() -> None:
     second = {f.uid for f in _scan(scanner).findings}
     assert first == second
     assert len(first) == 4
+
+
+class _PartialScanner(FakeScanner):
+    """Lists what it can and says why the rest may be missing (GKE missingZones)."""
+
+    def discover(self, target: Target) -> Sequence[ClusterRef]:
+        listed = super().discover(target)
+        return PartialListing(listed, [CollectionError(call="fake:List", code="missingZones")])
+
+
+def test_partial_listing_is_a_target_error_and_the_listed_clusters_still_scan() -> None:
+    result = _scan(_PartialScanner({("111", "r1"): [("a", True)]}))
+    assert not result.scan.complete
+    (entry,) = result.scan.coverage
+    assert (entry.status, entry.clusters_found, entry.errors[0].code) == (
+        "error",
+        1,
+        "missingZones",
+    )
+    assert _by_cluster(result)["a"]["TST-001"] is Status.FAIL

@@ -23,7 +23,7 @@ from google.cloud import compute_v1, container_v1, kms_v1
 
 from cloudposture.lookup import SharedLookup
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
-from cloudposture.plugin import Target
+from cloudposture.plugin import PartialListing, Target
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
 from cloudposture_gcp.firewall import (
@@ -58,7 +58,6 @@ class GcpScanner:
         self._clients = clients
         self._lock = threading.Lock()
         self._listed: dict[str, JSON] = {}
-        self._missing_zones: dict[str, list[str]] = {}
         self._hierarchy = PolicyHierarchy(clients)
         self._effective: SharedLookup[tuple[str, str], JSON] = SharedLookup(
             self._effective_firewalls
@@ -90,23 +89,21 @@ class GcpScanner:
             ) from None
         refs: list[ClusterRef] = []
         with self._lock:
-            self._missing_zones[project] = list(response.missing_zones)
             for cluster in response.clusters:
                 data = redact(to_json(container_v1.Cluster.pb(cluster)))
                 ref = cluster_ref(project, data)
                 self._listed[ref.native_id] = data
                 refs.append(ref)
-        if not refs and response.missing_zones:
-            raise CollectionFailure(_missing_zones_error(project, list(response.missing_zones)))
+        if response.missing_zones:
+            return PartialListing(
+                refs, [_missing_zones_error(project, list(response.missing_zones))]
+            )
         return refs
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         project = ref.account
         cluster = self._cluster(ref)
         errors: list[CollectionError] = []
-        missing = self._missing_zones.get(project)
-        if missing:
-            errors.append(_missing_zones_error(project, missing))
         # The project is read even when no pool needs its number: its parent starts the walk
         # to the folders and organization whose IAM policies the project inherits.
         ingress = _INGRESS if needs_project_number(cluster) else ()

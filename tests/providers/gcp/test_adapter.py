@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from cloudposture.model import CollectionFailure
-from cloudposture.plugin import Target
+from cloudposture.plugin import PartialListing, Target
 from tests.providers.gcp.conftest import make_scanner
 from tests.providers.gcp.fake_api import (
     FakeGoogleApi,
@@ -188,17 +188,22 @@ def test_unreadable_kms_key_and_iam_policy(api: FakeGoogleApi, world: World) -> 
     assert "cloudkms" in posture.reason_unknown("secrets_encryption.key_usable")
 
 
-def test_missing_zones_make_the_scan_visibly_partial(api: FakeGoogleApi, world: World) -> None:
+def test_missing_zones_make_the_listing_visibly_partial(api: FakeGoogleApi, world: World) -> None:
     world.missing_zones[DEV] = ["asia-east1-a"]
     scanner = make_scanner(api, DEV)
-    posture = scanner.collect(scanner.discover(_target(DEV))[0])
-    (error,) = posture.collection_errors
+    listed = scanner.discover(_target(DEV))
+    assert isinstance(listed, PartialListing)
+    (error,) = listed.errors
     assert error.code == "missingZones"
     assert "asia-east1-a" in error.message
+    # the clusters that were listed are collected as usual, not blamed for the missing zone
+    assert scanner.collect(listed[0]).collection_errors == []
     world.clusters["acme-empty"] = []
     world.missing_zones["acme-empty"] = ["asia-east1-a"]
-    with pytest.raises(CollectionFailure):
-        make_scanner(api, EMPTY).discover(_target(EMPTY))
+    empty = make_scanner(api, EMPTY).discover(_target(EMPTY))
+    assert isinstance(empty, PartialListing)
+    assert list(empty) == []
+    assert empty.errors[0].code == "missingZones"
 
 
 def test_projects_are_discovered_recursively_below_an_org_active_only(
