@@ -13,15 +13,15 @@ from datetime import UTC, date, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cloudposture.model import ClusterPosture, ClusterRef, CollectionFailure, ConfigurationError
+from cloudposture.model import ClusterPosture, ClusterRef, CollectionFailure
 from cloudposture.plugin import Target
 from cloudposture_aws.clients import AwsSettings, ClientFactory
 from cloudposture_aws.collector import ClusterCollector
 from cloudposture_aws.errors import (
     failing_as,
     setup_error,
+    setup_failure,
     to_collection_error,
-    to_configuration_error,
 )
 from cloudposture_aws.lookups import AwsLookups
 
@@ -84,13 +84,8 @@ class EksScanner:
         try:
             answer = self.clients.client("ec2").describe_regions()
         except (ClientError, BotoCoreError) as exc:
-            known = to_configuration_error(exc)
-            if known is not None:
-                raise known from None
-            error = to_collection_error(exc, "ec2:DescribeRegions")
-            raise ConfigurationError(
-                f"cannot list the account's regions ({error.one_line()}); pass --region"
-            ) from None
+            what = "cannot list the account's regions (pass --region)"
+            raise setup_failure(exc, what, "ec2:DescribeRegions") from None
         return tuple(sorted(r["RegionName"] for r in answer["Regions"]))
 
     def discover(self, target: Target) -> Sequence[ClusterRef]:

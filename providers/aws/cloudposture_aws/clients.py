@@ -30,6 +30,7 @@ from cloudposture_aws.errors import (
     CREDENTIAL_LOOKUP_ERRORS,
     clean_message,
     credential_lookup_error,
+    setup_failure,
     to_configuration_error,
 )
 
@@ -205,11 +206,7 @@ class ClientFactory:
                 create_sts, source, role_arn, external_id, self.refresh
             )
         except (ClientError, BotoCoreError, ValueError) as exc:
-            known = to_configuration_error(exc)
-            if known is not None:
-                raise known from None
-            detail = clean_message(str(exc))
-            raise ConfigurationError(f"cannot assume role {role_arn}: {detail}") from None
+            raise setup_failure(exc, f"cannot assume role {role_arn}") from None
         session = session_with_credentials(assumed, self.settings.profile, self.session.region_name)
         factory = ClientFactory(session, self.settings, self.max_workers, self.refresh)
         for name, handler in self._hooks:

@@ -175,6 +175,20 @@ def credential_lookup_error(exc: BaseException, source: str) -> ConfigurationErr
     return ConfigurationError(f"cannot load AWS credentials ({source}): {detail}")
 
 
+def setup_failure(exc: BaseException, what: str, call: str = "") -> ConfigurationError:
+    """The one line for a setup read that failed (regions, organization accounts, assuming a
+    role): a known credential problem says so; anything else is ``what: reason``, with the
+    call's own error line when ``call`` names it."""
+    known = to_configuration_error(exc)
+    if known is not None:
+        return known
+    if call and isinstance(exc, ClientError | BotoCoreError):
+        reason = to_collection_error(exc, call).one_line()
+    else:
+        reason = clean_message(str(exc)) or type(exc).__name__
+    return ConfigurationError(f"{what}: {reason}")
+
+
 def setup_error(exc: BaseException) -> ConfigurationError | None:
     """A ConfigurationError when a failure during setup (the first STS call) means the AWS
     setup cannot work; None for failures that may pass (denied, throttled, network), which

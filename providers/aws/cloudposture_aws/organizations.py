@@ -16,10 +16,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cloudposture.model import ConfigurationError
 from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.clients import AwsSettings, ClientFactory
-from cloudposture_aws.errors import to_collection_error, to_configuration_error
+from cloudposture_aws.errors import setup_failure
 
 
 def _ids(value: object) -> tuple[str, ...]:
@@ -61,13 +60,8 @@ def active_member_accounts(client: Any, org: OrganizationSettings) -> list[str]:
                 if state == "ACTIVE":
                     accounts.append(str(account["Id"]))
     except (ClientError, BotoCoreError) as exc:
-        known = to_configuration_error(exc)
-        if known is not None:
-            raise known from None
-        error = to_collection_error(exc, "organizations:ListAccounts")
-        raise ConfigurationError(
-            f"cannot list the organization's accounts: {error.one_line()}"
-        ) from None
+        what = "cannot list the organization's accounts"
+        raise setup_failure(exc, what, "organizations:ListAccounts") from None
     if org.include:
         accounts = [a for a in accounts if a in org.include]
     return sorted(a for a in accounts if a not in org.exclude)
