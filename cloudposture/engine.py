@@ -186,13 +186,14 @@ def _plan_targets(
             if run.options.setup_errors == "raise":
                 raise
             error = CollectionError(call="setup", kind="invalid", message=str(exc))
-            run.coverage.append(_setup_entry(scanner, error))
+            run.coverage.append(setup_entry(scanner, error))
         except Exception as exc:  # noqa: BLE001 - recorded as coverage, never lost
-            run.coverage.append(_setup_entry(scanner, _failure(exc, "targets", scanner.name)))
+            run.coverage.append(setup_entry(scanner, _failure(exc, "targets", scanner.name)))
     return planned
 
 
-def _setup_entry(scanner: ProviderScanner, error: CollectionError) -> CoverageEntry:
+def setup_entry(scanner: ProviderScanner, error: CollectionError) -> CoverageEntry:
+    """Coverage for a scanner that failed before it had targets (credentials, role, setup)."""
     label = getattr(scanner, "label", "") or "*"
     return CoverageEntry(
         provider=scanner.name, account=str(label), region="*", status="error", errors=[error]

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from cloudposture import __version__
 from cloudposture.config.models import Concurrency
-from cloudposture.engine import ScanOptions, run_scan, unexpected_error
+from cloudposture.engine import ScanOptions, run_scan, setup_entry, unexpected_error
 from cloudposture.model import CoverageEntry, Finding, ScanInfo, ScanResult
 from cloudposture.plugin import ProviderScanner
 
@@ -85,14 +85,7 @@ def _result_or_error(
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001 - a broken scanner is coverage, not a lost run
-        label = str(getattr(scanner, "label", "") or "*")
-        entry = CoverageEntry(
-            provider=scanner.name,
-            account=label,
-            region="*",
-            status="error",
-            errors=[unexpected_error("scan", exc, label)],
-        )
+        entry = setup_entry(scanner, unexpected_error("scan", exc, scanner.name))
         now = clock()
         info = ScanInfo(
             id=str(uuid.uuid4()),

@@ -39,7 +39,7 @@ from cloudposture.model import (
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, load_provider
 from cloudposture.region_filter import RegionFilter
 from cloudposture.rules.base import Rule, RuleSettings
-from cloudposture.scan_command import exit_code, select_rules
+from cloudposture.scan_command import check_formats, exit_code, select_rules, write_to_directory
 from cloudposture.sharding import Shard, partition
 from cloudposture.suppressions import apply_suppressions
 
@@ -319,18 +319,17 @@ def check_sinks(config: NightlyConfig) -> None:
         sinks_from_urls(list(config.sinks))
 
 
-def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) -> None:
-    if not config.output.formats:
-        return
-    from cloudposture.reporters.registry import get_reporter
+def check_reports(config: NightlyConfig) -> None:
+    """An unknown format, or ASFF with GCP/Azure targets, is exit 2 before the scan."""
+    targets = config.targets
+    providers = [p for p in ("aws", "gcp", "azure") if getattr(targets, p)]
+    check_formats(config.output.formats, providers, "compliance")
 
-    directory = Path(config.output.directory or ".")
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in config.output.formats:
-        reporter = get_reporter(name)
-        path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        path.write_text(reporter.render(result), encoding="utf-8")
-        stderr.print(f"wrote {path}")
+
+def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) -> None:
+    if config.output.formats:
+        directory = Path(config.output.directory or ".")
+        write_to_directory(result, config.output.formats, directory, "compliance", stderr)
 
 
 def print_summary(done: Finalized, key: str, out: Console) -> None:
@@ -372,6 +371,7 @@ def execute_run(
     """The whole ``cloudposture run``; returns the exit code."""
     Plan.from_config(config)  # unknown rules etc. fail before anything is scanned
     check_sinks(config)
+    check_reports(config)
     if finalize is None:
         if shard is not None and not run_id:
             raise ConfigurationError(

@@ -20,7 +20,7 @@ from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.progress import RichProgress
 from cloudposture.reporters.registry import get_reporter
-from cloudposture.reporters.table import render_table
+from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
 from cloudposture.sinks.registry import sinks_from_urls
@@ -83,7 +83,7 @@ def execute_scan(
     stderr: Console,
 ) -> int:
     rules = select_rules(common.rules, common.skip_rules)
-    formats = _resolve_formats(common)
+    formats = _resolve_formats(common, plugin.name)
     sinks_from_urls(common.sinks)  # a bad --sink fails before any API call
     scanners = plugin.scanners(settings, common.max_workers)
     options = ScanOptions(
@@ -115,10 +115,21 @@ def scan_with_progress(
         return run_scan(scanners, options, listener)
 
 
-def _resolve_formats(common: CommonOptions) -> tuple[str, ...]:
-    formats = common.formats or (("table",) if sys.stdout.isatty() else ("json",))
+def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
+    """Every format problem fails here, before any API call, not after a whole scan."""
     for name in formats:
-        get_reporter(name, ocsf_class=common.ocsf_class)  # fail fast, before any API call
+        reporter = get_reporter(name, ocsf_class=ocsf_class)
+        only = getattr(reporter, "only_providers", None)
+        others = [p for p in providers if only is not None and p not in only]
+        if only is not None and others:
+            raise ConfigurationError(
+                f"--format {name} holds {', '.join(only)} findings only, not {', '.join(others)}"
+            )
+
+
+def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
+    formats = common.formats or (("table",) if sys.stdout.isatty() else ("json",))
+    check_formats(formats, [provider], common.ocsf_class)
     if len(formats) > 1 and common.output_dir is None:
         raise ConfigurationError("several --format values need --output-dir")
     if common.output is not None and common.output_dir is not None:
@@ -126,17 +137,30 @@ def _resolve_formats(common: CommonOptions) -> tuple[str, ...]:
     return formats
 
 
+def write_to_directory(
+    result: ScanResult,
+    formats: Sequence[str],
+    directory: Path,
+    ocsf_class: str,
+    stderr: Console | None,
+) -> None:
+    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in formats:
+        reporter = get_reporter(name, ocsf_class=ocsf_class)
+        path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
+        path.write_text(reporter.render(result), encoding="utf-8")
+        if stderr is not None:
+            stderr.print(f"wrote {path}")
+
+
 def write_outputs(
     result: ScanResult, formats: Sequence[str], common: CommonOptions, stderr: Console
 ) -> None:
     if common.output_dir is not None:
-        common.output_dir.mkdir(parents=True, exist_ok=True)
-        for name in formats:
-            reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-            path = common.output_dir / f"cloudposture-{result.scan.id}.{reporter.extension}"
-            path.write_text(reporter.render(result), encoding="utf-8")
-            if not common.quiet:
-                stderr.print(f"wrote {path}")
+        write_to_directory(
+            result, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
+        )
         return
     (name,) = formats
     if common.output is not None:
@@ -144,18 +168,13 @@ def write_outputs(
         common.output.write_text(reporter.render(result), encoding="utf-8")
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
-            render_summary(result, stderr)
+            stderr.print(summary_line(result))
         return
     if name == "table":
         render_table(result, Console(highlight=False))
     else:
         sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
         sys.stdout.flush()
-
-
-def render_summary(result: ScanResult, console: Console) -> None:
-    counts = ", ".join(f"{n} {s.lower()}" for s, n in result.counts().items() if n)
-    console.print(f"scan {result.scan.id}: {counts or 'no findings'}")
 
 
 def exit_code(

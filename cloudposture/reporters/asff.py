@@ -131,6 +131,7 @@ class AsffReporter:
     name = "asff"
     extension = "asff.json"
     description = "AWS Security Finding Format (Security Hub), AWS findings only"
+    only_providers = ("aws",)
 
     def render(self, result: ScanResult) -> str:
         others = sorted({f.resource.provider for f in result.findings} - {"aws"})

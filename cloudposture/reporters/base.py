@@ -8,6 +8,10 @@ from cloudposture.model import ScanResult
 
 
 class Reporter(Protocol):
+    """A reporter may also set ``only_providers`` (a tuple of provider names) when its format
+    cannot hold other clouds' findings (ASFF): the CLI then refuses the combination before
+    any API call instead of after a whole scan."""
+
     name: str
     extension: str
     description: str

@@ -59,13 +59,15 @@ def render_table(result: ScanResult, console: Console) -> None:
         where = "/".join(x for x in (entry.account, entry.region, entry.cluster or "") if x)
         line = f"not fully scanned: {entry.provider}:{where}: {entry.reason}"
         console.print(Text(line, "magenta"))
-    counts = result.counts()
+    console.print(summary_line(result))
+
+
+def summary_line(result: ScanResult) -> str:
+    """One line a person or a log reader takes in at a glance: clusters, counts, completeness."""
     clusters = len({(f.resource.provider, f.resource.id) for f in result.findings})
-    summary = ", ".join(f"{n} {status.lower()}" for status, n in counts.items() if n)
+    counts = ", ".join(f"{n} {status.lower()}" for status, n in result.counts().items() if n)
     state = "complete" if result.scan.complete else "INCOMPLETE"
-    console.print(
-        f"scan {result.scan.id}: {clusters} cluster(s), {summary or 'no findings'}; {state}"
-    )
+    return f"scan {result.scan.id}: {clusters} cluster(s), {counts or 'no findings'}; {state}"
 
 
 class TableReporter:

@@ -107,6 +107,10 @@ def test_denied_region_exits_3_with_coverage_and_no_traceback(tmp_path: Path) ->
         (("scan", "fake", "--scenario", "clean", "--format", "xml"), "unknown format 'xml'"),
         (("rules", "show", "XX-999"), "unknown rule id 'XX-999'"),
         (
+            ("scan", "fake", "--scenario", "clean", "--format", "asff"),
+            "--format asff holds aws findings only, not fake",
+        ),
+        (
             ("scan", "fake", "--scenario", "clean", "--format", "json", "-o", "/nonexistent/x"),
             "No such file or directory: /nonexistent/x",
         ),

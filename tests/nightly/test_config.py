@@ -3,6 +3,7 @@ number and a key path, and ``cloudposture`` exits 2 before anything is scanned."
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 
@@ -203,3 +204,19 @@ def test_cli_validate_ok_and_example(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_unreadable_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["config", "validate", str(tmp_path / "absent.yaml")]) == 2
     assert capsys.readouterr().err.startswith(f"error: {tmp_path}/absent.yaml:0: cannot read")
+
+
+@pytest.mark.parametrize(
+    ("formats", "expected"),
+    [
+        ("[jsn]", "unknown format 'jsn'"),
+        ("[json, asff]", "--format asff holds aws findings only, not gcp"),
+    ],
+)
+def test_report_formats_are_checked_before_anything_is_scanned(formats: str, expected: str) -> None:
+    from cloudposture.model import ConfigurationError
+    from cloudposture.run_command import check_reports
+
+    text = f"targets:\n  gcp:\n    - projects: [p]\noutput:\n  formats: {formats}\n"
+    with pytest.raises(ConfigurationError, match=re.escape(expected)):
+        check_reports(parse_config(text, "cfg.yaml", {}))
