@@ -20,6 +20,8 @@ from rich.console import Console
 from cloudposture import __version__
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, Severity
+from cloudposture.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
+from cloudposture.outbox_cli import outbox
 from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
 from cloudposture.scan_command import CommonOptions, execute_scan
 
@@ -224,6 +226,10 @@ def _configure_logging() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
+for _command in (*NIGHTLY_COMMANDS, outbox):  # run, config, history, diff; outbox
+    cli.add_command(_command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -263,15 +269,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return ExitCode.INTERNAL
     return ExitCode.OK
-
-
-# The nightly job's commands (run, config, history, diff): see cloudposture/nightly_cli.py.
-from cloudposture.nightly_cli import COMMANDS as _NIGHTLY_COMMANDS  # noqa: E402
-
-for _command in _NIGHTLY_COMMANDS:
-    cli.add_command(_command)
-
-# Findings queued for SIEM sinks (status, flush): see cloudposture/outbox_cli.py.
-from cloudposture.outbox_cli import outbox as _outbox  # noqa: E402
-
-cli.add_command(_outbox)
