@@ -12,6 +12,7 @@ from cloudposture_azure.clients import StaticTokenCredential, make_credential
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 from cloudposture_azure.plugin import AzurePlugin
 
+from cloudposture.cli import main
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderPlugin, load_provider
 
@@ -98,3 +99,23 @@ def test_default_credential_signs_in_at_the_clouds_authority(
     assert type(credential).__name__ == "DefaultAzureCredential"
     environment = credential.credentials[0]._credential  # type: ignore[attr-defined]
     assert environment._authority == "https://login.microsoftonline.us"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://admin:Pa55-word@127.0.0.1:9/",
+        "http://admin:Pa55-word@10.9.9.9/",
+        "https://admin:Pa55-word@[bad/",
+    ],
+)
+def test_an_arm_endpoint_with_a_password_is_refused_without_echoing_it(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "tok")
+    code = main(["scan", "azure", "--subscription", "s", "--arm-endpoint", endpoint])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Pa55-word" not in out + err
+    assert "--arm-endpoint" in err
+    assert len(err.strip().splitlines()) == 1
