@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
-from typing import Any, Literal, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 from azure.core.exceptions import ClientAuthenticationError
 
@@ -37,9 +36,9 @@ from cloudposture.model import (
     VersionSupport,
 )
 from cloudposture.plugin import Target
-from cloudposture_azure import ids, normalize, nsg, roles
+from cloudposture_azure import ids, normalize, nsg
 from cloudposture_azure.clients import AzureClients
-from cloudposture_azure.errors import AZURE_ERRORS, collection_error
+from cloudposture_azure.errors import AZURE_ERRORS, ErrorLog, collection_error
 from cloudposture_azure.keys import KeyReader
 from cloudposture_azure.management_groups import (
     SKIPPED_STATES,
@@ -47,6 +46,8 @@ from cloudposture_azure.management_groups import (
     group_unit,
     plan_subscriptions,
 )
+from cloudposture_azure.normalize import ClusterIdentities
+from cloudposture_azure.principals import RoleReader
 from cloudposture_azure.rest import as_rest
 from cloudposture_azure.versions import version_support
 
@@ -56,22 +57,6 @@ Body = Mapping[str, Any]
 _LOG = logging.getLogger(__name__)
 _INGRESS = "node_pools.internet_ingress"
 _KUBELET = "node_pools.identity"
-
-
-class _Errors:
-    """Collects the CollectionErrors of one ``collect`` call."""
-
-    def __init__(self) -> None:
-        self.items: list[CollectionError] = []
-
-    def attempt(
-        self, call: str, resource: str, affects: Sequence[str], fn: Callable[[], T]
-    ) -> T | None:
-        try:
-            return fn()
-        except AZURE_ERRORS as exc:
-            self.items.append(collection_error(exc, call, resource, affects))
-            return None
 
 
 class AzureScanner:
@@ -103,19 +88,7 @@ class AzureScanner:
                 as_rest(n) for n in clients.network(key[0]).network_security_groups.list(key[1])
             ]
         )
-        self._assignments: SharedLookup[tuple[str, str], list[dict[str, Any]]] = SharedLookup(
-            lambda key: [
-                as_rest(a)
-                for a in clients.authorization(key[0]).role_assignments.list_for_subscription(
-                    filter=f"principalId eq '{key[1]}'"
-                )
-            ]
-        )
-        self._role_defs: SharedLookup[tuple[str, str], roles.RoleDefinition] = SharedLookup(
-            lambda key: roles.role_definition(
-                as_rest(clients.authorization(key[0]).role_definitions.get_by_id(key[1]))
-            )
-        )
+        self._roles = RoleReader(clients)
         self._keys = KeyReader(clients)
 
     # -- targets and discovery ---------------------------------------------------------------
@@ -178,20 +151,25 @@ class AzureScanner:
             for cluster in clusters:
                 self._listed[str(cluster["id"]).lower()] = cluster
                 refs.append(_ref(subscription, cluster))
+        for cluster in clusters:
+            self._roles.expect(subscription, cluster)
         return refs
 
     # -- collection --------------------------------------------------------------------------
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         cluster = self._cluster(ref)
-        errors = _Errors()
-        pools = self._node_pools(ref, cluster, errors)
+        errors = ErrorLog()
+        found = self._roles.resolve(
+            normalize.identities(cluster), ["control_plane_identity", _KUBELET], errors
+        )
+        pools = self._node_pools(ref, cluster, found, errors)
         posture = ClusterPosture(
             ref=ref,
             endpoint=normalize.endpoint(cluster),
             authentication=normalize.authentication(cluster),
             node_pools=pools,
-            control_plane_identity=self._control_plane_identity(ref, cluster, errors),
+            control_plane_identity=self._control_plane_identity(ref, found, errors),
             workload_identity=normalize.workload_identity(cluster),
             secrets_encryption=normalize.secrets_encryption(
                 cluster, self._keys.facts(ref.account, normalize.kms_config(cluster), errors.items)
@@ -218,7 +196,7 @@ class AzureScanner:
         except AZURE_ERRORS as exc:
             raise CollectionFailure(collection_error(exc, call, ref.native_id, [])) from None
 
-    def _version(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> VersionSupport:
+    def _version(self, ref: ClusterRef, cluster: Body, errors: ErrorLog) -> VersionSupport:
         p = normalize.props(cluster)
         current = p.get("currentKubernetesVersion") or p.get("kubernetesVersion")
         location = str(cluster.get("location") or ref.region)
@@ -232,7 +210,7 @@ class AzureScanner:
             return VersionSupport(version=current)
         return version_support(current, versions)
 
-    def _logging(self, ref: ClusterRef, errors: _Errors) -> Logging:
+    def _logging(self, ref: ClusterRef, errors: ErrorLog) -> Logging:
         monitor = self._clients.monitor(ref.account)
         settings = errors.attempt(
             normalize.DIAG,
@@ -247,55 +225,13 @@ class AzureScanner:
 
     # -- identities --------------------------------------------------------------------------
 
-    def _summary(
-        self, subscription: str, principal: str, affects: str, errors: _Errors
-    ) -> roles.RoleSummary | None:
-        call = "authorization:RoleAssignments.ListForSubscription"
-        assignments = errors.attempt(
-            call,
-            f"/subscriptions/{subscription} principalId {principal}",
-            [affects],
-            lambda: self._assignments.get((subscription, principal)),
-        )
-        if assignments is None:
-            return None
-        mine = roles.principal_assignments(assignments, principal)
-        definitions: dict[str, roles.RoleDefinition | None] = {}
-        for assignment in mine:
-            role_id = str((assignment.get("properties") or {}).get("roleDefinitionId") or "")
-            guid = roles.role_guid(role_id)
-            if guid in definitions:
-                continue
-            definitions[guid] = errors.attempt(
-                "authorization:RoleDefinitions.GetById",
-                role_id,
-                [affects],
-                partial(self._role_defs.get, (subscription, role_id)),
-            )
-        return roles.summarize(mine, definitions)
-
-    def _identity(
-        self,
-        subscription: str,
-        principal: str | None,
-        label: str,
-        kind: Literal["control-plane", "node"],
-        affects: str,
-        errors: _Errors,
+    def _control_plane_identity(
+        self, ref: ClusterRef, found: ClusterIdentities, errors: ErrorLog
     ) -> Identity:
-        summary = None
-        if principal:
-            summary = self._summary(subscription, principal, affects, errors)
-        if summary is None:
-            return Identity(id=label, role=kind)
-        return normalize.identity(label, kind, summary)
-
-    def _control_plane_identity(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> Identity:
-        found = normalize.identities(cluster)
         affects = "control_plane_identity"
-        if found.control_plane is None:
-            errors.items.append(_no_principal(ref, found.problem, "cluster identity", affects))
-        return self._identity(
+        if found.control_plane is None and found.service_principal is None:
+            errors.items.append(_no_principal(ref, "cluster identity", affects))
+        return self._roles.identity(
             ref.account,
             found.control_plane,
             found.control_plane_label,
@@ -306,7 +242,9 @@ class AzureScanner:
 
     # -- node pools --------------------------------------------------------------------------
 
-    def _node_pools(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> list[NodePool] | None:
+    def _node_pools(
+        self, ref: ClusterRef, cluster: Body, found: ClusterIdentities, errors: ErrorLog
+    ) -> list[NodePool] | None:
         p = normalize.props(cluster)
         profiles: list[Body] | None = list(p.get("agentPoolProfiles") or [])
         if not profiles:
@@ -321,10 +259,9 @@ class AzureScanner:
             if listed is None:
                 return None
             profiles = [{"name": a.get("name"), **(a.get("properties") or {})} for a in listed]
-        found = normalize.identities(cluster)
-        if found.kubelet is None:
-            errors.items.append(_no_principal(ref, found.problem, "kubelet identity", _KUBELET))
-        kubelet = self._identity(
+        if found.kubelet is None and found.service_principal is None:
+            errors.items.append(_no_principal(ref, "kubelet identity", _KUBELET))
+        kubelet = self._roles.identity(
             ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
         )
         group_rules = self._group_ingress(ref, str(p.get("nodeResourceGroup") or ""), errors)
@@ -339,7 +276,7 @@ class AzureScanner:
         return pools
 
     def _group_ingress(
-        self, ref: ClusterRef, group: str, errors: _Errors
+        self, ref: ClusterRef, group: str, errors: ErrorLog
     ) -> list[IngressRule] | None:
         if not group:
             return []
@@ -358,7 +295,7 @@ class AzureScanner:
         ref: ClusterRef,
         profile: Body,
         group_rules: list[IngressRule] | None,
-        errors: _Errors,
+        errors: ErrorLog,
     ) -> list[IngressRule] | None:
         subnet = str(profile.get("vnetSubnetID") or "")
         rules: list[IngressRule] = []
@@ -412,12 +349,12 @@ def _ref(subscription: str, cluster: Body) -> ClusterRef:
     )
 
 
-def _no_principal(ref: ClusterRef, problem: str | None, what: str, affects: str) -> CollectionError:
+def _no_principal(ref: ClusterRef, what: str, affects: str) -> CollectionError:
     return CollectionError(
         call=normalize.GET,
         kind="other",
         code="NoPrincipalId",
-        message=problem or f"the cluster reports no principal id for its {what}",
+        message=f"the cluster reports no principal id for its {what}",
         resource=ref.native_id,
         affects=[affects],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -27,8 +28,15 @@ from azure.mgmt.subscription import SubscriptionClient
 from cloudposture.endpoints import is_loopback_url
 from cloudposture.lookup import SharedLookup
 from cloudposture_azure.clouds import Cloud, check_endpoint
+from cloudposture_azure.graph import GraphClient
 
 TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"  # noqa: S105 - the variable's name, not a token
+GRAPH_TOKEN_ENV = "CLOUDPOSTURE_AZURE_GRAPH_TOKEN"  # noqa: S105 - a name, not a token
+NO_GRAPH_TOKEN = (
+    f"{TOKEN_ENV} holds a Resource Manager token, which Microsoft Graph does not accept: set "
+    f"{GRAPH_TOKEN_ENV} to a Graph token (Application.Read.All) to judge clusters that use a "
+    "service principal"
+)
 
 
 class StaticTokenCredential:
@@ -67,7 +75,7 @@ class AllowLoopbackHttp(SansIOHTTPPolicy[Any, Any]):
             request.context.options["enforce_https"] = False
 
 
-def make_credential(cloud: Cloud, environ: dict[str, str] | None = None) -> TokenCredential:
+def make_credential(cloud: Cloud, environ: Mapping[str, str] | None = None) -> TokenCredential:
     """``CLOUDPOSTURE_AZURE_TOKEN`` when set, else DefaultAzureCredential for ``cloud``."""
     env = os.environ if environ is None else environ
     token = env.get(TOKEN_ENV, "").strip()
@@ -76,6 +84,18 @@ def make_credential(cloud: Cloud, environ: dict[str, str] | None = None) -> Toke
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential(authority=cloud.authority)
+
+
+def make_graph_credential(
+    arm: TokenCredential, environ: Mapping[str, str] | None = None
+) -> TokenCredential | None:
+    """``CLOUDPOSTURE_AZURE_GRAPH_TOKEN`` when set; else the ARM credential, asked for the
+    Graph scope; None when that credential is a static ARM token (Graph would refuse it)."""
+    env = os.environ if environ is None else environ
+    token = env.get(GRAPH_TOKEN_ENV, "").strip()
+    if token:
+        return StaticTokenCredential(token)
+    return None if isinstance(arm, StaticTokenCredential) else arm
 
 
 @dataclass
@@ -87,10 +107,16 @@ class AzureClients:
     audience: str
     retry_total: int | None = None
     timeout: float = 60
+    graph_endpoint: str = "https://graph.microsoft.com"
+    graph_scope: str = "https://graph.microsoft.com/.default"
+    graph_credential: TokenCredential | None = None
+    """None: no usable Graph token (see :data:`NO_GRAPH_TOKEN`)."""
     _lookups: dict[str, SharedLookup[str, Any]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.arm_endpoint = check_endpoint(self.arm_endpoint)
+        self.graph_endpoint = check_endpoint(self.graph_endpoint, "--graph-endpoint")
+        self._graph: SharedLookup[str, GraphClient] = SharedLookup(lambda _: self._build_graph())
         self._lookups = {
             "containerservice": SharedLookup(lambda s: self._build(ContainerServiceClient, s)),
             "network": SharedLookup(lambda s: self._build(NetworkManagementClient, s)),
@@ -118,6 +144,24 @@ class AzureClients:
 
     def _build(self, cls: Any, subscription_id: str) -> Any:
         return cls(self.credential, subscription_id, **self._options())
+
+    def graph(self) -> GraphClient | None:
+        """The Graph client, or None without a usable Graph credential."""
+        if self.graph_credential is None:
+            return None
+        return self._graph.get("graph")
+
+    def _build_graph(self) -> GraphClient:
+        assert self.graph_credential is not None
+        loopback = urlparse(self.graph_endpoint).scheme == "http"
+        return GraphClient(
+            self.graph_credential,
+            self.graph_endpoint,
+            self.graph_scope,
+            retry_total=self.retry_total,
+            timeout=self.timeout,
+            per_call=[AllowLoopbackHttp()] if loopback else None,
+        )
 
     def subscriptions(self) -> SubscriptionClient:
         return SubscriptionClient(self.credential, **self._options())

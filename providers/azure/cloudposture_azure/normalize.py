@@ -295,7 +295,14 @@ class ClusterIdentities:
     control_plane_label: str
     kubelet: str | None
     kubelet_label: str
-    problem: str | None = None
+    service_principal: str | None = None
+    """The application (client) id of the service principal a cluster without managed
+    identities acts as, for the control plane and the kubelet alike. Its object id, which
+    role assignments name, comes from Microsoft Graph."""
+
+    def principals(self) -> set[str]:
+        """The object ids known from the cluster body (for planning the role reads)."""
+        return {p for p in (self.control_plane, self.kubelet) if p}
 
 
 def identities(cluster: Mapping[str, Any]) -> ClusterIdentities:
@@ -314,18 +321,15 @@ def identities(cluster: Mapping[str, Any]) -> ClusterIdentities:
             cp_id, cp_label = (detail or {}).get("principalId"), resource_id
             break
     kubelet = (p.get("identityProfile") or {}).get("kubeletidentity") or {}
-    problem = None
-    if not kind and (p.get("servicePrincipalProfile") or {}).get("clientId"):
-        problem = (
-            "the cluster uses a service principal; its object id needs Microsoft Graph, "
-            "which this scan does not read"
-        )
+    client_id = str((p.get("servicePrincipalProfile") or {}).get("clientId") or "")
+    if kind in ("", "none") and client_id and client_id.lower() != "msi":
+        label = f"service principal {client_id}"
+        return ClusterIdentities(None, label, None, label, service_principal=client_id)
     return ClusterIdentities(
         control_plane=cp_id,
         control_plane_label=cp_label,
         kubelet=kubelet.get("objectId"),
         kubelet_label=str(kubelet.get("resourceId") or "kubelet identity"),
-        problem=problem,
     )
 
 

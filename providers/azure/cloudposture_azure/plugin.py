@@ -51,6 +51,13 @@ class AzurePlugin:
                 default=None,
                 help="Any other Resource Manager endpoint (https; plain http only for loopback).",
             ),
+            click.Option(
+                ["--graph-endpoint"],
+                metavar="URL",
+                default=None,
+                help="Microsoft Graph endpoint for resolving clusters' service principals "
+                "(default: the --cloud's; https, plain http only for loopback).",
+            ),
         ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
@@ -61,13 +68,24 @@ class AzurePlugin:
                 f"unknown Azure cloud '{cloud_name}' (one of: {', '.join(sorted(CLOUDS))})"
             )
         endpoint = check_endpoint(str(settings.get("arm_endpoint") or cloud.arm_endpoint))
+        graph = check_endpoint(
+            str(settings.get("graph_endpoint") or cloud.graph_endpoint), "--graph-endpoint"
+        )
         subscriptions = _strings(settings, "subscription", "subscriptions")
         groups = _strings(settings, "management_group", "management_groups")
 
         from cloudposture_azure.adapter import AzureScanner
-        from cloudposture_azure.clients import AzureClients, make_credential
+        from cloudposture_azure.clients import AzureClients, make_credential, make_graph_credential
 
-        clients = AzureClients(make_credential(cloud), endpoint, audience=cloud.audience)
+        credential = make_credential(cloud)
+        clients = AzureClients(
+            credential,
+            endpoint,
+            audience=cloud.audience,
+            graph_endpoint=graph,
+            graph_scope=cloud.graph_scope,
+            graph_credential=make_graph_credential(credential),
+        )
         return [AzureScanner(clients, subscriptions, groups)]
 
 

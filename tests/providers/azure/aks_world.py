@@ -207,18 +207,18 @@ def nsg(sub: str, group: str, name: str, rules: list[tuple[Any, ...]]) -> dict[s
     }
 
 
-def role_definition_id(guid: str) -> str:
-    return f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+def role_definition_id(guid: str, sub: str = SUB) -> str:
+    return f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
-def assignment(scope: str, guid: str, principal: str, n: int) -> dict[str, Any]:
+def assignment(scope: str, guid: str, principal: str, n: int, sub: str = SUB) -> dict[str, Any]:
     name = f"{n:08d}-0000-4000-8000-000000000000"
     return {
         "id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
         "name": name,
         "type": "Microsoft.Authorization/roleAssignments",
         "properties": {
-            "roleDefinitionId": role_definition_id(guid),
+            "roleDefinitionId": role_definition_id(guid, sub),
             "principalId": principal,
             "principalType": "ServicePrincipal",
             "scope": scope,
@@ -226,9 +226,9 @@ def assignment(scope: str, guid: str, principal: str, n: int) -> dict[str, Any]:
     }
 
 
-def role_definition(guid: str, name: str, actions: list[str]) -> dict[str, Any]:
+def role_definition(guid: str, name: str, actions: list[str], sub: str = SUB) -> dict[str, Any]:
     return {
-        "id": role_definition_id(guid),
+        "id": role_definition_id(guid, sub),
         "name": guid,
         "type": "Microsoft.Authorization/roleDefinitions",
         "properties": {
@@ -466,13 +466,21 @@ def _serve_roles(fake: FakeArm) -> None:
         "k-public-broad": [],
         "cp-public-broad": [(f"{sub_scope}/resourceGroups/net-rg", NETWORK_CONTRIBUTOR)],
     }
-    path = f"{sub_scope}/providers/Microsoft.Authorization/roleAssignments"
+    serve_assignments(fake, SUB, grants)
+
+
+def serve_assignments(fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]]) -> None:
+    """Role assignments both ways ARM lists them for a subscription: all at once (paged, with
+    someone else's assignment in between) and filtered by principal; and the definitions."""
+    path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments"
+    everything = [assignment(f"/subscriptions/{sub}", READER, "someone-else", 0, sub)]
     n = 0
     for principal, pairs in grants.items():
         items = []
         for scope, guid in pairs:
             n += 1
-            items.append(assignment(scope, guid, principal, n))
+            items.append(assignment(scope, guid, principal, n, sub))
+        everything.extend(items)
         fake.add_list(
             path,
             AUTH,
@@ -480,6 +488,7 @@ def _serve_roles(fake: FakeArm) -> None:
             auth_models.RoleAssignment,
             query_filter=f"principalId eq '{principal}'",
         )
+    fake.add_list(path, AUTH, everything, auth_models.RoleAssignment, page_size=5)
     for guid, name, actions in [
         (OWNER, "Owner", ["*"]),
         (CONTRIBUTOR, "Contributor", ["*"]),
@@ -487,9 +496,9 @@ def _serve_roles(fake: FakeArm) -> None:
         (NETWORK_CONTRIBUTOR, "Network Contributor", ["Microsoft.Network/*"]),
     ]:
         fake.add(
-            role_definition_id(guid),
+            role_definition_id(guid, sub),
             AUTH,
-            role_definition(guid, name, actions),
+            role_definition(guid, name, actions, sub),
             auth_models.RoleDefinition,
         )
 
