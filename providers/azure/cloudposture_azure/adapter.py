@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 from azure.core.exceptions import ClientAuthenticationError
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import (
     ClusterPosture,
     ClusterRef,
@@ -36,6 +35,7 @@ from cloudposture.model import (
     VersionSupport,
 )
 from cloudposture.plugin import Target
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import ids, normalize, nsg
 from cloudposture_azure.clients import AzureClients
 from cloudposture_azure.errors import AZURE_ERRORS, ErrorLog, collection_error
@@ -56,7 +56,7 @@ Body = Mapping[str, Any]
 
 _LOG = logging.getLogger(__name__)
 _INGRESS = "node_pools.internet_ingress"
-_KUBELET = "node_pools.identity"
+_KUBELET = "node_pools.identities"
 
 
 class AzureScanner:

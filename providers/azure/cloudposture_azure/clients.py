@@ -26,7 +26,7 @@ from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
 
 from cloudposture.endpoints import is_loopback_url
-from cloudposture.lookup import SharedLookup
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure.clouds import Cloud, check_endpoint
 from cloudposture_azure.graph import GraphClient
 

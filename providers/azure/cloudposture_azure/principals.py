@@ -19,8 +19,8 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, Literal
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError, Identity
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import normalize, roles
 from cloudposture_azure.clients import NO_GRAPH_TOKEN, AzureClients
 from cloudposture_azure.errors import ErrorLog

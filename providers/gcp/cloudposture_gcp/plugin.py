@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cloudposture.plugin import ProviderScanner
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture_gcp.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_gcp.settings import TOKEN_ENV, GcpSettings
 
 if TYPE_CHECKING:
@@ -24,6 +26,10 @@ if TYPE_CHECKING:
 class GcpPlugin:
     name = "gcp"
     summary = "Google Kubernetes Engine (GKE) clusters in one or more projects"
+    title = "Google Cloud (GKE)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
 
     def __init__(self) -> None:
         self._sessions: ScanSessions | None = None

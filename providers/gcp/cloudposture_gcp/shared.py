@@ -21,7 +21,7 @@ from functools import partial
 
 from google.cloud import compute_v1, container_v1, kms_v1
 
-from cloudposture.lookup import SharedLookup
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.hierarchy import PolicyHierarchy
 from cloudposture_gcp.reads import JSON, to_json

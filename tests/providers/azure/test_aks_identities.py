@@ -116,8 +116,9 @@ def test_service_principal_clusters_are_judged_by_their_role_assignments(
         f"Contributor at subscription scope /subscriptions/{SP_SUB}"
     ]
     (pool,) = admin.node_pools or []
-    assert pool.identity is not None
-    assert pool.identity.admin_equivalent is True
+    assert [(i.id, i.admin_equivalent) for i in pool.identities or []] == [
+        (admin.control_plane_identity.id, True)
+    ]
     # One Graph read per service principal, with a token for the Graph audience.
     graph = [p for p, _ in sp_world.requests if p.startswith("/v1.0/")]
     assert sorted(graph) == sorted(
