@@ -261,9 +261,19 @@ class AzureScanner:
             profiles = [{"name": a.get("name"), **(a.get("properties") or {})} for a in listed]
         if found.kubelet is None and found.service_principal is None:
             errors.items.append(_no_principal(ref, "kubelet identity", _KUBELET))
-        kubelet = self._roles.identity(
-            ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
-        )
+        nodes = [
+            self._roles.identity(
+                ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
+            )
+        ]
+        for extra in found.node_extra:
+            if extra.principal is None:
+                errors.items.append(_no_principal(ref, extra.label, _KUBELET))
+            nodes.append(
+                self._roles.identity(
+                    ref.account, extra.principal, extra.label, "node", _KUBELET, errors
+                )
+            )
         group_rules = self._group_ingress(ref, str(p.get("nodeResourceGroup") or ""), errors)
         pools = []
         for profile in profiles:
@@ -272,7 +282,7 @@ class AzureScanner:
                 "network:Subnets.Get(vnetSubnetID).networkSecurityGroup + "
                 f"NetworkSecurityGroups.List({p.get('nodeResourceGroup')})"
             )
-            pools.append(normalize.node_pool(profile, ingress, kubelet, source))
+            pools.append(normalize.node_pool(profile, ingress, nodes, source))
         return pools
 
     def _group_ingress(

@@ -99,6 +99,16 @@ def pool(name: str, public_ip: bool = False, subnet: str | None = None) -> dict[
     return body
 
 
+def addon_identity(name: str, object_id: str) -> dict[str, Any]:
+    """An add-on's user-assigned identity as ARM shows it (AKS puts it on the node pools)."""
+    return {
+        "resourceId": f"/subscriptions/{SUB}/resourceGroups/{node_rg(name)}/providers/"
+        f"Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-{name}",
+        "clientId": f"client-{object_id}",
+        "objectId": object_id,
+    }
+
+
 def cluster(
     name: str,
     *,
@@ -112,6 +122,7 @@ def cluster(
     security: dict[str, Any] | None = None,
     oidc: bool = True,
     network: dict[str, Any] | None = None,
+    addons: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     props: dict[str, Any] = {
         "provisioningState": "Succeeded",
@@ -141,6 +152,8 @@ def cluster(
         props["disableLocalAccounts"] = disable_local
     if security is not None:
         props["securityProfile"] = security
+    if addons is not None:
+        props["addonProfiles"] = addons
     return {
         "id": cluster_id(name),
         "name": name,
@@ -316,6 +329,15 @@ def clusters() -> list[dict[str, Any]]:
             pools=[pool("system", subnet=SUBNET)],
             kubelet="k-hardened",
             security=security(KEY_HARD),
+            addons={
+                "azureKeyvaultSecretsProvider": {
+                    "enabled": True,
+                    "config": {"enableSecretRotation": "true"},
+                    "identity": addon_identity("hardened", "kv-hardened"),
+                },
+                # a disabled add-on's identity is on no node
+                "omsagent": {"enabled": False, "identity": addon_identity("hardened", "oms")},
+            },
             network={"networkPlugin": "azure", "networkPolicy": "cilium",
                      "networkDataplane": "cilium"},
         ),
@@ -454,10 +476,12 @@ def _serve_network(fake: FakeArm) -> None:
         fake.add_list(path, NET, bodies, net_models.NetworkSecurityGroup, page_size=1)
 
 
-def _serve_roles(fake: FakeArm) -> None:
+def role_grants() -> dict[str, list[tuple[str, str]]]:
+    """principal object id -> (scope, role GUID) of each of its assignments in SUB."""
     sub_scope = f"/subscriptions/{SUB}"
-    grants: dict[str, list[tuple[str, str]]] = {
+    return {
         "k-hardened": [(sub_scope, READER)],
+        "kv-hardened": [(sub_scope, READER)],
         "cp-hardened": [(f"{sub_scope}/resourceGroups/net-rg", NETWORK_CONTRIBUTOR)],
         "k-public-wide": [(sub_scope, CONTRIBUTOR)],
         "cp-public-wide": [(sub_scope, OWNER)],
@@ -466,7 +490,10 @@ def _serve_roles(fake: FakeArm) -> None:
         "k-public-broad": [],
         "cp-public-broad": [(f"{sub_scope}/resourceGroups/net-rg", NETWORK_CONTRIBUTOR)],
     }
-    serve_assignments(fake, SUB, grants)
+
+
+def _serve_roles(fake: FakeArm) -> None:
+    serve_assignments(fake, SUB, role_grants())
 
 
 def serve_assignments(fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]]) -> None:

@@ -18,7 +18,15 @@ from tests.providers.azure.aks_service_principals import (
     SP_SUB,
     serve_service_principals,
 )
-from tests.providers.azure.aks_world import AUTH, EXPECTED_FAILS, SUB, cluster_id
+from tests.providers.azure.aks_world import (
+    AUTH,
+    CONTRIBUTOR,
+    EXPECTED_FAILS,
+    SUB,
+    cluster_id,
+    role_grants,
+    serve_assignments,
+)
 from tests.providers.azure.test_aks_adapter import findings, scan
 
 ASSIGNMENTS = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleAssignments".lower()
@@ -174,3 +182,28 @@ def _clusters() -> list[dict[str, object]]:
     from tests.providers.azure.aks_world import clusters
 
     return clusters()
+
+
+# -- every identity on the nodes (issue 13) ----------------------------------------------------
+
+
+def test_an_enabled_add_ons_identity_is_judged_with_the_kubelets(world: FakeArm) -> None:
+    hardened = scan(world)["hardened"]
+    (pool,) = hardened.node_pools or []
+    ids = [i.id.rsplit("/", 1)[-1] for i in pool.identities or []]
+    assert ids == ["hardened-agentpool", "azurekeyvaultsecretsprovider-hardened"]
+    assert [i.admin_equivalent for i in pool.identities or []] == [False, False]
+    assert findings(hardened)["IAM-001"].status is Status.PASS
+
+
+def test_an_admin_add_on_identity_fails_iam_001_though_the_kubelet_is_a_reader(
+    world: FakeArm,
+) -> None:
+    grants = role_grants()
+    grants["kv-hardened"] = [(f"/subscriptions/{SUB}", CONTRIBUTOR)]
+    serve_assignments(world, SUB, grants)
+    hardened = scan(world)["hardened"]
+    finding = findings(hardened)["IAM-001"]
+    assert finding.status is Status.FAIL
+    assert "azurekeyvaultsecretsprovider-hardened" in finding.message
+    assert "hardened-agentpool" not in finding.message  # the kubelet's Reader is not to blame

@@ -264,3 +264,23 @@ def test_resource_ids_and_scopes() -> None:
     assert (rid.subscription, rid.resource_group, rid.parent_name, rid.name) == ("S", "G", "V", "N")
     assert ids.scope_kind("/subscriptions/S/resourceGroups/G/providers/X/y/z") == "resource"
     assert ids.scope_kind("/subscriptions/S/resourceGroups/G") == "resource-group"
+
+
+def test_node_identities_besides_the_kubelets() -> None:
+    body = cluster("c", kubelet="k")
+    props = body["properties"]
+    props["identityProfile"]["extra"] = {"resourceId": "/x/extra-mi", "objectId": "e"}
+    props["addonProfiles"] = {
+        "azurepolicy": {"enabled": True, "identity": {"resourceId": "/x/policy", "objectId": "p"}},
+        "again": {"enabled": True, "identity": {"resourceId": "/x/same", "objectId": "p"}},
+        "kubelet-reuse": {"enabled": True, "identity": {"resourceId": "/x/k", "objectId": "k"}},
+        "off": {"enabled": False, "identity": {"resourceId": "/x/off", "objectId": "o"}},
+        "unnamed": {"enabled": True, "identity": {"resourceId": "/x/no-object-id"}},
+    }
+    found = normalize.identities(body)
+    assert [(n.principal, n.label) for n in found.node_extra] == [
+        ("e", "/x/extra-mi"),
+        ("p", "/x/policy"),
+        (None, "/x/no-object-id"),
+    ]
+    assert found.principals() == {"cp-c", "k", "e", "p"}
