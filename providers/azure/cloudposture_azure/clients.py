@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+import requests
 from azure.core.credentials import AccessToken, TokenCredential
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerservice import ContainerServiceClient
 from azure.mgmt.keyvault import KeyVaultManagementClient
@@ -24,8 +26,10 @@ from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.monitor import MonitorManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
+from urllib3.util.retry import Retry
 
 from cloudposture.endpoints import is_loopback_url
+from cloudposture.plugin.deadline import requests_adapter
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure.clouds import Cloud, check_endpoint
 from cloudposture_azure.graph import GraphClient
@@ -75,6 +79,23 @@ class AllowLoopbackHttp(SansIOHTTPPolicy[Any, Any]):
             request.context.options["enforce_https"] = False
 
 
+def bounded_transport(deadline: float, timeout: float) -> RequestsTransport:
+    """azure-core's requests transport, every request of it bounded by ``deadline`` in total
+    (and each socket operation by ``timeout``).
+
+    Configured as RequestsTransport configures its own session (environment proxy settings,
+    no urllib3-level retries: azure-core's RetryPolicy retries)."""
+    session = requests.Session()
+    adapter = requests_adapter(
+        deadline, max_retries=Retry(total=False, redirect=False, raise_on_status=False)
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return RequestsTransport(
+        session=session, session_owner=False, connection_timeout=timeout, read_timeout=timeout
+    )
+
+
 def make_credential(cloud: Cloud, environ: Mapping[str, str] | None = None) -> TokenCredential:
     """``CLOUDPOSTURE_AZURE_TOKEN`` when set, else DefaultAzureCredential for ``cloud``."""
     env = os.environ if environ is None else environ
@@ -107,6 +128,9 @@ class AzureClients:
     audience: str
     retry_total: int | None = None
     timeout: float = 60
+    """Per socket operation (it restarts with every byte read)."""
+    deadline: float = 120
+    """Per HTTP attempt, connect and the whole answer together (cloudposture.plugin.deadline)."""
     graph_endpoint: str = "https://graph.microsoft.com"
     graph_scope: str = "https://graph.microsoft.com/.default"
     graph_credential: TokenCredential | None = None
@@ -117,6 +141,7 @@ class AzureClients:
         self.arm_endpoint = check_endpoint(self.arm_endpoint)
         self.graph_endpoint = check_endpoint(self.graph_endpoint, "--graph-endpoint")
         self._graph: SharedLookup[str, GraphClient] = SharedLookup(lambda _: self._build_graph())
+        self._transport = bounded_transport(self.deadline, self.timeout)
         self._lookups = {
             "containerservice": SharedLookup(lambda s: self._build(ContainerServiceClient, s)),
             "network": SharedLookup(lambda s: self._build(NetworkManagementClient, s)),
@@ -133,8 +158,7 @@ class AzureClients:
         options: dict[str, Any] = {
             "base_url": self.arm_endpoint,
             "credential_scopes": [self.scope],
-            "connection_timeout": self.timeout,
-            "read_timeout": self.timeout,
+            "transport": self._transport,
         }
         if self.retry_total is not None:
             options["retry_total"] = self.retry_total
@@ -161,6 +185,7 @@ class AzureClients:
             retry_total=self.retry_total,
             timeout=self.timeout,
             per_call=[AllowLoopbackHttp()] if loopback else None,
+            transport=self._transport,
         )
 
     def subscriptions(self) -> SubscriptionClient:

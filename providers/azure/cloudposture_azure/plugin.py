@@ -13,6 +13,7 @@ import click
 
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin.deadline import deadline_seconds
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 from cloudposture_azure.guidance import GUIDANCE, NOT_APPLICABLE
@@ -83,11 +84,13 @@ class AzurePlugin:
         from cloudposture_azure.adapter import AzureScanner
         from cloudposture_azure.clients import AzureClients, make_credential, make_graph_credential
 
+        deadline = deadline_seconds()
         credential = make_credential(cloud)
         clients = AzureClients(
             credential,
             endpoint,
             audience=cloud.audience,
+            deadline=deadline,
             graph_endpoint=graph,
             graph_scope=cloud.graph_scope,
             graph_credential=make_graph_credential(credential),

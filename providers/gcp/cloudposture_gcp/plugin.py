@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin.deadline import deadline_seconds
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_gcp.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_gcp.settings import TOKEN_ENV, GcpSettings
@@ -75,6 +76,7 @@ class GcpPlugin:
         Scanners built while an earlier one for the same endpoint and identity is alive (the
         nightly run's one unit per project) share its clients and reads (see shared.py)."""
         checked = GcpSettings.from_mapping(settings)
+        deadline = deadline_seconds()
 
         from cloudposture_gcp.adapter import GcpScanner
         from cloudposture_gcp.clients import ClientOptions, GoogleClients, resolve_credentials
@@ -82,7 +84,10 @@ class GcpPlugin:
 
         def clients() -> GoogleClients:
             credentials = resolve_credentials(checked.impersonate_service_account)
-            return GoogleClients(ClientOptions(credentials=credentials, endpoint=checked.endpoint))
+            options = ClientOptions(
+                credentials=credentials, endpoint=checked.endpoint, deadline=deadline
+            )
+            return GoogleClients(options)
 
         if self._sessions is None:
             self._sessions = ScanSessions()
