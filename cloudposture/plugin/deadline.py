@@ -119,23 +119,24 @@ def requests_adapter(seconds: float, **adapter_options: Any) -> Any:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    class Watched(HTTPConnection):
+    class Watching:
+        """Registers the connection (reused or new) with the running call's deadline."""
+
+        sock: Any
+
         def request(self, *args: Any, **kwargs: Any) -> None:
             watch(self)
-            super().request(*args, **kwargs)
+            super().request(*args, **kwargs)  # type: ignore[misc]
 
         def connect(self) -> None:
-            super().connect()
+            super().connect()  # type: ignore[misc]
             watch(self)
 
-    class WatchedTls(HTTPSConnection):
-        def request(self, *args: Any, **kwargs: Any) -> None:
-            watch(self)
-            super().request(*args, **kwargs)
+    class Watched(Watching, HTTPConnection):
+        pass
 
-        def connect(self) -> None:
-            super().connect()
-            watch(self)
+    class WatchedTls(Watching, HTTPSConnection):
+        pass
 
     class Pool(HTTPConnectionPool):
         ConnectionCls = Watched
