@@ -138,7 +138,7 @@ def build_scanners(
             setup_errors.append((unit.key, _unit_error(unit, exc)))
             continue
         for index, scanner in enumerate(made):
-            label = str(getattr(scanner, "label", "") or "")
+            label = scanner.label
             key = f"{unit.provider}:{label}" if label else f"{unit.key}#{index}"
             wrapped = RegionFilter(scanner, unit.regions) if unit.regions else scanner
             scanners.append((key, wrapped))

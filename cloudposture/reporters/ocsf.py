@@ -27,6 +27,7 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.reporters.interface import Reporter
 from cloudposture.rules.base import ROWS
 from cloudposture.sinks.events import event_id
 
@@ -223,7 +224,7 @@ def _compliance(finding: Finding) -> dict[str, Any]:
     return compliance
 
 
-class OcsfReporter:
+class OcsfReporter(Reporter):
     """OCSF events as JSON Lines; the class is chosen by ``--ocsf-class``."""
 
     name = "ocsf"
@@ -232,6 +233,9 @@ class OcsfReporter:
 
     def __init__(self, ocsf_class: OcsfClass = "compliance") -> None:
         self.ocsf_class: OcsfClass = ocsf_class
+
+    def with_ocsf_class(self, ocsf_class: str) -> Reporter:
+        return OcsfReporter(ocsf_class_of(ocsf_class))
 
     def render(self, result: ScanResult) -> str:
         return "".join(

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cloudposture.plugin.interface import ProviderPlugin
+
 if TYPE_CHECKING:
     from cloudposture.plugin import ProviderScanner
 
 
-class AwsPlugin:
+class AwsPlugin(ProviderPlugin):
     name = "aws"
     summary = "Amazon EKS: clusters, node groups, security groups, IAM roles and KMS keys"
     supports_organizations = True

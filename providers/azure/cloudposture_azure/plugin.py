@@ -12,11 +12,11 @@ from typing import Any
 import click
 
 from cloudposture.model import ConfigurationError
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import ProviderPlugin, ProviderScanner
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 
 
-class AzurePlugin:
+class AzurePlugin(ProviderPlugin):
     name = "azure"
     summary = "Azure Kubernetes Service (AKS) clusters in one or more subscriptions"
     supports_management_groups = True

@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import ProviderPlugin, ProviderScanner
 from cloudposture_gcp.settings import GcpSettings
 
 
-class GcpPlugin:
+class GcpPlugin(ProviderPlugin):
     name = "gcp"
     summary = "Google Kubernetes Engine (GKE) clusters in one or more projects"
 

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cloudposture.model import CollectionError, ConfigurationError
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import ProviderPlugin, ProviderScanner
 from tests.core.fakes import FakeScanner
 
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -29,7 +29,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
-class FakePlugin:
+class FakePlugin(ProviderPlugin):
     name = "fake"
     summary = "A fake cloud for tests."
 
