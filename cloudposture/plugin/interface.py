@@ -22,8 +22,10 @@ from pydantic import BaseModel
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, ConfigurationError
 from cloudposture.model.posture import Frozen
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture.rules.guidance import PROVIDER_ENTRY_POINTS
 
-ENTRY_POINT_GROUP = "cloudposture.providers"
+ENTRY_POINT_GROUP = PROVIDER_ENTRY_POINTS
 
 
 class Target(Frozen):
@@ -119,6 +121,12 @@ class ProviderPlugin(ABC):
     name: str
     """The cloud id: ``scan <name>``, ``targets.<name>``, findings' ``resource.provider``."""
     summary: str
+    title: str
+    """How docs and tables name the provider, e.g. 'AWS (EKS)'."""
+    guidance: Mapping[str, ProviderGuidance]
+    """Rule id -> this provider's evidence source, fix and benchmark references."""
+    not_applicable: Mapping[str, str]
+    """Rule id -> why the rule has no meaning on this provider (NOT_APPLICABLE)."""
 
     sdk_loggers: tuple[str, ...] = ()
     """Logger names of the SDKs this provider uses. Kept at ERROR even with --debug: their

@@ -56,7 +56,7 @@ Body = Mapping[str, Any]
 
 _LOG = logging.getLogger(__name__)
 _INGRESS = "node_pools.internet_ingress"
-_KUBELET = "node_pools.identity"
+_KUBELET = "node_pools.identities"
 
 
 def _errors() -> Attempts:

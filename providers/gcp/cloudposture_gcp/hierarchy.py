@@ -21,7 +21,7 @@ from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.iam import PolicyLevel
 from cloudposture_gcp.reads import JSON, read, to_json
 
-IAM_FACTS = ("node_pools.identity", "logging.audit_enabled")
+IAM_FACTS = ("node_pools.identities", "logging.audit_enabled")
 """What an unreadable IAM policy (or ancestry) can leave unknown."""
 POLICY_CALLS = {
     "projects/": "resourcemanager:GetIamPolicy",
