@@ -35,10 +35,11 @@ from cloudposture.model import (
     VersionSupport,
 )
 from cloudposture.plugin import Target
+from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import ids, normalize, nsg
 from cloudposture_azure.clients import AzureClients
-from cloudposture_azure.errors import AZURE_ERRORS, ErrorLog, collection_error
+from cloudposture_azure.errors import AZURE_ERRORS, collection_error
 from cloudposture_azure.keys import KeyReader
 from cloudposture_azure.management_groups import (
     SKIPPED_STATES,
@@ -59,10 +60,16 @@ _INGRESS = "node_pools.internet_ingress"
 _KUBELET = "node_pools.identities"
 
 
+def _errors() -> Attempts:
+    """The CollectionErrors of one ``collect`` call (each failure recorded as it happened)."""
+    return Attempts(AZURE_ERRORS, collection_error, merge=False)
+
+
 class AzureScanner:
     """One credential, one ARM endpoint, subscriptions and/or management groups (or all)."""
 
     name = "azure"
+    label = ""
 
     def __init__(
         self,
@@ -159,7 +166,7 @@ class AzureScanner:
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         cluster = self._cluster(ref)
-        errors = ErrorLog()
+        errors = _errors()
         found = self._roles.resolve(
             normalize.identities(cluster), ["control_plane_identity", _KUBELET], errors
         )
@@ -196,37 +203,37 @@ class AzureScanner:
         except AZURE_ERRORS as exc:
             raise CollectionFailure(collection_error(exc, call, ref.native_id, [])) from None
 
-    def _version(self, ref: ClusterRef, cluster: Body, errors: ErrorLog) -> VersionSupport:
+    def _version(self, ref: ClusterRef, cluster: Body, errors: Attempts) -> VersionSupport:
         p = normalize.props(cluster)
         current = p.get("currentKubernetesVersion") or p.get("kubernetesVersion")
         location = str(cluster.get("location") or ref.region)
         versions = errors.attempt(
-            "containerservice:ManagedClusters.ListKubernetesVersions",
-            f"/subscriptions/{ref.account}/locations/{location}",
             ["version.standard_support"],
             lambda: self._versions.get((ref.account, location)),
+            call="containerservice:ManagedClusters.ListKubernetesVersions",
+            resource=f"/subscriptions/{ref.account}/locations/{location}",
         )
         if versions is None:
             return VersionSupport(version=current)
         return version_support(current, versions)
 
-    def _logging(self, ref: ClusterRef, errors: ErrorLog) -> Logging:
+    def _logging(self, ref: ClusterRef, errors: Attempts) -> Logging:
         monitor = self._clients.monitor(ref.account)
         settings = errors.attempt(
-            normalize.DIAG,
-            ref.native_id,
             ["logging"],
             lambda: [
                 as_rest(s)
                 for s in monitor.diagnostic_settings.list(resource_uri=ref.native_id.lstrip("/"))
             ],
+            call=normalize.DIAG,
+            resource=ref.native_id,
         )
         return Logging() if settings is None else normalize.logging(settings)
 
     # -- identities --------------------------------------------------------------------------
 
     def _control_plane_identity(
-        self, ref: ClusterRef, found: ClusterIdentities, errors: ErrorLog
+        self, ref: ClusterRef, found: ClusterIdentities, errors: Attempts
     ) -> Identity:
         affects = "control_plane_identity"
         if found.control_plane is None and found.service_principal is None:
@@ -243,7 +250,7 @@ class AzureScanner:
     # -- node pools --------------------------------------------------------------------------
 
     def _node_pools(
-        self, ref: ClusterRef, cluster: Body, found: ClusterIdentities, errors: ErrorLog
+        self, ref: ClusterRef, cluster: Body, found: ClusterIdentities, errors: Attempts
     ) -> list[NodePool] | None:
         p = normalize.props(cluster)
         profiles: list[Body] | None = list(p.get("agentPoolProfiles") or [])
@@ -251,10 +258,10 @@ class AzureScanner:
             rid = ids.parse(ref.native_id)
             client = self._clients.containerservice(ref.account)
             listed = errors.attempt(
-                "containerservice:AgentPools.List",
-                ref.native_id,
                 ["node_pools"],
                 lambda: [as_rest(a) for a in client.agent_pools.list(rid.resource_group, rid.name)],
+                call="containerservice:AgentPools.List",
+                resource=ref.native_id,
             )
             if listed is None:
                 return None
@@ -286,15 +293,15 @@ class AzureScanner:
         return pools
 
     def _group_ingress(
-        self, ref: ClusterRef, group: str, errors: ErrorLog
+        self, ref: ClusterRef, group: str, errors: Attempts
     ) -> list[IngressRule] | None:
         if not group:
             return []
         nsgs = errors.attempt(
-            "network:NetworkSecurityGroups.List",
-            f"/subscriptions/{ref.account}/resourceGroups/{group}",
             [_INGRESS],
             lambda: self._group_nsgs.get((ref.account, group)),
+            call="network:NetworkSecurityGroups.List",
+            resource=f"/subscriptions/{ref.account}/resourceGroups/{group}",
         )
         if nsgs is None:
             return None
@@ -305,22 +312,25 @@ class AzureScanner:
         ref: ClusterRef,
         profile: Body,
         group_rules: list[IngressRule] | None,
-        errors: ErrorLog,
+        errors: Attempts,
     ) -> list[IngressRule] | None:
         subnet = str(profile.get("vnetSubnetID") or "")
         rules: list[IngressRule] = []
         if subnet:
             nsg_id = errors.attempt(
-                "network:Subnets.Get", subnet, [_INGRESS], lambda: self._subnet_nsg.get(subnet)
+                [_INGRESS],
+                lambda: self._subnet_nsg.get(subnet),
+                call="network:Subnets.Get",
+                resource=subnet,
             )
             if nsg_id is None:
                 return None
             if nsg_id:
                 body = errors.attempt(
-                    "network:NetworkSecurityGroups.Get",
-                    nsg_id,
                     [_INGRESS],
                     lambda: self._nsg.get(nsg_id),
+                    call="network:NetworkSecurityGroups.Get",
+                    resource=nsg_id,
                 )
                 if body is None:
                     return None

@@ -8,8 +8,7 @@ unknown so the rules that needed them report ERROR with this reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from azure.core.exceptions import (
     ClientAuthenticationError,
@@ -24,7 +23,6 @@ from azure.core.exceptions import (
 from cloudposture.model import CollectionError, ErrorKind
 
 _MAX_MESSAGE = 300
-T = TypeVar("T")
 
 _DENIED_CODES = frozenset(
     {"AuthorizationFailed", "AuthenticationFailed", "InvalidAuthenticationToken", "Forbidden"}
@@ -102,20 +100,3 @@ AZURE_ERRORS: tuple[type[BaseException], ...] = (
     ServiceResponseError,
 )
 """What the adapter catches around an SDK call: every failure azure-core reports."""
-
-
-class ErrorLog:
-    """Collects the CollectionErrors of one ``collect`` call."""
-
-    def __init__(self) -> None:
-        self.items: list[CollectionError] = []
-
-    def attempt(
-        self, call: str, resource: str, affects: Sequence[str], fn: Callable[[], T]
-    ) -> T | None:
-        """``fn()``, or None with its failure recorded against ``affects``."""
-        try:
-            return fn()
-        except AZURE_ERRORS as exc:
-            self.items.append(collection_error(exc, call, resource, affects))
-            return None

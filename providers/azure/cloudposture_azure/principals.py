@@ -20,10 +20,10 @@ from functools import partial
 from typing import Any, Literal
 
 from cloudposture.model import CollectionError, Identity
+from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import normalize, roles
 from cloudposture_azure.clients import NO_GRAPH_TOKEN, AzureClients
-from cloudposture_azure.errors import ErrorLog
 from cloudposture_azure.graph import CALL as GRAPH_CALL
 from cloudposture_azure.normalize import ClusterIdentities
 from cloudposture_azure.rest import as_rest
@@ -65,7 +65,7 @@ class RoleReader:
             self._expected.setdefault(subscription, set()).update(names)
 
     def resolve(
-        self, found: ClusterIdentities, affects: list[str], errors: ErrorLog
+        self, found: ClusterIdentities, affects: list[str], errors: Attempts
     ) -> ClusterIdentities:
         """``found`` with a service principal's object id filled in (control plane and
         kubelet alike); unchanged when there is none or Graph could not say."""
@@ -76,7 +76,9 @@ class RoleReader:
         if self._clients.graph_credential is None:
             errors.items.append(_no_graph_token(resource, affects))
             return found
-        body = errors.attempt(GRAPH_CALL, resource, affects, lambda: self._apps.get(app_id))
+        body = errors.attempt(
+            affects, lambda: self._apps.get(app_id), call=GRAPH_CALL, resource=resource
+        )
         if body is None:
             return found
         object_id = str(body["id"])
@@ -97,7 +99,7 @@ class RoleReader:
         label: str,
         kind: Literal["control-plane", "node"],
         affects: str,
-        errors: ErrorLog,
+        errors: Attempts,
     ) -> Identity:
         summary = self._summary(subscription, principal, affects, errors) if principal else None
         if summary is None:
@@ -105,7 +107,7 @@ class RoleReader:
         return normalize.identity(label, kind, summary)
 
     def _summary(
-        self, subscription: str, principal: str, affects: str, errors: ErrorLog
+        self, subscription: str, principal: str, affects: str, errors: Attempts
     ) -> roles.RoleSummary | None:
         assignments = self._assignments(subscription, principal, affects, errors)
         if assignments is None:
@@ -118,30 +120,30 @@ class RoleReader:
             if guid in definitions:
                 continue
             definitions[guid] = errors.attempt(
-                DEFINITION,
-                role_id,
                 [affects],
                 partial(self._definitions.get, (subscription, role_id)),
+                call=DEFINITION,
+                resource=role_id,
             )
         return roles.summarize(mine, definitions)
 
     def _assignments(
-        self, subscription: str, principal: str, affects: str, errors: ErrorLog
+        self, subscription: str, principal: str, affects: str, errors: Attempts
     ) -> Assignments | None:
         with self._lock:
             whole = len(self._expected.get(subscription, ())) >= LISTING_FROM
         if whole:
             return errors.attempt(
-                ASSIGNMENTS,
-                f"/subscriptions/{subscription}",
                 [affects],
                 partial(self._listed.get, subscription),
+                call=ASSIGNMENTS,
+                resource=f"/subscriptions/{subscription}",
             )
         return errors.attempt(
-            ASSIGNMENTS,
-            f"/subscriptions/{subscription} principalId {principal}",
             [affects],
             partial(self._filtered.get, (subscription, principal)),
+            call=ASSIGNMENTS,
+            resource=f"/subscriptions/{subscription} principalId {principal}",
         )
 
 

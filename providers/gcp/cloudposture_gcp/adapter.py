@@ -53,6 +53,7 @@ _KEY_FACTS = (
 
 class GcpScanner:
     name = "gcp"
+    label = ""
 
     def __init__(
         self, settings: GcpSettings, clients: GoogleClients, shared: SharedReads | None = None
