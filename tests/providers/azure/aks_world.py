@@ -496,7 +496,9 @@ def _serve_roles(fake: FakeArm) -> None:
     serve_assignments(fake, SUB, role_grants())
 
 
-def serve_assignments(fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]]) -> None:
+def serve_assignments(
+    fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]], page_size: int = 5
+) -> None:
     """Role assignments both ways ARM lists them for a subscription: all at once (paged, with
     someone else's assignment in between) and filtered by principal; and the definitions."""
     path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments"
@@ -515,7 +517,7 @@ def serve_assignments(fake: FakeArm, sub: str, grants: dict[str, list[tuple[str,
             auth_models.RoleAssignment,
             query_filter=f"principalId eq '{principal}'",
         )
-    fake.add_list(path, AUTH, everything, auth_models.RoleAssignment, page_size=5)
+    fake.add_list(path, AUTH, everything, auth_models.RoleAssignment, page_size=page_size)
     for guid, name, actions in [
         (OWNER, "Owner", ["*"]),
         (CONTRIBUTOR, "Contributor", ["*"]),
