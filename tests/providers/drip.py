@@ -9,6 +9,7 @@ then the body, for at most ``limit`` seconds so that a client without a deadline
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from types import TracebackType
 
@@ -19,9 +20,12 @@ _ANSWER = (
 
 
 class DripServer:
-    def __init__(self, interval: float = 0.5, limit: float = 30.0) -> None:
+    def __init__(
+        self, interval: float = 0.5, limit: float = 30.0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.interval = interval
         self.limit = limit
+        self.tls = tls
         self.connections = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -29,7 +33,8 @@ class DripServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}"
 
     def __enter__(self) -> DripServer:
         accept = threading.Thread(target=self._accept, daemon=True)
@@ -62,9 +67,14 @@ class DripServer:
             worker.start()
             self._threads.append(worker)
 
-    def _drip(self, conn: socket.socket) -> None:
+    def _drip(self, raw: socket.socket) -> None:
+        raw.settimeout(5)
+        try:
+            conn = self.tls.wrap_socket(raw, server_side=True) if self.tls else raw
+        except (OSError, ssl.SSLError):
+            raw.close()
+            return
         with conn:
-            conn.settimeout(5)
             try:
                 received = b""
                 while b"\r\n\r\n" not in received:

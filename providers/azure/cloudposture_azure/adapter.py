@@ -2,8 +2,10 @@
 
 Discovery lists managed clusters per subscription; the list already carries whole
 ManagedCluster bodies, which are kept so ``collect`` never GETs a cluster again. Lookups many
-clusters share (subnets, NSGs, role definitions, Kubernetes versions per location, key vaults)
-go through :class:`SharedLookup`, so each is read once per scan, failures included.
+clusters share (subnets, NSGs, Kubernetes versions per location, key vaults) go through
+:class:`SharedLookup`, so each is read once per scan, failures included; identities, their
+role assignments and definitions, and Microsoft Graph for service principals are read by
+:class:`~cloudposture_azure.principals.RoleReader` the same way.
 
 Subscriptions come from ``--subscription``, from ``--management-group`` (resolved in
 ``targets``, see :mod:`management_groups`), or else from every subscription the credential
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from azure.core.exceptions import ClientAuthenticationError
 
@@ -52,7 +54,6 @@ from cloudposture_azure.principals import RoleReader
 from cloudposture_azure.rest import as_rest
 from cloudposture_azure.versions import version_support
 
-T = TypeVar("T")
 Body = Mapping[str, Any]
 
 _LOG = logging.getLogger(__name__)
