@@ -36,8 +36,8 @@ def _load(path: Path) -> NightlyConfig:
 
 
 def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
+    from cloudposture.nightly.history_sql import SqlHistoryStore
     from cloudposture.store import Store, normalize_state_url
-    from cloudposture.store.runs import SqlHistoryStore
 
     normalized = normalize_state_url(url)
     try:
