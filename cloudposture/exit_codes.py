@@ -4,10 +4,12 @@ maps to one (shared by ``scan`` and the nightly ``run``)."""
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # kept out of the import path: ``cloudposture --help`` imports this module
+    from rich.console import Console
 
-from cloudposture.model import ScanResult, Severity
+    from cloudposture.model import ScanResult, Severity
 
 
 class ExitCode(IntEnum):

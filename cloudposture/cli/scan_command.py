@@ -16,17 +16,15 @@ from typing import Any
 
 from rich.console import Console
 
-from cloudposture.cli.progress import RichProgress
 from cloudposture.engine import ProgressListener, ScanOptions, run_scan
 from cloudposture.exit_codes import exit_code
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.reporters.output import check_formats, write_to_directory
 from cloudposture.reporters.registry import get_reporter
-from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import RuleSettings
 from cloudposture.rules.catalog import select_rules
-from cloudposture.sinks.registry import sinks_from_urls
+from cloudposture.state_env import store_wanted
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,10 @@ def execute_scan(
 ) -> int:
     rules = select_rules(common.rules, common.skip_rules)
     formats = _resolve_formats(common, plugin.name)
-    sinks_from_urls(common.sinks)  # a bad --sink fails before any API call
+    if common.sinks:  # a bad --sink fails before any API call
+        from cloudposture.sinks.registry import sinks_from_urls
+
+        sinks_from_urls(common.sinks)
     scanners = plugin.scanners(settings, common.max_workers)
     options = ScanOptions(
         rules=rules,
@@ -86,7 +87,10 @@ def execute_scan(
 
 def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
-    down leaves events queued and never changes the exit code."""
+    down leaves events queued and never changes the exit code. Without a sink or a state
+    store nothing is recorded, and the store (SQLAlchemy, Alembic) is not even imported."""
+    if not store_wanted(common.sinks, common.state):
+        return
     from cloudposture.outbox.delivery import deliver_scan
 
     deliver_scan(result, common.sinks, common.state, stderr)
@@ -97,6 +101,8 @@ def scan_with_progress(
 ) -> ScanResult:
     if quiet or not stderr.is_terminal:
         return run_scan(scanners, options)
+    from cloudposture.cli.progress import RichProgress
+
     with RichProgress(stderr) as progress:
         listener: ProgressListener = progress
         return run_scan(scanners, options, listener)
@@ -125,13 +131,15 @@ def write_outputs(
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
         common.output.write_text(reporter.render(result), encoding="utf-8")
         if not common.quiet:
+            from cloudposture.reporters.table import summary_line
+
             stderr.print(f"wrote {common.output}")
             stderr.print(summary_line(result))
         return
-    if name == "table":
+    if name == "table":  # the terminal table prints through rich, not as text
+        from cloudposture.reporters.table import render_table
+
         render_table(result, Console(highlight=False))
     else:
         sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
         sys.stdout.flush()
-
-

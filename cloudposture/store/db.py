@@ -33,10 +33,9 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
 from cloudposture.model.events import OutboxEvent
+from cloudposture.state_env import STATE_ENV
 from cloudposture.store import migrate
 from cloudposture.store.schema import as_utc, findings, outbox, scans
-
-STATE_ENV = "CLOUDPOSTURE_STATE"
 
 
 class StoreUnavailable(ConfigurationError):
