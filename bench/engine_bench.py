@@ -9,38 +9,44 @@ overlaps them (``--max-workers``) and that memory stays flat in the number of cl
 Targets (2-core machine, one process): 5,000 fully collected clusters x the full rule
 catalogue (110,000 findings), 20 ms per call, 32 workers: peak RSS under 300 MB. The scan
 runs as ``cloudposture scan`` runs it: findings go to the spool as each cluster is judged
-(no remediation text in them), then are read back once in report order with their
-remediation filled in, as a streaming format writes them (``--write`` sends that JSON Lines
-output to a file; by default it is only counted). ``peak_rss`` is ``ru_maxrss`` of the whole
-process; ``peak_traced`` is tracemalloc's peak of Python allocations (it misses allocator
-overhead and C memory, hence both).
+(no remediation text in them), then are written out once in report order with their
+remediation filled in, as ``--format json`` writes them (to ``--output``, else counted and
+dropped). ``--whole`` instead builds the whole ScanResult first, as the formats that render
+one document (table, html, sarif, ocsf, csv, asff) and sinks do. ``peak_rss`` is
+``ru_maxrss`` of the whole process; ``peak_traced`` is tracemalloc's peak of Python
+allocations (it misses allocator overhead and C memory, hence both; ``--no-trace`` skips it,
+tracing slows the run down).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cloudposture.engine import ScanOptions, spool_scan
 from cloudposture.model import ClusterPosture, ClusterRef
+from cloudposture.reporters.json_report import JsonReporter
 from cloudposture.rules.catalog import ALL_RULES
 from tests.core.fakes import FakeScanner
 from tests.rules.builders import good_posture
 
 
 class CollectedScanner(FakeScanner):
-    """Fully collected postures (every fact known), as a real adapter returns them."""
+    """Fully collected EKS postures (every fact known), as a real adapter returns them; EKS so
+    that writing a finding out fills in real remediation text."""
 
     def collect(self, r: ClusterRef) -> ClusterPosture:
         super().collect(r)  # the simulated latency and concurrency accounting
-        return good_posture().model_copy(update={"ref": r})
+        arn = f"arn:aws:eks:{r.region}:{r.account}:cluster/{r.name}"
+        ref = r.model_copy(update={"provider": "aws", "native_id": arn})
+        return good_posture().model_copy(update={"ref": ref})
 
 
 def main() -> int:
@@ -49,7 +55,8 @@ def main() -> int:
     parser.add_argument("--regions", type=int, default=17)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=32)
-    parser.add_argument("--write", type=Path, help="write the findings as JSON Lines here")
+    parser.add_argument("--output", type=Path, help="write the --format json document here")
+    parser.add_argument("--whole", action="store_true", help="build the whole ScanResult")
     parser.add_argument("--no-trace", action="store_true", help="skip tracemalloc (faster)")
     args = parser.parse_args()
     clusters: dict[tuple[str, str], list[tuple[str, bool | None]]] = {}
@@ -62,11 +69,13 @@ def main() -> int:
     started = time.perf_counter()
     spooled = spool_scan([scanner], ScanOptions(rules=ALL_RULES, max_workers=args.workers))
     scanned = time.perf_counter() - started
-    written = 0
-    with spooled, _output(args.write) as out:
-        for finding in spooled.completed():
-            out.write(finding.model_dump_json() + "\n")
-            written += 1
+    with spooled, (args.output or Path(os.devnull)).open("w", encoding="utf-8") as out:
+        if args.whole:
+            written = len(spooled.whole.findings)
+            out.write(JsonReporter().render(spooled.whole))
+        else:
+            written = len(spooled.findings)
+            JsonReporter().write(spooled.scan, spooled.completed(), out)
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if not args.no_trace else 0
     tracemalloc.stop()
@@ -80,23 +89,6 @@ def main() -> int:
         f"peak_traced={peak / 2**20:.1f}MiB"
     )
     return 0
-
-
-class _Count:
-    """A text sink that discards what it is given (the default: count, do not write)."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def __enter__(self) -> _Count:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _output(path: Path | None) -> Any:
-    return path.open("w", encoding="utf-8") if path is not None else _Count()
 
 
 if __name__ == "__main__":

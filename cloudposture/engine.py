@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Literal, Protocol, cast
 
 from cloudposture import __version__
@@ -159,6 +160,11 @@ class SpooledScan:
     def result(self) -> ScanResult:
         """Everything in one :class:`ScanResult` (for formats that render a whole document)."""
         return ScanResult.model_construct(scan=self.scan, findings=list(self.completed()))
+
+    @cached_property
+    def whole(self) -> ScanResult:
+        """:meth:`result`, built once however many formats ask for it."""
+        return self.result()
 
     def close(self) -> None:
         self.findings.close()

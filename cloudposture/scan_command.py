@@ -10,17 +10,18 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 
-from cloudposture.engine import ProgressListener, ScanOptions, run_scan
+from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.progress import RichProgress
+from cloudposture.reporters.base import Reporter, StreamingReporter
 from cloudposture.reporters.registry import get_reporter
-from cloudposture.reporters.table import render_table, summary_line
+from cloudposture.reporters.table import render_table, summary_line, summary_of
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
 from cloudposture.sinks.registry import sinks_from_urls
@@ -91,28 +92,34 @@ def execute_scan(
         settings=RuleSettings(broad_prefix=common.broad_prefix),
         max_workers=common.max_workers,
     )
-    result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
-    write_outputs(result, formats, common, stderr)
-    deliver(result, common, stderr)
-    return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+    with scan_with_progress(scanners, options, stderr, quiet=common.quiet) as scanned:
+        write_outputs(scanned, formats, common, stderr)
+        deliver(scanned, common, stderr)
+        return exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)
 
 
-def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
+Scanned = ScanResult | SpooledScan
+"""A scan's output: whole (the nightly run merges and diffs it) or still in the engine's spool
+(``scan``: streamed to the formats that can be written one finding at a time)."""
+
+
+def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
     down leaves events queued and never changes the exit code."""
-    from cloudposture.sinks.delivery import deliver_scan
+    from cloudposture.sinks.delivery import deliver_scan, delivery_wanted
 
-    deliver_scan(result, common.sinks, common.state, stderr)
+    if delivery_wanted(common.sinks, common.state):
+        deliver_scan(_whole(scanned), common.sinks, common.state, stderr)
 
 
 def scan_with_progress(
     scanners: Sequence[Any], options: ScanOptions, stderr: Console, *, quiet: bool
-) -> ScanResult:
+) -> SpooledScan:
     if quiet or not stderr.is_terminal:
-        return run_scan(scanners, options)
+        return spool_scan(scanners, options)
     with RichProgress(stderr) as progress:
         listener: ProgressListener = progress
-        return run_scan(scanners, options, listener)
+        return spool_scan(scanners, options, listener)
 
 
 def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
@@ -138,7 +145,7 @@ def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
 
 
 def write_to_directory(
-    result: ScanResult,
+    result: Scanned,
     formats: Sequence[str],
     directory: Path,
     ocsf_class: str,
@@ -149,36 +156,64 @@ def write_to_directory(
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
         path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        path.write_text(reporter.render(result), encoding="utf-8")
+        with path.open("w", encoding="utf-8") as out:
+            _render(reporter, result, out)
         if stderr is not None:
             stderr.print(f"wrote {path}")
 
 
 def write_outputs(
-    result: ScanResult, formats: Sequence[str], common: CommonOptions, stderr: Console
+    scanned: Scanned, formats: Sequence[str], common: CommonOptions, stderr: Console
 ) -> None:
     if common.output_dir is not None:
         write_to_directory(
-            result, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
+            scanned, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
         )
         return
     (name,) = formats
     if common.output is not None:
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-        common.output.write_text(reporter.render(result), encoding="utf-8")
+        with common.output.open("w", encoding="utf-8") as out:
+            _render(reporter, scanned, out)
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
-            stderr.print(summary_line(result))
+            stderr.print(_summary(scanned))
         return
     if name == "table":
-        render_table(result, Console(highlight=False))
+        render_table(_whole(scanned), Console(highlight=False))
     else:
-        sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
+        _render(get_reporter(name, ocsf_class=common.ocsf_class), scanned, sys.stdout)
         sys.stdout.flush()
 
 
+def _render(reporter: Reporter, scanned: Scanned, out: TextIO) -> None:
+    """One finding at a time when the format allows it and the findings are still spooled;
+    otherwise the whole document at once."""
+    if isinstance(scanned, SpooledScan) and isinstance(reporter, StreamingReporter):
+        reporter.write(scanned.scan, scanned.completed(), out)
+    else:
+        out.write(reporter.render(_whole(scanned)))
+
+
+def _whole(scanned: Scanned) -> ScanResult:
+    return scanned.whole if isinstance(scanned, SpooledScan) else scanned
+
+
+def _summary(scanned: Scanned) -> str:
+    if isinstance(scanned, SpooledScan):
+        spool = scanned.findings
+        return summary_of(scanned.scan, spool.counts(), spool.clusters())
+    return summary_line(scanned)
+
+
+def _has_failing(scanned: Scanned, fail_on: Severity) -> bool:
+    if isinstance(scanned, SpooledScan):
+        return scanned.findings.fails_at_or_above(fail_on)
+    return bool(scanned.failing(fail_on))
+
+
 def exit_code(
-    result: ScanResult, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
+    result: Scanned, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
 ) -> int:
     """3 when something could not be read (an incomplete scan cannot vouch for anything),
     else 1 when a FAIL reaches ``fail_on``, else 0."""
@@ -190,6 +225,6 @@ def exit_code(
             style="yellow",
         )
         return ExitCode.INCOMPLETE
-    if fail_on is not None and result.failing(fail_on):
+    if fail_on is not None and _has_failing(result, fail_on):
         return ExitCode.FINDINGS
     return ExitCode.OK

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from typing import Protocol, TextIO, runtime_checkable
 
-from cloudposture.model import ScanResult
+from cloudposture.model import Finding, ScanInfo, ScanResult
 
 
 class Reporter(Protocol):
@@ -18,4 +19,14 @@ class Reporter(Protocol):
 
     def render(self, result: ScanResult) -> str:
         """The whole document as text (formats here are small: one per scan)."""
+        ...
+
+
+@runtime_checkable
+class StreamingReporter(Reporter, Protocol):
+    """A format that can be written one finding at a time (JSON, JSON Lines): a large scan
+    then goes from the engine's spool to the file without holding every finding."""
+
+    def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
+        """Exactly what :meth:`render` returns, written to ``out``."""
         ...

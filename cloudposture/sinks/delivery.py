@@ -66,6 +66,11 @@ def config_key_of(result: ScanResult) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+def delivery_wanted(sink_urls: Sequence[str], state_url: str | None) -> bool:
+    """Whether a scan is recorded at all: a sink, ``--state`` or ``$CLOUDPOSTURE_STATE``."""
+    return bool(sink_urls) or state_url is not None or bool(os.environ.get(STATE_ENV))
+
+
 def deliver_scan(
     result: ScanResult,
     sink_urls: Sequence[str],
@@ -81,7 +86,7 @@ def deliver_scan(
     or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
     ConfigurationError; call :func:`sinks_from_urls` before scanning to catch it early.
     """
-    if not sink_urls and state_url is None and not os.environ.get(STATE_ENV):
+    if not delivery_wanted(sink_urls, state_url):
         return DeliverySummary()
     sinks = sinks_from_urls(sink_urls)
     try:
