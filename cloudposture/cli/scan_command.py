@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
+from cloudposture.cli.progress import RichProgress
 from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
-from cloudposture.progress import RichProgress
 from cloudposture.reporters.base import Reporter, StreamingReporter
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line, summary_of
@@ -106,7 +106,7 @@ Scanned = ScanResult | SpooledScan
 def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
     down leaves events queued and never changes the exit code."""
-    from cloudposture.sinks.delivery import deliver_scan, delivery_wanted
+    from cloudposture.outbox.delivery import deliver_scan, delivery_wanted
 
     if delivery_wanted(common.sinks, common.state):
         deliver_scan(_whole(scanned), common.sinks, common.state, stderr)
