@@ -13,10 +13,11 @@ satisfied, so a SIEM keyed on ``finding_info.uid`` closes the matching alert).
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from cloudposture.model import (
     ConfigurationError,
@@ -234,7 +235,11 @@ class OcsfReporter:
         self.ocsf_class: OcsfClass = ocsf_class
 
     def render(self, result: ScanResult) -> str:
-        return "".join(
-            json.dumps(ocsf_event(f, result.scan, self.ocsf_class), sort_keys=True) + "\n"
-            for f in result.findings
-        )
+        buffer = io.StringIO()
+        self.write(result.scan, result.findings, buffer)
+        return buffer.getvalue()
+
+    def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
+        """One event per line, one finding at a time (a large scan streams from the spool)."""
+        for f in findings:
+            out.write(json.dumps(ocsf_event(f, scan, self.ocsf_class), sort_keys=True) + "\n")
