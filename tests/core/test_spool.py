@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cloudposture.engine import ScanOptions, run_scan, spool_scan
 from cloudposture.model import Finding, Remediation, Resource, Severity, Status
@@ -71,6 +72,18 @@ def test_findings_come_back_equal_in_report_order_with_counts() -> None:
         }
         assert spool.fails_at_or_above(Severity.HIGH)
         assert not spool.fails_at_or_above(Severity.CRITICAL)
+    finally:
+        spool.close()
+
+
+def test_without_a_writable_temporary_directory_the_spool_stays_in_memory(
+    tmp_path: Path,
+) -> None:
+    spool = FindingSpool(directory=str(tmp_path / "missing"))
+    try:
+        findings = [_finding("a", "X-001", Status.PASS, Severity.LOW)]
+        spool.add(findings)
+        assert list(spool) == findings
     finally:
         spool.close()
 
