@@ -19,7 +19,7 @@ from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spoo
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
-from cloudposture.reporters.base import Reporter, StreamingReporter
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line, summary_of
 from cloudposture.rules.base import Rule, RuleSettings
@@ -126,7 +126,7 @@ def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: 
     """Every format problem fails here, before any API call, not after a whole scan."""
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
-        only = getattr(reporter, "only_providers", None)
+        only = reporter.only_providers
         others = [p for p in providers if only is not None and p not in only]
         if only is not None and others:
             raise ConfigurationError(
@@ -189,7 +189,7 @@ def write_outputs(
 def _render(reporter: Reporter, scanned: Scanned, out: TextIO) -> None:
     """One finding at a time when the format allows it and the findings are still spooled;
     otherwise the whole document at once."""
-    if isinstance(scanned, SpooledScan) and isinstance(reporter, StreamingReporter):
+    if isinstance(scanned, SpooledScan) and reporter.streams:
         reporter.write(scanned.scan, scanned.completed(), out)
     else:
         out.write(reporter.render(_whole(scanned)))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cloudposture.model import Finding, ScanInfo, ScanResult
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.ocsf import control_name
 
 COLUMNS = (
@@ -74,10 +75,11 @@ def _row(f: Finding) -> list[str]:
     return [_cell(v) for v in row]
 
 
-class CsvReporter:
+class CsvReporter(Reporter):
     name = "csv"
     extension = "csv"
     description = "one row per finding (RFC 4180 quoting, formula cells neutralized)"
+    streams = True
 
     def render(self, result: ScanResult) -> str:
         buffer = io.StringIO()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from cloudposture.model import Finding, ScanInfo, ScanResult
+from cloudposture.reporters.interface import Reporter
 
 
 def write_json(scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
@@ -26,10 +27,11 @@ def write_json(scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None
     out.write("]\n}\n" if separator == "\n    " else "\n  ]\n}\n")
 
 
-class JsonReporter:
+class JsonReporter(Reporter):
     name = "json"
     extension = "json"
     description = "one JSON object: scan (id, version, times, coverage) and findings"
+    streams = True
 
     def render(self, result: ScanResult) -> str:
         buffer = io.StringIO()

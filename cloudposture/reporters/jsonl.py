@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from cloudposture.model import Finding, ScanInfo, ScanResult
+from cloudposture.reporters.interface import Reporter
 
 
-class JsonlReporter:
+class JsonlReporter(Reporter):
     name = "jsonl"
     extension = "jsonl"
     description = "one finding per line, the same fields as --format json"
+    streams = True
 
     def render(self, result: ScanResult) -> str:
         buffer = io.StringIO()

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cloudposture.model import ScanInfo, ScanResult, Severity, Status
+from cloudposture.reporters.interface import Reporter
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -76,7 +77,7 @@ def summary_of(scan: ScanInfo, counts: Mapping[str, int], clusters: int) -> str:
     return f"scan {scan.id}: {clusters} cluster(s), {shown or 'no findings'}; {state}"
 
 
-class TableReporter:
+class TableReporter(Reporter):
     name = "table"
     extension = "txt"
     description = "a table for people: FAIL, ERROR and MUTED findings plus a summary"
