@@ -161,6 +161,10 @@ class SpooledScan:
         """Everything in one :class:`ScanResult` (for formats that render a whole document)."""
         return ScanResult.model_construct(scan=self.scan, findings=list(self.completed()))
 
+    def failing(self, at_or_above: Severity) -> bool:
+        """Whether a FAIL reaches ``at_or_above`` (from the spool's counters)."""
+        return self.findings.fails_at_or_above(at_or_above)
+
     @cached_property
     def whole(self) -> ScanResult:
         """:meth:`result`, built once however many formats ask for it."""
