@@ -34,10 +34,21 @@ GRANTS_BY_CALL: Mapping[str, str] = {
 }
 
 
+_VERB_ORDER = ("inspect", "read")
+
+
 def policy_statements(group: str = GROUP) -> list[str]:
-    """One ``Allow`` per distinct grant, tenancy-wide, sorted."""
-    grants = sorted(set(GRANTS_BY_CALL.values()))
-    return [f"Allow group {group} to {grant} in tenancy" for grant in grants]
+    """One ``Allow`` per resource type with the strongest verb any call needs (``read``
+    includes ``inspect``), tenancy-wide, sorted by resource type."""
+    strongest: dict[str, str] = {}
+    for grant in GRANTS_BY_CALL.values():
+        verb, resource = grant.split(" ", 1)
+        current = strongest.get(resource, verb)
+        strongest[resource] = max(current, verb, key=_VERB_ORDER.index)
+    return [
+        f"Allow group {group} to {strongest[resource]} {resource} in tenancy"
+        for resource in sorted(strongest)
+    ]
 
 
 def main() -> None:

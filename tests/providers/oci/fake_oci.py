@@ -102,6 +102,7 @@ class FakeOci:
         """The ``keyId`` of every request signature seen."""
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
+        self.default_region = "us-ashburn-1"
 
     @property
     def base_url(self) -> str:
@@ -141,6 +142,8 @@ class FakeOci:
             return 401, _error("NotAuthenticated", "the request is not signed"), {}
         parts = urlsplit(raw)
         region, _, path = unquote(parts.path).lstrip("/").partition("/")
+        if region.isdigit():  # no region segment: an --endpoint without {region}
+            region, path = self.default_region, f"{region}/{path}"
         path = "/" + path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         for route in ROUTES:
