@@ -116,11 +116,13 @@ def test_malformed_statements_are_refused(text: str) -> None:
         ("tag.oke.team.value", False),
         ("tag.oke.role.value = 'Worker'", False),  # tag values are case-sensitive
         (
-            "ALL {resource.type = 'fnfunc', resource.compartment.id = 'ocid1.compartment.oc1..prod'}",
+            "ALL {resource.type = 'fnfunc', "
+            "resource.compartment.id = 'ocid1.compartment.oc1..prod'}",
             False,
         ),
         (
-            "Any {All {instance.id = 'ocid1.instance.oc1.iad.n1', tag.oke.role.value}, instance.id = 'y'}",
+            "Any {All {instance.id = 'ocid1.instance.oc1.iad.n1', tag.oke.role.value}, "
+            "instance.id = 'y'}",
             True,
         ),
     ],

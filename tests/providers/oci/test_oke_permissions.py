@@ -22,7 +22,8 @@ def test_the_shipped_policy_is_the_declared_one_and_read_only() -> None:
     for text in policy_statements():
         statement = parse_statement(text)  # the shipped policy follows our own grammar
         assert statement.verb in ("inspect", "read"), text
-        assert statement.location is not None and statement.location.tenancy
+        assert statement.location is not None
+        assert statement.location.tenancy
 
 
 def test_every_call_a_full_scan_makes_is_declared(api: FakeOci, credentials: Credentials) -> None:
