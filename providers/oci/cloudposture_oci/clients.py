@@ -164,7 +164,7 @@ class OciClients:
         if client is None:
             client = factory(**self._kwargs(region, endpoint))
             cache[(service, region)] = client
-        return client  # type: ignore[no-any-return]
+        return client
 
     def _kwargs(self, region: str, endpoint: str | None) -> dict[str, Any]:
         config = {**self.options.config, "region": region or self.home_region}

@@ -71,7 +71,7 @@ def _rule(cursor: Cursor) -> Rule:
             value = cursor.next("a value")
             if value.kind == "punct":
                 raise SyntaxProblem(f"expected a value after {op!r} in {cursor.text!r}")
-            return Condition(variable=name, op=op, value=value.text)  # type: ignore[arg-type]
+            return Condition(variable=name, op=op, value=value.text)
     if name.startswith("tag.") and name.endswith(".value"):
         return Condition(variable=name, op="exists")
     raise SyntaxProblem(f"expected '=' or '!=' after {variable.text!r} in {cursor.text!r}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from cloudposture.model import IngressRule, is_whole_internet
 from cloudposture.model.posture import Protocol
@@ -107,7 +107,7 @@ def internet_ingress(rules: Iterable[AllowRule]) -> list[IngressRule]:
         low, high = rule.ports if rule.ports is not None else (None, None)
         out.append(
             IngressRule(
-                protocol=cast(Protocol, rule.protocol),
+                protocol=rule.protocol,
                 port_from=low,
                 port_to=high,
                 source=rule.source,

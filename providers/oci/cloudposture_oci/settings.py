@@ -45,7 +45,7 @@ class OciSettings:
             )
         config_file = str(settings.get("config_file") or env.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE)
         return cls(
-            auth=auth,  # type: ignore[arg-type]
+            auth=auth,
             config_file=config_file,
             profile=str(settings.get("profile") or env.get("OCI_CLI_PROFILE") or DEFAULT_PROFILE),
             regions=_strings(settings.get("region") or settings.get("regions")),
