@@ -15,19 +15,23 @@ from cloudposture.rules.guidance import Steps, guide, guide_steps
 
 _DOCS = "https://docs.oracle.com/iaas/Content/ContEng"
 NETWORK_DOCS = f"{_DOCS}/Concepts/contengnetworkconfig.htm"
-SECURITY_RULES_DOCS = f"{_DOCS}/Concepts/contengnetworkconfig.htm#securitylistconfig"
+SECURITY_RULES_DOCS = "https://docs.oracle.com/iaas/Content/Network/Concepts/securitylists.htm"
 ENDPOINT_DOCS = f"{_DOCS}/Concepts/contengnetworkconfigexample.htm"
 NSG_DOCS = "https://docs.oracle.com/iaas/Content/Network/Concepts/networksecuritygroups.htm"
 DYNAMIC_GROUP_DOCS = (
     "https://docs.oracle.com/iaas/Content/Identity/dynamicgroups/managingdynamicgroups.htm"
 )
-POLICY_DOCS = "https://docs.oracle.com/iaas/Content/Identity/policieshow/how-policies-work.htm"
+POLICY_DOCS = (
+    "https://docs.oracle.com/iaas/Content/Identity/policiesgs/get-started-with-policies.htm"
+)
 IMDS_DOCS = "https://docs.oracle.com/iaas/Content/Compute/Tasks/gettingmetadata.htm"
-WORKLOAD_IDENTITY_DOCS = f"{_DOCS}/Tasks/contenggrantingworkloadaccesstoresources.htm"
-KMS_DOCS = f"{_DOCS}/Tasks/contengencryptingdata.htm"
-KEY_ROTATION_DOCS = "https://docs.oracle.com/iaas/Content/KeyManagement/Tasks/managingkeys_topic-To_rotate_a_key.htm"
-LOGS_DOCS = f"{_DOCS}/Tasks/contengviewingservicelogs.htm"
-AUDIT_DOCS = f"{_DOCS}/Tasks/contengmonitoringoke.htm"
+WORKLOAD_IDENTITY_DOCS = f"{_DOCS}/Tasks/contengcomparingenhancedwithbasicclusters_topic.htm"
+KMS_DOCS = "https://docs.oracle.com/iaas/Content/KeyManagement/Concepts/keyoverview.htm"
+KEY_ROTATION_DOCS = KMS_DOCS
+LOGS_DOCS = (
+    "https://docs.oracle.com/en-us/iaas/Content/Logging/Reference/details_for_container-engine.htm"
+)
+AUDIT_DOCS = "https://docs.oracle.com/iaas/Content/Audit/Tasks/viewinglogevents.htm"
 VERSIONS_DOCS = f"{_DOCS}/Concepts/contengaboutk8sversions.htm"
 NETPOL_DOCS = f"{_DOCS}/Tasks/contengsettingupcalico.htm"
 SHARED_RESPONSIBILITY_DOCS = f"{_DOCS}/Concepts/contengoverview.htm"
