@@ -80,8 +80,27 @@ def resolve_options(
             endpoint=settings.endpoint,
         )
     config = load_config(settings.config_file, settings.profile)
+    try:
+        signer = api_key_signer(config)
+    except (oci.exceptions.ClientError, ValueError, OSError) as exc:
+        raise ConfigurationError(
+            f"oci: cannot load the API signing key of profile {settings.profile!r} in "
+            f"{settings.config_file}: {type(exc).__name__}"
+        ) from None
     return ClientOptions(
-        config=config, tenancy_id=str(config["tenancy"]), endpoint=settings.endpoint
+        config=config, tenancy_id=str(config["tenancy"]), signer=signer, endpoint=settings.endpoint
+    )
+
+
+def api_key_signer(config: Mapping[str, Any]) -> Any:
+    """The request signer of an API-key profile (key from ``key_file`` or ``key_content``)."""
+    return oci.signer.Signer(
+        tenancy=config["tenancy"],
+        user=config["user"],
+        fingerprint=config["fingerprint"],
+        private_key_file_location=config.get("key_file"),
+        pass_phrase=config.get("pass_phrase"),
+        private_key_content=config.get("key_content"),
     )
 
 
@@ -115,6 +134,11 @@ class OciClients:
     def __init__(self, options: ClientOptions) -> None:
         self.options = options
         self._local = threading.local()
+        # One signer for every client: the SDK would otherwise load and check the private key
+        # again for each client it builds (about a tenth of a second each).
+        self._signer: Any = options.signer
+        if self._signer is None and options.config.get("user"):
+            self._signer = api_key_signer(options.config)
 
     @property
     def tenancy_id(self) -> str:
@@ -173,8 +197,8 @@ class OciClients:
             "retry_strategy": self.options.retry,
             "timeout": self.options.timeout,
         }
-        if self.options.signer is not None:
-            kwargs["signer"] = self.options.signer
+        if self._signer is not None:
+            kwargs["signer"] = self._signer
         base = endpoint or self.options.endpoint
         if base:
             kwargs["service_endpoint"] = base.replace(REGION_PLACEHOLDER, region)
