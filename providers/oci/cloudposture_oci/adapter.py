@@ -14,7 +14,8 @@ failed read is recorded on every cluster that needed it, never retried by each.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from oci.pagination import list_call_get_all_results
 
@@ -35,6 +36,7 @@ from cloudposture_oci.normalize import (
 from cloudposture_oci.settings import OciSettings, validate_endpoint
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 _SKIPPED_STATES = {"DELETED", "DELETING"}
 _ENDPOINT = ("endpoint.authorized_cidrs",)
 _IDENTITY = ("node_pools.identity",)
@@ -49,9 +51,12 @@ _KEY_FACTS = (
 class OciScanner:
     name = "oci"
 
-    def __init__(self, settings: OciSettings, clients: OciClients) -> None:
+    def __init__(self, settings: OciSettings, clients: OciClients, workers: int = 8) -> None:
+        self.label = "" if settings.auth != "api_key" else settings.profile
+        """Names this scanner's coverage when it fails before it has targets."""
         self._settings = settings
         self._clients = clients
+        self._workers = workers
         self._tree: CompartmentTree | None = None
         self._scope: list[str] = []
         self._regional: dict[str, SharedLookup[Any, Any]] = {}
@@ -71,31 +76,38 @@ class OciScanner:
         return [Target(provider="oci", account=tenancy, region=r) for r in regions]
 
     def discover(self, target: Target) -> Sequence[ClusterRef]:
+        """Every cluster of the region, one paginated listing per compartment in scope (run
+        ``workers`` at a time: a tenancy may have hundreds of compartments)."""
         region = target.region
         if self._tree is None:
             self.targets()
-        refs: list[ClusterRef] = []
-        errors: list[CollectionError] = []
-        for compartment in self._scope:
-            try:
-                clusters = self._all(
-                    self._clients.container_engine(region).list_clusters, compartment
-                )
-            except CAUGHT as exc:
-                errors.append(
-                    to_collection_error(
-                        exc, "containerengine:ListClusters", f"{compartment} ({region})"
-                    )
-                )
-                continue
-            refs += [
-                cluster_ref(target.account, region, c)
-                for c in clusters
-                if str(c.get("lifecycleState")) not in _SKIPPED_STATES
-            ]
+        listed = self._fan_out(lambda c: self._list_clusters(region, c), self._scope)
+        refs = [
+            cluster_ref(target.account, region, c)
+            for clusters in listed
+            if isinstance(clusters, list)
+            for c in clusters
+            if str(c.get("lifecycleState")) not in _SKIPPED_STATES
+        ]
+        errors = [e for e in listed if isinstance(e, CollectionError)]
         if errors and len(errors) == len(self._scope):
             raise CollectionFailure(errors[0])
         return PartialListing(refs, errors) if errors else refs
+
+    def _list_clusters(self, region: str, compartment: str) -> list[JSON] | CollectionError:
+        try:
+            return self._all(self._clients.container_engine(region).list_clusters, compartment)
+        except CAUGHT as exc:
+            return to_collection_error(
+                exc, "containerengine:ListClusters", f"{compartment} ({region})"
+            )
+
+    def _fan_out(self, work: Callable[[str], T], items: Sequence[str]) -> list[T]:
+        """``work`` over ``items`` on up to ``workers`` threads, results in ``items`` order."""
+        if self._workers <= 1 or len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(self._workers, len(items))) as pool:
+            return list(pool.map(work, items))
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         region = ref.region
@@ -267,16 +279,13 @@ class OciScanner:
         groups = self._shared_read(
             self._dynamic_groups, tenancy, errors, "identity:ListDynamicGroups", tenancy, _IDENTITY
         )
-        policies: list[JSON] | None = []
-        for compartment in tree.ids():
-            found = self._shared_read(
-                self._policies, compartment, errors, "identity:ListPolicies", compartment, _IDENTITY
-            )
-            if found is None:
-                policies = None
-                break
-            if policies is not None:
-                policies += found
+        found = self._fan_out(
+            lambda c: self._shared_read(
+                self._policies, c, errors, "identity:ListPolicies", c, _IDENTITY
+            ),
+            tree.ids(),
+        )
+        policies = None if any(f is None for f in found) else [p for f in found for p in f]
         return IamView(tree=tree, dynamic_groups=groups, policies=policies)
 
     def _key(

@@ -16,6 +16,9 @@ from cloudposture.plugin import ProviderScanner
 from cloudposture_oci.settings import AUTH_MODES, OciSettings
 
 SDK_LOGGERS = ("oci",)
+OCSF_CLOUD = ("OCI", 12, "OCI Compartment", "ClustersCluster")
+"""OCSF ``cloud.provider``, ``account.type_id`` / ``type`` (12 is OCI Compartment in the OCSF
+account type enum; a tenancy is its root compartment) and OCI's resource type name."""
 
 
 class OciPlugin:
@@ -85,7 +88,8 @@ class OciPlugin:
         from cloudposture_oci.adapter import OciScanner
         from cloudposture_oci.clients import OciClients, resolve_options
 
-        return [OciScanner(checked, OciClients(resolve_options(checked)))]
+        workers = max(1, min(max_workers, 8))
+        return [OciScanner(checked, OciClients(resolve_options(checked)), workers)]
 
 
 plugin = OciPlugin()
