@@ -107,7 +107,7 @@ def test_a_crashing_rule_becomes_one_error_and_the_rest_still_run() -> None:
 
 
 def test_third_party_provider_gets_no_guidance() -> None:
-    posture = good_posture().model_copy(update={"ref": cluster_ref("oci")})
+    posture = good_posture().model_copy(update={"ref": cluster_ref("example-cloud")})
 
     finding = evaluate(get_rule("CP-002"), posture, SETTINGS, scan_id="s", now=NOW)
 

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 
 from oci.pagination import list_call_get_all_results
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
 from cloudposture.plugin import PartialListing, Target
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_oci.clients import OciClients, to_json
 from cloudposture_oci.compartments import CompartmentTree
 from cloudposture_oci.errors import CAUGHT, VaultNotFound, to_collection_error
@@ -39,7 +39,7 @@ JSON = dict[str, Any]
 T = TypeVar("T")
 _SKIPPED_STATES = {"DELETED", "DELETING"}
 _ENDPOINT = ("endpoint.authorized_cidrs",)
-_IDENTITY = ("node_pools.identity",)
+_IDENTITY = ("node_pools.identities",)
 _KEY_FACTS = (
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",

@@ -160,9 +160,9 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         evidence="OKE shared responsibility model: etcd runs in the Oracle-managed control plane",
         summary="Nothing to configure: Oracle runs etcd and restricts it to the control plane "
         "over TLS.",
-        console="n/a (Oracle-managed)",
-        cli="n/a",
-        terraform="n/a",
+        console="Developer Services > Kubernetes Clusters (OKE) > <cluster> > Cluster details",
+        cli="oci ce cluster get --cluster-id <cluster>",
+        terraform="oci_containerengine_cluster (no etcd attribute: Oracle manages etcd)",
         docs=[SHARED_RESPONSIBILITY_DOCS],
     ),
     "ENC-001": guide(
@@ -225,9 +225,11 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         evidence="containerengine:GetCluster clusterPodNetworkOptions[].cniType (neither "
         "flannel nor OCI VCN-native pod networking enforces NetworkPolicy)",
         summary="Install Calico for network policy enforcement, then default-deny namespaces.",
-        console="n/a (installed into the cluster with kubectl)",
-        cli="kubectl apply -f <calico policy-only manifest>",
-        terraform="helm_release (Calico) in the cluster",
+        console="n/a: Calico is installed into the cluster (kubectl or Helm), not through OCI",
+        cli="oci ce cluster create-kubeconfig --cluster-id <cluster> --file <kubeconfig>, "
+        "then kubectl apply -f <Calico policy-only manifest>",
+        terraform="oci_containerengine_cluster (no attribute: install Calico with a "
+        "helm_release into the cluster)",
         docs=[NETPOL_DOCS],
     ),
     "PATH-001": guide(
@@ -235,8 +237,10 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         summary="Break any link: private worker subnets, no internet ingress, IMDSv2 only, or "
         "a narrow dynamic-group policy.",
         console="See the fixes of NODE-001, NODE-002, IAM-004 and IAM-001",
-        cli="see NODE-001, NODE-002, IAM-004, IAM-001",
-        terraform="see NODE-001, NODE-002, IAM-004, IAM-001",
+        cli="oci network security-list update --security-list-id <worker-list> "
+        "--ingress-security-rules file://ingress.json (or the NODE-001, IAM-004, IAM-001 fix)",
+        terraform="oci_core_security_list.ingress_security_rules / oci_identity_policy."
+        "statements / oci_core_instance.instance_options",
         docs=[NETWORK_DOCS, DYNAMIC_GROUP_DOCS],
     ),
 }

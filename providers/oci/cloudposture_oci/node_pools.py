@@ -81,7 +81,7 @@ def node_pool(inputs: PoolInputs, iam: IamView) -> NodePool:
         internet_ingress=ingress,
         ssh_access=ssh_key,
         ssh_source_restricted=restricted,
-        identity=node_identity(name, _instance_facts(inputs), iam),
+        identities=[node_identity(name, _instance_facts(inputs), iam)],
         metadata_credentials_exposed=exposed,
         metadata_detail=detail,
         sources={

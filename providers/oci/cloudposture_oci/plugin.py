@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from cloudposture.plugin import ProviderScanner
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture_oci.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_oci.settings import AUTH_MODES, OciSettings
 
 SDK_LOGGERS = ("oci",)
@@ -24,18 +26,10 @@ account type enum; a tenancy is its root compartment) and OCI's resource type na
 class OciPlugin:
     name = "oci"
     summary = "Oracle Container Engine for Kubernetes (OKE) clusters in a tenancy"
-
-    @property
-    def guidance(self) -> Mapping[str, Any]:
-        from cloudposture_oci.guidance import GUIDANCE
-
-        return GUIDANCE
-
-    @property
-    def not_applicable(self) -> Mapping[str, str]:
-        from cloudposture_oci.guidance import NOT_APPLICABLE
-
-        return NOT_APPLICABLE
+    title = "Oracle Cloud (OKE)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source and fix (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [

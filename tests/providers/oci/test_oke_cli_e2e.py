@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cloudposture_oci.guidance import GUIDANCE, NOT_APPLICABLE
 
 from tests.providers.oci.conftest import Credentials
 from tests.providers.oci.fake_oci import FakeOci, World
@@ -53,6 +54,14 @@ def test_scan_reports_the_exact_fail_set_per_cluster(
     assert done.returncode == 1, done.stderr
     assert report["scan"]["complete"] is True
     assert "Traceback" not in done.stderr
+    by_rule = {(f["resource"]["cluster"], f["rule_id"]): f for f in report["findings"]}
+    for rule_id, reason in NOT_APPLICABLE.items():
+        finding = by_rule[("open", rule_id)]
+        assert (finding["status"], finding["message"]) == ("NOT_APPLICABLE", reason)
+    assert by_rule[("open", "CP-001")]["remediation"]["docs"] == list(
+        GUIDANCE["CP-001"].remediation.docs
+    )
+    assert by_rule[("private", "NET-001")]["status"] == "ERROR"  # Calico is invisible to OCI
     key = (Path(str(credentials.config["key_file"]))).read_text()
     body = key.splitlines()[1]
     assert body not in (tmp_path / "out.json").read_text() + done.stderr + done.stdout

@@ -78,12 +78,9 @@ def test_the_facts_behind_the_verdicts(postures: dict[str, ClusterPosture]) -> N
         "tcp/8080 from 0.0.0.0/0 (security list sl-workers-open / ingress rule 2)",
         "tcp/30000-32767 from 0.0.0.0/0 (nsg nsg-open-nodes / nodeports)",
     ]
-    assert pool.identity is not None
-    assert pool.identity.grants == [
-        "Allow dynamic-group prod-nodes to manage all-resources in tenancy"
-    ]
-    good = (private.node_pools or [])[0].identity
-    assert good is not None
+    (identity,) = pool.identities or []
+    assert identity.grants == ["Allow dynamic-group prod-nodes to manage all-resources in tenancy"]
+    (good,) = (private.node_pools or [])[0].identities or []
     assert good.admin_equivalent is False
     assert good.wildcard_grants is True  # the conditional 'manage all-resources' is listed
     assert "prod-nodes" not in good.id
