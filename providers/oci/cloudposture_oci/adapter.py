@@ -415,13 +415,22 @@ class OciScanner:
         return dict(to_json(client, client.get_key(key_id, **self._clients.call).data))
 
     def _vault_of(self, region: str, key_id: str) -> JSON:
+        """The vault holding ``key_id``. A compartment whose vaults cannot be listed is
+        passed over; if no other holds the key, that failure is the answer (not a
+        "no vault" that would hide a denied read)."""
         prefix = _ocid_part(key_id)
-        tree = self.compartment_tree()
-        for compartment in tree.ids():
-            vaults = self._lookup(region, "kms:ListVaults").get(compartment)
+        failures: list[BaseException] = []
+        for compartment in self.compartment_tree().ids():
+            try:
+                vaults = self._lookup(region, "kms:ListVaults").get(compartment)
+            except CAUGHT as exc:
+                failures.append(exc)
+                continue
             for vault in vaults:
                 if prefix and _ocid_part(str(vault.get("id"))) == prefix:
                     return dict(vault)
+        if failures:
+            raise failures[0]
         raise VaultNotFound(key_id)
 
     def _list_dynamic_groups(self, tenancy: str) -> list[JSON]:

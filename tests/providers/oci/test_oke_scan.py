@@ -189,3 +189,16 @@ def test_unreadable_node_instances_leave_imds_unknown_but_keep_compartment_match
 def test_not_applicable_rules_are_declared_with_reasons() -> None:
     assert set(NOT_APPLICABLE) == {"CP-004", "IAM-002", "IAM-003", "IAM-006"}
     assert all(len(reason) > 40 for reason in NOT_APPLICABLE.values())
+
+
+def test_a_compartment_whose_vaults_are_hidden_does_not_hide_the_key(
+    api: FakeOci, world: World, credentials: Credentials
+) -> None:
+    world.errors[("kms:ListVaults", NET)] = (404, "NotAuthorizedOrNotFound")
+    postures = scan_all(make_scanner(api, credentials, region=[ASHBURN]))
+    assert outcomes(postures["private"])["ENC-002"].status == Status.PASS
+    world.errors[("kms:ListVaults", SEC)] = (404, "NotAuthorizedOrNotFound")
+    postures = scan_all(make_scanner(api, credentials, region=[ASHBURN]))
+    outcome = outcomes(postures["private"])["ENC-002"]
+    assert outcome.status == Status.ERROR
+    assert "404 NotAuthorizedOrNotFound" in outcome.message
