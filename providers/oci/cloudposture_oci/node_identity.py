@@ -17,6 +17,7 @@ on its own: the condition may narrow it to almost nothing, and guessing would be
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,9 +123,19 @@ def _statements(policies: Sequence[JSON]) -> tuple[list[tuple[str, Statement]], 
             except SyntaxProblem:
                 bad.append(str(text))
                 continue
-            if statement.kind == "allow":
+            if statement.kind == "allow" and not _excludes_instances(statement):
                 out.append((str(policy.get("compartmentId") or ""), statement))
     return out, bad
+
+
+_PRINCIPAL_TYPE = re.compile(r"request\.principal\.type\s*=\s*'([^']*)'", re.IGNORECASE)
+
+
+def _excludes_instances(statement: Statement) -> bool:
+    """A condition such as ``request.principal.type = 'workload'`` (OKE workload identity)
+    means the grant never reaches an instance principal, even for ``any-user``."""
+    types = _PRINCIPAL_TYPE.findall(statement.where or "")
+    return bool(types) and all(t.lower() != "instance" for t in types)
 
 
 def _names(subject: Subject, groups: Sequence[JSON]) -> bool:

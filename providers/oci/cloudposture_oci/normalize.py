@@ -26,12 +26,14 @@ from cloudposture.model import (
 )
 from cloudposture_oci.node_identity import IamView
 from cloudposture_oci.node_pools import PoolInputs, node_pool
+from cloudposture_oci.policy_grammar import parse_statement
 from cloudposture_oci.security_rules import (
     AllowRule,
     nsg_rules,
     security_list_rules,
     sources_reaching,
 )
+from cloudposture_oci.tokens import SyntaxProblem
 
 JSON = Mapping[str, Any]
 CLUSTER = "containerengine:GetCluster cluster"
@@ -82,7 +84,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
         endpoint=endpoint(cluster, inputs),
         node_pools=pools,
         control_plane_identity=None,  # Oracle-managed: IAM-002 is NOT_APPLICABLE on OKE
-        workload_identity=workload_identity(cluster),
+        workload_identity=workload_identity(cluster, inputs.iam),
         secrets_encryption=secrets_encryption(cluster, inputs.key, inputs.key_error),
         logging=logging(str(cluster.get("id")), inputs.logs),
         version=version_support(cluster.get("kubernetesVersion"), inputs.kubernetes_versions),
@@ -153,18 +155,41 @@ def _endpoint_rules(inputs: ClusterInputs) -> list[AllowRule] | None:
     return rules
 
 
-def workload_identity(cluster: JSON) -> WorkloadIdentity:
-    """OKE workload identity exists on enhanced clusters only."""
+def workload_identity(cluster: JSON, iam: IamView | None = None) -> WorkloadIdentity:
+    """OKE workload identity exists on enhanced clusters only. Its grants are policy
+    statements whose ``where`` names the cluster (``request.principal.cluster_id``); how many
+    there are is shown with the mechanism, for evidence."""
     kind = cluster.get("type")
-    source = {"enabled": f"{CLUSTER}.type (ENHANCED_CLUSTER offers OKE workload identity)"}
+    source = {
+        "enabled": f"{CLUSTER}.type (ENHANCED_CLUSTER offers OKE workload identity)",
+        "mechanisms": "identity:ListPolicies statements where request.principal.cluster_id "
+        "is the cluster",
+    }
     if kind is None:
         return WorkloadIdentity(sources=source)
     enhanced = str(kind) == "ENHANCED_CLUSTER"
-    return WorkloadIdentity(
-        enabled=enhanced,
-        mechanisms=["oke-workload-identity"] if enhanced else [],
-        sources=source,
-    )
+    mechanisms = ["oke-workload-identity"] if enhanced else []
+    grants = workload_grants(str(cluster.get("id")), iam)
+    if enhanced and grants is not None:
+        mechanisms.append(f"{grants} workload identity policy statement(s) for this cluster")
+    return WorkloadIdentity(enabled=enhanced, mechanisms=mechanisms, sources=source)
+
+
+def workload_grants(cluster_id: str, iam: IamView | None) -> int | None:
+    """Allow statements whose condition names this cluster's workloads; None if unread."""
+    if iam is None or iam.policies is None:
+        return None
+    count = 0
+    for policy in iam.policies:
+        for text in policy.get("statements") or []:
+            try:
+                statement = parse_statement(str(text))
+            except SyntaxProblem:
+                continue
+            where = (statement.where or "").lower()
+            if "request.principal.cluster_id" in where and cluster_id.lower() in where:
+                count += 1
+    return count
 
 
 def secrets_encryption(cluster: JSON, key: JSON | None, key_error: str | None) -> SecretsEncryption:

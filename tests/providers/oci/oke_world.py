@@ -443,6 +443,9 @@ def build_world(base_url: str) -> World:
                 "Allow dynamic-group 'Default'/'oke-tagged' to read repos in compartment apps",
                 "Allow dynamic-group oke-tagged to manage all-resources in compartment apps "
                 "where request.permission = 'BUCKET_READ'",
+                "Allow any-user to manage all-resources in compartment apps where all "
+                "{request.principal.type = 'workload', request.principal.namespace = 'pay', "
+                f"request.principal.cluster_id = '{PRIVATE}'}}",
             ],
         ),
     ]

@@ -85,6 +85,11 @@ def test_the_facts_behind_the_verdicts(postures: dict[str, ClusterPosture]) -> N
     assert good.wildcard_grants is True  # the conditional 'manage all-resources' is listed
     assert "prod-nodes" not in good.id
     assert "oke-tagged" in good.id
+    assert private.workload_identity.mechanisms == [
+        "oke-workload-identity",
+        "1 workload identity policy statement(s) for this cluster",
+    ]
+    assert all("principal.type" not in g for g in good.grants)  # a workload-only grant
     assert private.secrets_encryption.rotation_period_days == 90
     assert keyed.secrets_encryption.key_state == "DISABLED"
     assert "OCI Logging" in (private.logging.destination or "")
