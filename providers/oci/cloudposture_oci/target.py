@@ -85,7 +85,6 @@ def unit_specs(target: OciTarget, origin: str, default_regions: tuple[str, ...])
 
 
 CONFIG_EXAMPLE = """\
-  oci:
     # A tenancy through an API key profile of ~/.oci/config, two regions, whole tenancy.
     - profile: PROD
       regions: [us-ashburn-1, eu-frankfurt-1]
@@ -96,3 +95,4 @@ CONFIG_EXAMPLE = """\
         - ocid1.compartment.oc1..aaaaaaaaexampleplatform
         - ocid1.compartment.oc1..aaaaaaaaexampleshared
 """
+"""This provider's ``targets.oci`` list, indented as it sits under ``targets:`` / ``oci:``."""

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 
 def test_the_example_loads_and_becomes_units() -> None:
-    entries = yaml.safe_load("targets:\n" + CONFIG_EXAMPLE)["targets"]["oci"]
+    entries = yaml.safe_load("targets:\n  oci:\n" + CONFIG_EXAMPLE)["targets"]["oci"]
     first, second = (OciTarget.model_validate(e) for e in entries)
     (whole,) = unit_specs(first, "targets.oci[0]", ("us-phoenix-1",))
     assert whole.label == "PROD"
