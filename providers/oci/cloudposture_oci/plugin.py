@@ -1,8 +1,8 @@
-"""The ``oci`` entry point: options and scanner construction, with no ``oci`` import.
+"""The ``oci`` entry point: everything OCI-specific the core reads, with no ``oci`` import.
 
 The ``oci`` SDK takes about a second to import; it loads inside :meth:`OciPlugin.scanners`,
-so ``cloudposture --help``, ``scan oci --help`` and other clouds' scans never pay for it.
-Guidance and NOT_APPLICABLE reasons are plain data (guidance.py), also SDK-free.
+so ``cloudposture --help``, ``scan oci --help``, ``config validate`` and other clouds' scans
+never pay for it. Guidance, targets, permissions and the OCSF mapping are plain data.
 """
 
 from __future__ import annotations
@@ -11,25 +11,50 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
+from pydantic import BaseModel
 
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin.interface import (
+    OcsfCloud,
+    Permissions,
+    ProviderPlugin,
+    ProviderScanner,
+    ScanUnit,
+)
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_oci.guidance import GUIDANCE, NOT_APPLICABLE
+from cloudposture_oci.permissions import GRANTS_BY_CALL
 from cloudposture_oci.settings import AUTH_MODES, OciSettings
-
-SDK_LOGGERS = ("oci",)
-OCSF_CLOUD = ("OCI", 12, "OCI Compartment", "ClustersCluster")
-"""OCSF ``cloud.provider``, ``account.type_id`` / ``type`` (12 is OCI Compartment in the OCSF
-account type enum; a tenancy is its root compartment) and OCI's resource type name."""
+from cloudposture_oci.target import CONFIG_EXAMPLE, OciTarget, unit_specs
 
 
-class OciPlugin:
+class OciPlugin(ProviderPlugin):
     name = "oci"
     summary = "Oracle Container Engine for Kubernetes (OKE) clusters in a tenancy"
     title = "Oracle Cloud (OKE)"
     guidance: Mapping[str, ProviderGuidance] = GUIDANCE
     """Per-rule evidence source and fix (see guidance.py)."""
     not_applicable: Mapping[str, str] = NOT_APPLICABLE
+    sdk_loggers = ("oci",)
+    ocsf = OcsfCloud("OCI", 12, "OCI Compartment", "ClustersCluster")
+    """12 is OCI Compartment in the OCSF account type enum (a tenancy is its root
+    compartment); ClustersCluster is OCI's own resource type name for an OKE cluster."""
+    permissions = Permissions(
+        calls={call: (grant,) for call, grant in GRANTS_BY_CALL.items()},
+        document="oci-policy.txt",
+    )
+    target_model = OciTarget
+    config_example = CONFIG_EXAMPLE
+
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        """One unit per listed compartment, else one whole-tenancy unit; regions go to the
+        plugin (OCI lists clusters per region, so filtering afterwards would read them all)."""
+        assert isinstance(entry, OciTarget)
+        return [
+            ScanUnit(self.name, spec.label, spec.settings, (), spec.origin)
+            for spec in unit_specs(entry, origin, default_regions)
+        ]
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [

@@ -13,16 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from cloudposture.model import ConfigurationError
+from cloudposture.plugin.settings import TargetEntry
 from cloudposture_oci.settings import AuthMode, validate_endpoint
 
 
-class OciTarget(BaseModel):
+class OciTarget(TargetEntry):
     """An OCI tenancy (API key profile, instance or resource principal)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str | None = Field(default=None, description="label in reports (default: profile)")
     config_file: str | None = Field(
@@ -87,7 +86,9 @@ def unit_specs(target: OciTarget, origin: str, default_regions: tuple[str, ...])
 CONFIG_EXAMPLE = """\
     # A tenancy through an API key profile of ~/.oci/config, two regions, whole tenancy.
     - profile: PROD
+      config_file: ~/.oci/config           # default: $OCI_CONFIG_FILE, else ~/.oci/config
       regions: [us-ashburn-1, eu-frankfurt-1]
+      endpoint: https://oci-proxy.example.com/{region}   # rarely needed
     # On an OCI instance: its instance principal, two compartments (each with its subtree).
     - name: platform
       auth: instance_principal

@@ -88,3 +88,25 @@ def test_plain_http_to_a_remote_host_is_refused(
     assert done.returncode == 2
     assert "plain http" in done.stderr
     assert api.calls == []
+
+
+@pytest.mark.slow
+def test_ocsf_output_names_oci(api: FakeOci, credentials: Credentials, tmp_path: Path) -> None:
+    out = tmp_path / "out.ocsf.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "cloudposture", "scan", "oci",
+         "--config-file", str(credentials.config_file), "--region", ASHBURN,
+         "--endpoint", api.base_url, "--format", "ocsf", "--output", str(out), "--quiet"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    text = out.read_text()
+    events = (
+        json.loads(text)
+        if text.lstrip().startswith("[")
+        else [json.loads(line) for line in text.splitlines() if line.strip()]
+    )
+    clouds = {(e["cloud"]["provider"], e["cloud"]["account"]["type_id"]) for e in events}
+    assert clouds == {("OCI", 12)}
+    assert {r["type"] for e in events for r in e["resources"]} == {"ClustersCluster"}
