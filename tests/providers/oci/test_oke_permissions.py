@@ -47,3 +47,12 @@ def test_guidance_covers_every_rule_once() -> None:
         assert text.remediation.docs, rule_id
         assert all(d.startswith("https://docs.oracle.com/") for d in text.remediation.docs)
         assert text.references == (), "no CIS OKE control could be verified"
+
+
+def test_the_plugin_declares_the_same_permissions() -> None:
+    from cloudposture.plugin import load_provider
+
+    declared = load_provider("oci").permissions
+    assert declared is not None
+    assert {call: grants[0] for call, grants in declared.calls.items()} == dict(GRANTS_BY_CALL)
+    assert (POLICY_FILE.parent / declared.document) == POLICY_FILE
