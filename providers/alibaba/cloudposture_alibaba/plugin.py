@@ -1,0 +1,104 @@
+"""The ``alibaba`` entry point: options, settings and scanner construction, no SDK import.
+
+The Alibaba Cloud SDK modules load inside :meth:`AlibabaPlugin.scanners`, so
+``cloudposture --help``, ``scan alibaba --help`` and scans of other clouds never pay for them.
+Guidance and NOT_APPLICABLE reasons are plain data (no SDK) and load on first access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cloudposture_alibaba.settings import AlibabaSettings
+
+if TYPE_CHECKING:
+    from cloudposture.plugin import ProviderScanner
+    from cloudposture.rules.base import ProviderGuidance
+
+SDK_LOGGERS = ("alibabacloud_credentials", "alibabacloud_tea_openapi", "darabonba", "Tea")
+"""Loggers to keep quiet: their debug output can carry signed requests."""
+
+
+class AlibabaPlugin:
+    name = "alibaba"
+    summary = "Alibaba Cloud Container Service for Kubernetes (ACK) clusters in one account"
+    settings_model = AlibabaSettings
+    sdk_loggers = SDK_LOGGERS
+
+    def cli_options(self) -> Sequence[click.Parameter]:
+        return [
+            click.Option(
+                ["--profile"],
+                default=None,
+                help="Alibaba Cloud CLI profile (~/.aliyun/config.json) or a section of "
+                "~/.alibabacloud/credentials (default: the SDK's default credential chain).",
+            ),
+            click.Option(
+                ["--role-arn"],
+                default=None,
+                metavar="ARN",
+                help="Assume this RAM role first (sts:AssumeRole, session 'cloudposture').",
+            ),
+            click.Option(
+                ["--region", "region"],
+                multiple=True,
+                metavar="REGION",
+                help="Region to scan, repeatable (default: every region ecs:DescribeRegions "
+                "returns).",
+            ),
+            click.Option(
+                ["--endpoint"],
+                default=None,
+                metavar="URL",
+                help="Send every Alibaba Cloud API call to this base URL (private endpoints, "
+                "emulators); https, or plain http to loopback only.",
+            ),
+        ]
+
+    def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
+        """One scanner for one set of credentials (fails early when there are none)."""
+        checked = AlibabaSettings.from_mapping(settings)
+
+        from cloudposture_alibaba.adapter import AckScanner
+        from cloudposture_alibaba.clients import AlibabaClients, ClientOptions, assume_role_call
+        from cloudposture_alibaba.credentials import (
+            AssumedRole,
+            base_provider,
+            check_provider,
+            credential_client,
+        )
+
+        provider = base_provider(checked.profile)
+        check_provider(provider, checked.profile)
+        base = credential_client(provider)
+        if checked.role_arn:
+            assume = assume_role_call(base, checked.endpoint_host, checked.protocol)
+            base = credential_client(AssumedRole(checked.role_arn, assume))
+        options = ClientOptions(
+            credential=base, endpoint=checked.endpoint_host, protocol=checked.protocol
+        )
+        return [AckScanner(checked, AlibabaClients(options))]
+
+    @property
+    def guidance(self) -> Mapping[str, ProviderGuidance]:
+        from cloudposture_alibaba.guidance import GUIDANCE
+
+        return GUIDANCE
+
+    @property
+    def not_applicable(self) -> Mapping[str, str]:
+        from cloudposture_alibaba.guidance import NOT_APPLICABLE
+
+        return NOT_APPLICABLE
+
+    @property
+    def permissions(self) -> Sequence[str]:
+        from cloudposture_alibaba.permissions import required_actions
+
+        return required_actions()
+
+
+plugin = AlibabaPlugin()
