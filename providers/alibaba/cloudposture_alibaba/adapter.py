@@ -105,9 +105,11 @@ class AckScanner:
 
     def _all_regions(self) -> list[str]:
         try:
-            body = self._clients.ecs(HOME_REGION).describe_regions(
-                ecs.DescribeRegionsRequest(accept_language="en-US")
-            ).body
+            body = (
+                self._clients.ecs(HOME_REGION)
+                .describe_regions(ecs.DescribeRegionsRequest(accept_language="en-US"))
+                .body
+            )
         except CAUGHT as exc:
             raise CollectionFailure(
                 to_collection_error(exc, "ecs:DescribeRegions", f"account {self.account()}")
@@ -119,11 +121,15 @@ class AckScanner:
         page = 1
         while True:
             try:
-                body = self._clients.cs(target.region).describe_clusters_v1(
-                    cs.DescribeClustersV1Request(
-                        region_id=target.region, page_number=page, page_size=self._page_size
+                body = (
+                    self._clients.cs(target.region)
+                    .describe_clusters_v1(
+                        cs.DescribeClustersV1Request(
+                            region_id=target.region, page_number=page, page_size=self._page_size
+                        )
                     )
-                ).body.to_map()
+                    .body.to_map()
+                )
             except CAUGHT as exc:
                 raise CollectionFailure(
                     to_collection_error(
@@ -168,8 +174,13 @@ class AckScanner:
         )
 
     def _call(
-        self, errors: list[CollectionError], call: str, resource: str, affects: Sequence[str],
-        fn: Any, *args: Any,
+        self,
+        errors: list[CollectionError],
+        call: str,
+        resource: str,
+        affects: Sequence[str],
+        fn: Any,
+        *args: Any,
     ) -> Any:
         try:
             return fn(*args)
@@ -194,7 +205,10 @@ class AckScanner:
         port = n.api_server_port(master)
         client = self._clients.slb(region)
         lb = self._call(
-            errors, "slb:DescribeLoadBalancerAttribute", lb_id, _ACL,
+            errors,
+            "slb:DescribeLoadBalancerAttribute",
+            lb_id,
+            _ACL,
             lambda: client.describe_load_balancer_attribute(
                 slb.DescribeLoadBalancerAttributeRequest(region_id=region, load_balancer_id=lb_id)
             ).body.to_map(),
@@ -205,8 +219,15 @@ class AckScanner:
         if protocol not in ("tcp", "https"):
             return None, f"{lb_id} has no TCP or HTTPS listener on port {port}"
         listener = self._call(
-            errors, f"slb:DescribeLoadBalancer{protocol.upper()}ListenerAttribute",
-            f"{lb_id}:{port}", _ACL, self._listener, region, lb_id, port, protocol,
+            errors,
+            f"slb:DescribeLoadBalancer{protocol.upper()}ListenerAttribute",
+            f"{lb_id}:{port}",
+            _ACL,
+            self._listener,
+            region,
+            lb_id,
+            port,
+            protocol,
         )
         if listener is None:
             return None, errors[-1].one_line()
@@ -215,8 +236,13 @@ class AckScanner:
         on = str(listener.get("AclStatus") or "off").lower() == "on"
         for acl_id in ids if on else ():
             acl = self._call(
-                errors, "slb:DescribeAccessControlListAttribute", acl_id, _ACL,
-                self._acl, region, acl_id,
+                errors,
+                "slb:DescribeAccessControlListAttribute",
+                acl_id,
+                _ACL,
+                self._acl,
+                region,
+                acl_id,
             )
             if acl is None:
                 return None, errors[-1].one_line()
@@ -232,27 +258,34 @@ class AckScanner:
 
     def _listener(self, region: str, lb_id: str, port: int, protocol: str) -> JSON:
         client = self._clients.slb(region)
+        body: JSON
         if protocol == "https":
-            return client.describe_load_balancer_httpslistener_attribute(
+            body = client.describe_load_balancer_httpslistener_attribute(
                 slb.DescribeLoadBalancerHTTPSListenerAttributeRequest(
                     region_id=region, load_balancer_id=lb_id, listener_port=port
                 )
             ).body.to_map()
-        return client.describe_load_balancer_tcplistener_attribute(
-            slb.DescribeLoadBalancerTCPListenerAttributeRequest(
-                region_id=region, load_balancer_id=lb_id, listener_port=port
-            )
-        ).body.to_map()
+        else:
+            body = client.describe_load_balancer_tcplistener_attribute(
+                slb.DescribeLoadBalancerTCPListenerAttributeRequest(
+                    region_id=region, load_balancer_id=lb_id, listener_port=port
+                )
+            ).body.to_map()
+        return body
 
     def _acl(self, region: str, acl_id: str) -> list[str]:
         entries: list[str] = []
         page = 1
         while True:
-            body = self._clients.slb(region).describe_access_control_list_attribute(
-                slb.DescribeAccessControlListAttributeRequest(
-                    region_id=region, acl_id=acl_id, page=page, page_size=50
+            body = (
+                self._clients.slb(region)
+                .describe_access_control_list_attribute(
+                    slb.DescribeAccessControlListAttributeRequest(
+                        region_id=region, acl_id=acl_id, page=page, page_size=50
+                    )
                 )
-            ).body.to_map()
+                .body.to_map()
+            )
             found = n.acl_entries(body)
             entries += found
             total = int(body.get("TotalAclEntry") or 0)
@@ -267,7 +300,10 @@ class AckScanner:
     ) -> list[Any] | None:
         client = self._clients.cs(where.region)
         body = self._call(
-            errors, "cs:DescribeClusterNodePools", where.id, _POOLS,
+            errors,
+            "cs:DescribeClusterNodePools",
+            where.id,
+            _POOLS,
             lambda: client.describe_cluster_node_pools(
                 where.id, cs.DescribeClusterNodePoolsRequest()
             ).body.to_map(),
@@ -275,17 +311,19 @@ class AckScanner:
         if body is None:
             return None
         pools = body.get("nodepools") or []
-        nodes = self._call(
-            errors, "cs:DescribeClusterNodes", where.id, _NODES, self._nodes, where
-        )
+        nodes = self._call(errors, "cs:DescribeClusterNodes", where.id, _NODES, self._nodes, where)
         instances = self._instances(where.region, nodes, errors) if nodes is not None else None
         cluster_sg = str(detail.get("security_group_id") or "") or None
         worker_role = str(detail.get("worker_ram_role_name") or "") or None
         groups = security_groups_needed(pools, cluster_sg, list((instances or {}).values()))
         perms = {
             g: read(
-                self._groups, (where.region, g), errors, "ecs:DescribeSecurityGroupAttribute",
-                g, _INGRESS,
+                self._groups,
+                (where.region, g),
+                errors,
+                "ecs:DescribeSecurityGroupAttribute",
+                g,
+                _INGRESS,
             )
             for g in groups
         }
@@ -310,12 +348,16 @@ class AckScanner:
         out: list[JSON] = []
         page = 1
         while True:
-            body = self._clients.cs(where.region).describe_cluster_nodes(
-                where.id,
-                cs.DescribeClusterNodesRequest(
-                    page_number=str(page), page_size=str(self._page_size)
-                ),
-            ).body.to_map()
+            body = (
+                self._clients.cs(where.region)
+                .describe_cluster_nodes(
+                    where.id,
+                    cs.DescribeClusterNodesRequest(
+                        page_number=str(page), page_size=str(self._page_size)
+                    ),
+                )
+                .body.to_map()
+            )
             found = body.get("nodes") or []
             out += found
             total = int((body.get("page") or {}).get("total_count") or 0)
@@ -331,12 +373,19 @@ class AckScanner:
         for start in range(0, len(ids), INSTANCE_BATCH):
             batch = ids[start : start + INSTANCE_BATCH]
             body = self._call(
-                errors, "ecs:DescribeInstances", f"{region}: {len(batch)} node(s)", _NODES,
-                lambda b=batch: self._clients.ecs(region).describe_instances(
-                    ecs.DescribeInstancesRequest(
-                        region_id=region, instance_ids=json.dumps(b), page_size=INSTANCE_BATCH
+                errors,
+                "ecs:DescribeInstances",
+                f"{region}: {len(batch)} node(s)",
+                _NODES,
+                lambda b=batch: (
+                    self._clients.ecs(region)
+                    .describe_instances(
+                        ecs.DescribeInstancesRequest(
+                            region_id=region, instance_ids=json.dumps(b), page_size=INSTANCE_BATCH
+                        )
                     )
-                ).body.to_map(),
+                    .body.to_map()
+                ),
             )
             if body is None:
                 return None
@@ -350,12 +399,19 @@ class AckScanner:
         found: list[Permission] = []
         token: str | None = None
         while True:
-            body = self._clients.ecs(region).describe_security_group_attribute(
-                ecs.DescribeSecurityGroupAttributeRequest(
-                    region_id=region, security_group_id=group, direction="ingress",
-                    max_results=1000, next_token=token,
+            body = (
+                self._clients.ecs(region)
+                .describe_security_group_attribute(
+                    ecs.DescribeSecurityGroupAttributeRequest(
+                        region_id=region,
+                        security_group_id=group,
+                        direction="ingress",
+                        max_results=1000,
+                        next_token=token,
+                    )
                 )
-            ).body.to_map()
+                .body.to_map()
+            )
             found += permissions(group, body)
             token = body.get("NextToken") or None
             if not token:
@@ -410,9 +466,11 @@ class AckScanner:
 
     def _key(self, key: tuple[str, str]) -> JSON:
         region, key_id = key
-        body: JSON = self._clients.kms(region).describe_key(
-            kms.DescribeKeyRequest(key_id=key_id)
-        ).body.to_map()
+        body: JSON = (
+            self._clients.kms(region)
+            .describe_key(kms.DescribeKeyRequest(key_id=key_id))
+            .body.to_map()
+        )
         return body
 
     # Logging and version.
@@ -420,11 +478,17 @@ class AckScanner:
     def _logs(self, where: ClusterId, errors: list[CollectionError]) -> n.LogInputs:
         client = self._clients.cs(where.region)
         cp = self._call(
-            errors, "cs:CheckControlPlaneLogEnable", where.id, ("logging.components",),
+            errors,
+            "cs:CheckControlPlaneLogEnable",
+            where.id,
+            ("logging.components",),
             lambda: client.check_control_plane_log_enable(where.id).body.to_map(),
         )
         audit = self._call(
-            errors, "cs:GetClusterAuditProject", where.id, ("logging.audit_enabled",),
+            errors,
+            "cs:GetClusterAuditProject",
+            where.id,
+            ("logging.audit_enabled",),
             lambda: client.get_cluster_audit_project(where.id).body.to_map(),
         )
         return n.LogInputs(control_plane=cp, audit=audit)
@@ -434,8 +498,12 @@ class AckScanner:
     ) -> list[JSON] | None:
         kind = str(detail.get("cluster_type") or "ManagedKubernetes")
         return read(
-            self._versions, (region, kind), errors, "cs:DescribeKubernetesVersionMetadata",
-            f"{region} {kind}", ("version.standard_support",),
+            self._versions,
+            (region, kind),
+            errors,
+            "cs:DescribeKubernetesVersionMetadata",
+            f"{region} {kind}",
+            ("version.standard_support",),
         )
 
     def _offered(self, key: tuple[str, str]) -> list[JSON]:
@@ -446,7 +514,6 @@ class AckScanner:
             )
         )
         return [v.to_map() for v in response.body or []]
-
 
 
 def _listener_protocol(lb: Mapping[str, Any], port: int) -> str | None:

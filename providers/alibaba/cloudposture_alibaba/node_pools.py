@@ -99,8 +99,9 @@ def pool_security_groups(pool: Mapping[str, Any], cluster_sg: str | None) -> lis
     return list(dict.fromkeys(ids))
 
 
-def security_groups_needed(inputs_pools: Sequence[Mapping[str, Any]], cluster_sg: str | None,
-                           instances: Sequence[Instance]) -> list[str]:
+def security_groups_needed(
+    inputs_pools: Sequence[Mapping[str, Any]], cluster_sg: str | None, instances: Sequence[Instance]
+) -> list[str]:
     """Every security group any pool or node of the cluster is in (each read once)."""
     ids = [g for p in inputs_pools for g in pool_security_groups(p, cluster_sg)]
     ids += [g for i in instances for g in i.security_groups]
@@ -133,8 +134,17 @@ def node_pools(inputs: PoolInputs) -> list[NodePool]:
     for name, ids in (members or {}).items():
         role = None if name == MASTERS else inputs.worker_role
         base = [inputs.cluster_sg] if inputs.cluster_sg else []
-        out.append(_pool(inputs, name=name, kind="self-managed", groups=base, members=ids,
-                         bandwidth=False, role=role))
+        out.append(
+            _pool(
+                inputs,
+                name=name,
+                kind="self-managed",
+                groups=base,
+                members=ids,
+                bandwidth=False,
+                role=role,
+            )
+        )
     return out
 
 
@@ -176,8 +186,10 @@ def _pool(
     if nodes is not None:
         groups = list(dict.fromkeys([*groups, *(g for n in nodes for g in n.security_groups)]))
     perms = [inputs.permissions.get(g) for g in groups]
-    ingress = None if any(p is None for p in perms) else internet_ingress(
-        [x for p in perms for x in p or []]
+    ingress = (
+        None
+        if any(p is None for p in perms)
+        else internet_ingress([x for p in perms for x in p or []])
     )
     public = True if bandwidth else (None if nodes is None else any(n.public for n in nodes))
     exposed, detail = _metadata(nodes)

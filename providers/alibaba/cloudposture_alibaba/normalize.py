@@ -190,8 +190,10 @@ def etcd(cluster: Mapping[str, Any]) -> EtcdAccess:
         )
     return EtcdAccess(
         sources=src,
-        unknown_reasons={"provider_managed": f"cluster_type {kind or '(absent)'} is not an "
-                         "ACK managed or dedicated cluster"},
+        unknown_reasons={
+            "provider_managed": f"cluster_type {kind or '(absent)'} is not an "
+            "ACK managed or dedicated cluster"
+        },
     )
 
 
@@ -205,8 +207,10 @@ def workload_identity(cluster: Mapping[str, Any], meta: Parsed) -> WorkloadIdent
         source = f"{DETAIL} meta_data.RRSAConfig.enabled"
     if not isinstance(rrsa, Mapping) or rrsa.get("enabled") is None:
         return WorkloadIdentity(
-            unknown_reasons={"enabled": "neither rrsa_config nor meta_data.RRSAConfig says "
-                             "whether RRSA is on" + (f" ({meta.error})" if meta.error else "")}
+            unknown_reasons={
+                "enabled": "neither rrsa_config nor meta_data.RRSAConfig says "
+                "whether RRSA is on" + (f" ({meta.error})" if meta.error else "")
+            }
         )
     on = rrsa.get("enabled") is True or str(rrsa.get("enabled")).lower() == "true"
     return WorkloadIdentity(
@@ -232,8 +236,10 @@ def network_policy(meta: Parsed) -> NetworkPolicySupport:
     network = str((capabilities(meta) or {}).get("Network") or "")
     return NetworkPolicySupport(
         sources=src,
-        unknown_reasons={"enforced": f"meta_data names no known network plugin "
-                         f"(Capabilities.Network={network or '-'})"},
+        unknown_reasons={
+            "enforced": f"meta_data names no known network plugin "
+            f"(Capabilities.Network={network or '-'})"
+        },
     )
 
 

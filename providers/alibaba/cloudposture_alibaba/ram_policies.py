@@ -49,9 +49,7 @@ def attached(body: Mapping[str, Any]) -> list[AttachedPolicy]:
     ]
 
 
-def summarize(
-    policies: Sequence[AttachedPolicy], documents: Mapping[str, str]
-) -> RoleSummary:
+def summarize(policies: Sequence[AttachedPolicy], documents: Mapping[str, str]) -> RoleSummary:
     """``documents``: custom policy name -> its default version's PolicyDocument (a JSON
     string, as GetPolicyVersion returns it). Raises ValueError for a document that is not
     JSON: an unreadable policy must not pass as a harmless one."""
@@ -91,8 +89,10 @@ def _broad_statements(name: str, document: str) -> tuple[list[str], bool]:
             grants.append(f"custom policy {name}: Allow Action * on Resource *")
             wildcard = True
         elif any(a.lower() in ("ram:*", "ram:attach*", "ram:attachpolicytorole") for a in actions):
-            grants.append(f"custom policy {name}: Allow {', '.join(actions)} (can grant itself "
-                          "any permission)")
+            grants.append(
+                f"custom policy {name}: Allow {', '.join(actions)} (can grant itself "
+                "any permission)"
+            )
     return grants, wildcard
 
 

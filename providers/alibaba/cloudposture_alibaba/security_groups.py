@@ -21,7 +21,7 @@ from cloudposture.model.ports import Interval, subtract
 from cloudposture.model.posture import Protocol
 
 ALL_PORTS: Interval = (0, 65535)
-PORT_PROTOCOLS = ("tcp", "udp")
+PORT_PROTOCOLS: tuple[Protocol, ...] = ("tcp", "udp")
 _PROTOCOLS: Mapping[str, Protocol] = {
     "tcp": "tcp",
     "udp": "udp",
@@ -123,9 +123,7 @@ def _remaining(accept: Permission, drops: Iterable[Permission]) -> list[IngressR
     )
     out: list[IngressRule] = []
     for protocol in protocols:
-        blocked = [
-            d.ports or ALL_PORTS for d in drops if d.protocol in (protocol, "all")
-        ]
+        blocked = [d.ports or ALL_PORTS for d in drops if d.protocol in (protocol, "all")]
         if protocol not in PORT_PROTOCOLS:
             if not blocked:
                 out.append(_rule(accept, protocol, None))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from cloudposture_alibaba.adapter import AckScanner
 from cloudposture_alibaba.clients import AlibabaClients, ClientOptions
 from cloudposture_alibaba.credentials import credential_client
 from cloudposture_alibaba.settings import AlibabaSettings
+
 from tests.providers.alibaba.fake_api import (
     ACCESS_KEY_ID,
     ACCESS_KEY_SECRET,

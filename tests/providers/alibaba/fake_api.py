@@ -21,9 +21,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 ACCESS_KEY_ID = "LTAI5tFakeReaderKey"
-ACCESS_KEY_SECRET = "fake-secret-never-printed"  # noqa: S105 - a test credential
+ACCESS_KEY_SECRET = "fake-secret-never-printed"
 ASSUMED_KEY_ID = "STS.FakeAssumedKey"
-ASSUMED_TOKEN = "fake-sts-token-never-printed"  # noqa: S105
+ASSUMED_TOKEN = "fake-sts-token-never-printed"
 
 VERSIONS = {
     "2014-05-26": "ecs",
@@ -84,8 +84,9 @@ class FakeAlibaba:
         key_id = _key_id(headers.get("authorization", ""))
         self.calls.append(Call(service, action, params, key_id))
         if key_id not in self.key_ids:
-            return 400, _error(service, "InvalidAccessKeyId.NotFound", "Specified access key "
-                               "is not found.")
+            return 400, _error(
+                service, "InvalidAccessKeyId.NotFound", "Specified access key is not found."
+            )
         handler = self.handlers.get((service, action))
         if handler is None:
             self.problems.append(f"no route for {service}:{action} {params}")
@@ -98,8 +99,7 @@ _ROA = (
     (re.compile(r"^/api/v1/metadata/versions$"), "DescribeKubernetesVersionMetadata"),
     (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)/nodepools$"), "DescribeClusterNodePools"),
     (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)/nodes$"), "DescribeClusterNodes"),
-    (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)/controlplanelog$"),
-     "CheckControlPlaneLogEnable"),
+    (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)/controlplanelog$"), "CheckControlPlaneLogEnable"),
     (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)/audit$"), "GetClusterAuditProject"),
     (re.compile(r"^/clusters/(?P<ClusterId>[^/]+)$"), "DescribeClusterDetail"),
 )
@@ -122,8 +122,12 @@ def _key_id(authorization: str) -> str:
 def _error(service: str, code: str, message: str, status: int = 400) -> dict[str, Any]:
     if service == "cs":  # ACK's ROA errors are snake/camel case
         return {"code": code, "message": message, "requestId": "FAKE-REQUEST"}
-    return {"Code": code, "Message": message, "RequestId": "FAKE-REQUEST",
-            "HostId": "fake.aliyuncs.com"}
+    return {
+        "Code": code,
+        "Message": message,
+        "RequestId": "FAKE-REQUEST",
+        "HostId": "fake.aliyuncs.com",
+    }
 
 
 def error(service: str, code: str, status: int) -> tuple[int, Any]:

@@ -14,19 +14,36 @@ JSON = dict[str, Any]
 REGION = "cn-hangzhou"
 KEY_ID = "key-hzz6a3b0b6b8dkeycm9rb"
 SUPPORTED = [
-    {"version": "1.31.1-aliyun.1", "release_date": "2024-10-20T00:00:00Z",
-     "expiration_date": "2099-10-20T00:00:00Z", "creatable": True, "upgradable_versions": []},
-    {"version": "1.30.7-aliyun.1", "release_date": "2024-07-10T00:00:00Z",
-     "expiration_date": "2099-07-10T00:00:00Z", "creatable": True,
-     "upgradable_versions": ["1.31.1-aliyun.1"]},
+    {
+        "version": "1.31.1-aliyun.1",
+        "release_date": "2024-10-20T00:00:00Z",
+        "expiration_date": "2099-10-20T00:00:00Z",
+        "creatable": True,
+        "upgradable_versions": [],
+    },
+    {
+        "version": "1.30.7-aliyun.1",
+        "release_date": "2024-07-10T00:00:00Z",
+        "expiration_date": "2099-07-10T00:00:00Z",
+        "creatable": True,
+        "upgradable_versions": ["1.31.1-aliyun.1"],
+    },
 ]
 
 
-def meta_data(*, kms_key: str | None = "", network: str = "terway-eniip",
-              network_policy: bool = True, ram_authenticator: bool = True,
-              drop_capability: bool = False) -> str:
-    caps: JSON = {"Network": "Terway" if network.startswith("terway") else "Flannel",
-                  "PublicSLB": True, "RamRoleType": "restricted"}
+def meta_data(
+    *,
+    kms_key: str | None = "",
+    network: str = "terway-eniip",
+    network_policy: bool = True,
+    ram_authenticator: bool = True,
+    drop_capability: bool = False,
+) -> str:
+    caps: JSON = {
+        "Network": "Terway" if network.startswith("terway") else "Flannel",
+        "PublicSLB": True,
+        "RamRoleType": "restricted",
+    }
     if kms_key is not None and not drop_capability:
         caps["EncryptionKMSKeyId"] = kms_key
     addons: list[JSON] = [{"name": "coredns", "version": "v1.11.3.2-f57ea7ed6-aliyun"}]
@@ -37,14 +54,22 @@ def meta_data(*, kms_key: str | None = "", network: str = "terway-eniip",
         addons.append({"name": "kube-flannel-ds", "version": "v0.15.1.22-20a397e6-aliyun"})
     if ram_authenticator:
         addons.append({"name": "ack-ram-authenticator", "version": "0.5.1"})
-    return json.dumps({"Addons": addons, "Capabilities": caps, "KubernetesVersion": "",
-                       "RRSAConfig": {"enabled": False}})
+    return json.dumps(
+        {
+            "Addons": addons,
+            "Capabilities": caps,
+            "KubernetesVersion": "",
+            "RRSAConfig": {"enabled": False},
+        }
+    )
 
 
 def master_url(public: str | None) -> str:
     return json.dumps(
-        {"api_server_endpoint": public or "",
-         "intranet_api_server_endpoint": "https://192.168.0.251:6443"}
+        {
+            "api_server_endpoint": public or "",
+            "intranet_api_server_endpoint": "https://192.168.0.251:6443",
+        }
     )
 
 
@@ -87,14 +112,24 @@ def cluster(
         "meta_data": meta_data(kms_key=kms_key, network=network, network_policy=network_policy),
         "external_loadbalancer_id": lb,
         "worker_ram_role_name": worker_role,
-        "rrsa_config": {"enabled": rrsa, "issuer": f"https://oidc-ack-{region}.oss-{region}"
-                        f".aliyuncs.com/{cid}", "audience": "sts.aliyuncs.com"},
+        "rrsa_config": {
+            "enabled": rrsa,
+            "issuer": f"https://oidc-ack-{region}.oss-{region}.aliyuncs.com/{cid}",
+            "audience": "sts.aliyuncs.com",
+        },
         "tags": [{"key": "env", "value": "prod"}],
     }
 
 
-def nodepool(pool_id: str, name: str, *, groups: Sequence[str] = ("sg-good",),
-             bandwidth: int = 0, eip: bool = False, role: str | None = None) -> JSON:
+def nodepool(
+    pool_id: str,
+    name: str,
+    *,
+    groups: Sequence[str] = ("sg-good",),
+    bandwidth: int = 0,
+    eip: bool = False,
+    role: str | None = None,
+) -> JSON:
     scaling: JSON = {
         "scaling_group_id": f"asg-{pool_id}",
         "security_group_id": groups[0],
@@ -110,8 +145,13 @@ def nodepool(pool_id: str, name: str, *, groups: Sequence[str] = ("sg-good",),
     if role:
         scaling["ram_role_name"] = role
     return {
-        "nodepool_info": {"nodepool_id": pool_id, "name": name, "type": "ess",
-                          "is_default": False, "region_id": REGION},
+        "nodepool_info": {
+            "nodepool_id": pool_id,
+            "name": name,
+            "type": "ess",
+            "is_default": False,
+            "region_id": REGION,
+        },
         "scaling_group": scaling,
         "auto_scaling": {"enable": False, "is_bond_eip": eip, "eip_bandwidth": 0},
         "management": {"enable": True, "auto_repair": True},
@@ -134,8 +174,14 @@ def node(instance_id: str, pool_id: str | None, *, role: str = "Worker") -> JSON
     }
 
 
-def instance(instance_id: str, *, groups: Sequence[str] = ("sg-good",), public_ip: str = "",
-             eip: str = "", tokens: str = "required") -> JSON:
+def instance(
+    instance_id: str,
+    *,
+    groups: Sequence[str] = ("sg-good",),
+    public_ip: str = "",
+    eip: str = "",
+    tokens: str = "required",
+) -> JSON:
     return {
         "InstanceId": instance_id,
         "InstanceName": instance_id,
@@ -143,18 +189,31 @@ def instance(instance_id: str, *, groups: Sequence[str] = ("sg-good",), public_i
         "Status": "Running",
         "InstanceNetworkType": "vpc",
         "PublicIpAddress": {"IpAddress": [public_ip] if public_ip else []},
-        "EipAddress": {"IpAddress": eip, "AllocationId": "eip-1" if eip else "",
-                       "InternetChargeType": ""},
+        "EipAddress": {
+            "IpAddress": eip,
+            "AllocationId": "eip-1" if eip else "",
+            "InternetChargeType": "",
+        },
         "SecurityGroupIds": {"SecurityGroupId": list(groups)},
         "MetadataOptions": {"HttpEndpoint": "enabled", "HttpTokens": tokens},
-        "VpcAttributes": {"VpcId": "vpc-2zeg8nf1ukc0fcmvq****",
-                          "VSwitchId": "vsw-2zete8s4qocqg0mf6****",
-                          "PrivateIpAddress": {"IpAddress": ["10.0.0.12"]}},
+        "VpcAttributes": {
+            "VpcId": "vpc-2zeg8nf1ukc0fcmvq****",
+            "VSwitchId": "vsw-2zete8s4qocqg0mf6****",
+            "PrivateIpAddress": {"IpAddress": ["10.0.0.12"]},
+        },
     }
 
 
-def permission(protocol: str, ports: str, source: str = "0.0.0.0/0", *, policy: str = "Accept",
-               priority: str = "1", rule_id: str = "", v6: bool = False) -> JSON:
+def permission(
+    protocol: str,
+    ports: str,
+    source: str = "0.0.0.0/0",
+    *,
+    policy: str = "Accept",
+    priority: str = "1",
+    rule_id: str = "",
+    v6: bool = False,
+) -> JSON:
     return {
         "Direction": "ingress",
         "IpProtocol": protocol,
@@ -201,8 +260,9 @@ def load_balancer(lb_id: str, port: int = 6443, protocol: str = "tcp") -> JSON:
     }
 
 
-def listener(lb_id: str, *, acl: str = "", status: str = "off", kind: str = "white",
-             port: int = 6443) -> JSON:
+def listener(
+    lb_id: str, *, acl: str = "", status: str = "off", kind: str = "white", port: int = 6443
+) -> JSON:
     body: JSON = {
         "RequestId": "FAKE",
         "LoadBalancerId": lb_id,
@@ -224,23 +284,45 @@ def acl(acl_id: str, entries: Sequence[str]) -> JSON:
         "AclId": acl_id,
         "AclName": "api-server-admins",
         "AddressIPVersion": "ipv4",
-        "AclEntrys": {"AclEntry": [{"AclEntryIP": e, "AclEntryComment": "admins"} for e in entries]},
+        "AclEntrys": {
+            "AclEntry": [{"AclEntryIP": e, "AclEntryComment": "admins"} for e in entries]
+        },
         "TotalAclEntry": len(entries),
     }
 
 
 def system_policy(name: str) -> JSON:
-    return {"PolicyName": name, "PolicyType": "System", "DefaultVersion": "v1",
-            "Description": name, "AttachDate": "2026-01-05T02:20:00Z"}
+    return {
+        "PolicyName": name,
+        "PolicyType": "System",
+        "DefaultVersion": "v1",
+        "Description": name,
+        "AttachDate": "2026-01-05T02:20:00Z",
+    }
 
 
 def custom_policy(name: str, version: str = "v1") -> JSON:
-    return {"PolicyName": name, "PolicyType": "Custom", "DefaultVersion": version,
-            "Description": name, "AttachDate": "2026-01-05T02:20:00Z"}
+    return {
+        "PolicyName": name,
+        "PolicyType": "Custom",
+        "DefaultVersion": version,
+        "Description": name,
+        "AttachDate": "2026-01-05T02:20:00Z",
+    }
 
 
-NARROW = json.dumps({"Version": "1", "Statement": [
-    {"Effect": "Allow", "Action": ["ecs:DescribeInstances", "log:GetProject"], "Resource": "*"}]})
+NARROW = json.dumps(
+    {
+        "Version": "1",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["ecs:DescribeInstances", "log:GetProject"],
+                "Resource": "*",
+            }
+        ],
+    }
+)
 
 
 def key(key_id: str = KEY_ID, *, state: str = "Enabled", rotation: str = "Enabled") -> JSON:
@@ -263,8 +345,12 @@ def key(key_id: str = KEY_ID, *, state: str = "Enabled", rotation: str = "Enable
 
 
 def control_plane_log(cid: str, components: Sequence[str]) -> JSON:
-    return {"log_project": f"k8s-log-{cid}", "log_ttl": "30", "aliuid": ACCOUNT,
-            "components": list(components)}
+    return {
+        "log_project": f"k8s-log-{cid}",
+        "log_ttl": "30",
+        "aliuid": ACCOUNT,
+        "components": list(components),
+    }
 
 
 def audit(cid: str, on: bool) -> JSON:
@@ -277,8 +363,20 @@ ALL_LOGS = ("apiserver", "kcm", "scheduler", "ccm", "controlplane-events")
 EXPECTED_FAILS: dict[str, set[str]] = {
     "ack-good": set(),
     "ack-exposed": {
-        "CP-001", "CP-002", "CP-003", "NODE-001", "NODE-002", "NODE-003", "IAM-001",
-        "IAM-004", "IAM-005", "ENC-001", "LOG-001", "LOG-002", "VER-001", "NET-001",
+        "CP-001",
+        "CP-002",
+        "CP-003",
+        "NODE-001",
+        "NODE-002",
+        "NODE-003",
+        "IAM-001",
+        "IAM-004",
+        "IAM-005",
+        "ENC-001",
+        "LOG-001",
+        "LOG-002",
+        "VER-001",
+        "NET-001",
         "PATH-001",
     },
     "ack-acl": {"CP-002", "ENC-002"},
@@ -291,20 +389,35 @@ def serve_world(world: World, region: str = REGION) -> None:
     world.add_region(region)
     world.add_versions(region, "ManagedKubernetes", SUPPORTED)
     world.add_versions(region, "Kubernetes", SUPPORTED)
-    world.add_security_group(region, security_group("sg-good", [
-        permission("ICMP", "-1/-1"),  # ACK's default: ping from anywhere
-        permission("ALL", "-1/-1", "172.20.0.0/16"),  # the pod CIDR
-        permission("TCP", "22/22", "0.0.0.0/0", policy="Drop", priority="1"),
-        permission("TCP", "22/22", "0.0.0.0/0", priority="100", rule_id="sgr-lower-ssh"),
-    ]))
-    world.add_security_group(region, security_group("sg-open", [
-        permission("TCP", "22/22"),
-        permission("TCP", "10250/10250"),
-        permission("TCP", "8080/8080"),
-        permission("TCP", "30000/32767"),
-    ]))
-    world.add_role("KubernetesWorkerRole-good", [custom_policy("k8sWorkerRolePolicy-good")],
-                   {"k8sWorkerRolePolicy-good": NARROW})
+    world.add_security_group(
+        region,
+        security_group(
+            "sg-good",
+            [
+                permission("ICMP", "-1/-1"),  # ACK's default: ping from anywhere
+                permission("ALL", "-1/-1", "172.20.0.0/16"),  # the pod CIDR
+                permission("TCP", "22/22", "0.0.0.0/0", policy="Drop", priority="1"),
+                permission("TCP", "22/22", "0.0.0.0/0", priority="100", rule_id="sgr-lower-ssh"),
+            ],
+        ),
+    )
+    world.add_security_group(
+        region,
+        security_group(
+            "sg-open",
+            [
+                permission("TCP", "22/22"),
+                permission("TCP", "10250/10250"),
+                permission("TCP", "8080/8080"),
+                permission("TCP", "30000/32767"),
+            ],
+        ),
+    )
+    world.add_role(
+        "KubernetesWorkerRole-good",
+        [custom_policy("k8sWorkerRolePolicy-good")],
+        {"k8sWorkerRolePolicy-good": NARROW},
+    )
     world.add_role("KubernetesWorkerRole-admin", [system_policy("AdministratorAccess")], {})
     world.add_key(region, key(KEY_ID))
     world.add_key(region, key("key-disabled", state="Disabled", rotation="Disabled"))
@@ -326,25 +439,41 @@ def serve_world(world: World, region: str = REGION) -> None:
     world.add_load_balancer(region, load_balancer("lb-open"), [listener("lb-open")])
     world.add_role("KubernetesWorkerRole-admin", [system_policy("AdministratorAccess")], {})
     world.add_cluster(
-        cluster(bad, "ack-exposed", version="1.26.3-aliyun.1", public="https://47.98.10.20:6443",
-                lb="lb-open", kms_key="", rrsa=False, network="flannel", sg="sg-open",
-                worker_role="KubernetesWorkerRole-admin"),
+        cluster(
+            bad,
+            "ack-exposed",
+            version="1.26.3-aliyun.1",
+            public="https://47.98.10.20:6443",
+            lb="lb-open",
+            kms_key="",
+            rrsa=False,
+            network="flannel",
+            sg="sg-open",
+            worker_role="KubernetesWorkerRole-admin",
+        ),
         nodepools=[nodepool("np-bad", "public-pool", groups=("sg-open",), bandwidth=5)],
         nodes=[node("i-bad1", "np-bad")],
         control_plane_log=control_plane_log(bad, ["apiserver"]),
         audit=audit(bad, False),
     )
-    world.add_instance(region, instance("i-bad1", groups=("sg-open",), public_ip="47.98.10.21",
-                                        tokens="optional"))
+    world.add_instance(
+        region, instance("i-bad1", groups=("sg-open",), public_ip="47.98.10.21", tokens="optional")
+    )
 
     # ack-acl: public API server behind a whitelist; the secrets key is disabled.
     acl_cluster = "c0acl00000000000000000000000003"
-    world.add_load_balancer(region, load_balancer("lb-acl"),
-                            [listener("lb-acl", acl="acl-admins", status="on")])
+    world.add_load_balancer(
+        region, load_balancer("lb-acl"), [listener("lb-acl", acl="acl-admins", status="on")]
+    )
     world.add_acl(region, acl("acl-admins", ["203.0.113.0/24", "198.51.100.7/32"]))
     world.add_cluster(
-        cluster(acl_cluster, "ack-acl", public="https://47.98.10.30:6443", lb="lb-acl",
-                kms_key="key-disabled"),
+        cluster(
+            acl_cluster,
+            "ack-acl",
+            public="https://47.98.10.30:6443",
+            lb="lb-acl",
+            kms_key="key-disabled",
+        ),
         nodepools=[nodepool("np-acl", "default-pool")],
         nodes=[node("i-acl1", "np-acl")],
         control_plane_log=control_plane_log(acl_cluster, ALL_LOGS),

@@ -160,18 +160,26 @@ class World:
         check(kms.DescribeKeyResponseBody, body)
         self.keys[(region, body["KeyMetadata"]["KeyId"])] = body
 
-    def deny(self, action: str, where: str = "*", code: str = "Forbidden.RAM", status: int = 403) -> None:
+    def deny(
+        self, action: str, where: str = "*", code: str = "Forbidden.RAM", status: int = 403
+    ) -> None:
         self.denied[(action, where)] = (code, status)
 
     # -- serving ----------------------------------------------------------------------------
 
     def _guarded(self, service: str, action: str, handler: Any) -> Any:
         def serve(params: Mapping[str, str]) -> tuple[int, Any]:
-            wheres = ("*", params.get("region_id", ""), params.get("RegionId", ""),
-                      params.get("ClusterId", ""), params.get("SecurityGroupId", ""),
-                      params.get("KeyId", ""), params.get("RoleName", ""))
+            wheres = (
+                "*",
+                params.get("region_id", ""),
+                params.get("RegionId", ""),
+                params.get("ClusterId", ""),
+                params.get("SecurityGroupId", ""),
+                params.get("KeyId", ""),
+                params.get("RoleName", ""),
+            )
             for where in wheres:
-                if (action, where) in self.denied and where != "" :
+                if (action, where) in self.denied and where != "":
                     code, status = self.denied[(action, where)]
                     return error(service, code, status)
             result: tuple[int, Any] = handler(params)
@@ -214,8 +222,12 @@ class World:
             "RequestId": "FAKE",
             "Regions": {
                 "Region": [
-                    {"RegionId": r, "LocalName": r, "Status": "available",
-                     "RegionEndpoint": f"ecs.{r}.aliyuncs.com"}
+                    {
+                        "RegionId": r,
+                        "LocalName": r,
+                        "Status": "available",
+                        "RegionEndpoint": f"ecs.{r}.aliyuncs.com",
+                    }
                     for r in self.regions
                 ]
             },
@@ -267,8 +279,11 @@ class World:
         ids = json.loads(params.get("InstanceIds", "[]"))
         if len(ids) > 100:
             return error("ecs", "InvalidParameter.InstanceIds", 400)
-        found = [self.instances[(params["RegionId"], i)] for i in ids
-                 if (params["RegionId"], i) in self.instances]
+        found = [
+            self.instances[(params["RegionId"], i)]
+            for i in ids
+            if (params["RegionId"], i) in self.instances
+        ]
         return 200, {
             "RequestId": "FAKE",
             "TotalCount": len(found),
@@ -317,7 +332,7 @@ class World:
         return 200, found
 
     def _key(self, params: Mapping[str, str]) -> tuple[int, Any]:
-        for (region, key_id), body in self.keys.items():
+        for (_region, key_id), body in self.keys.items():
             if key_id == params["KeyId"]:
                 return 200, body
         return error("kms", "Forbidden.KeyNotFound", 404)
