@@ -15,11 +15,12 @@ from collections.abc import Sequence
 import requests
 from alibabacloud_credentials.exceptions import CredentialException
 from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ThrottlingException
+from darabonba.exceptions import RetryError
 from Tea.exceptions import TeaException, UnretryableException
 
 from cloudposture.model import CollectionError, ErrorKind
 
-CAUGHT: tuple[type[BaseException], ...] = (TeaException, CredentialException)
+CAUGHT: tuple[type[BaseException], ...] = (TeaException, CredentialException, RetryError)
 """What an SDK call may raise that is the cloud's answer (or its absence) rather than a bug."""
 
 _DENIED_PREFIXES = (
@@ -59,6 +60,11 @@ def classify(exc: BaseException) -> tuple[ErrorKind, str]:
         return "timeout", type(exc).__name__
     if isinstance(exc, requests.ConnectionError):
         return "unavailable", type(exc).__name__
+    if isinstance(exc, RetryError):  # a transport failure known only by its text
+        text = str(exc).lower()
+        if "timed out" in text or "timeout" in text:
+            return "timeout", "RetryError"
+        return "unavailable", "RetryError"
     if not isinstance(exc, AlibabaCloudException):
         return "other", type(exc).__name__
     code = str(exc.code or "")
@@ -77,10 +83,17 @@ def classify(exc: BaseException) -> tuple[ErrorKind, str]:
 
 
 def _unwrap(exc: BaseException) -> BaseException:
-    """``UnretryableException`` wraps the transport error (or the credential failure)."""
+    """``UnretryableException`` wraps the transport error (or the credential failure); the
+    transport layer wraps a requests error in darabonba's ``RetryError``, chained as its
+    cause."""
     if isinstance(exc, UnretryableException) and isinstance(exc.inner_exception, BaseException):
-        inner: BaseException = exc.inner_exception
-        return inner
+        exc = exc.inner_exception
+    seen = 0
+    while isinstance(exc, RetryError) and seen < 5:
+        cause = exc.__cause__ or exc.__context__
+        if cause is None:
+            break
+        exc, seen = cause, seen + 1
     return exc
 
 

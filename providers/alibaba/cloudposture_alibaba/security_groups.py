@@ -20,7 +20,7 @@ from cloudposture.model import IngressRule, is_whole_internet
 from cloudposture.model.ports import Interval, subtract
 from cloudposture.model.posture import Protocol
 
-ALL_PORTS: Interval = (0, 65535)
+ALL_PORTS: Interval = (1, 65535)
 PORT_PROTOCOLS: tuple[Protocol, ...] = ("tcp", "udp")
 _PROTOCOLS: Mapping[str, Protocol] = {
     "tcp": "tcp",
