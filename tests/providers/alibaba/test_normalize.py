@@ -132,7 +132,7 @@ def test_a_drop_at_higher_priority_refuses_ports_of_a_broader_accept() -> None:
     assert ingress(
         permission("TCP", "1/65535", priority="10"),
         permission("TCP", "22/22", policy="Drop", priority="1"),
-    ) == {"tcp/0-21 from 0.0.0.0/0", "tcp/23-65535 from 0.0.0.0/0"}
+    ) == {"tcp/1-21 from 0.0.0.0/0", "tcp/23-65535 from 0.0.0.0/0"}
 
 
 def test_a_drop_at_equal_priority_wins_and_at_lower_priority_does_not() -> None:
