@@ -2,7 +2,7 @@
 
 Without ``--profile`` the SDK's default chain runs: ``ALIBABA_CLOUD_ACCESS_KEY_ID`` /
 ``_SECRET`` / ``_SECURITY_TOKEN``, the OIDC role (RRSA), the CLI's ``~/.aliyun/config.json``,
-``~/.alibabacloud/credentials``, then the ECS instance's RAM role. ``--profile`` names a profile
+``~/.alibabacloud/credentials.ini``, then the ECS instance's RAM role. ``--profile`` names a profile
 of the CLI file or of the credentials file.
 
 ``--role-arn`` is assumed through the STS SDK client rather than the credentials library's own
@@ -36,10 +36,13 @@ from cloudposture.model import ConfigurationError
 SESSION_NAME = "cloudposture"
 SESSION_SECONDS = 3600
 REFRESH_MARGIN_SECONDS = 300
+UNAVAILABLE = (CredentialException, ValueError, OSError)
+"""What a credential source raises when it has nothing usable (the library raises ValueError
+for a profile whose key is empty, OSError for an unreadable file)."""
 CHAIN = (
     "ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET, the OIDC role "
     "(ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_TOKEN_FILE), ~/.aliyun/config.json, "
-    "~/.alibabacloud/credentials, the ECS instance RAM role"
+    "~/.alibabacloud/credentials.ini, the ECS instance RAM role"
 )
 
 
@@ -67,7 +70,7 @@ class FirstOf(ICredentialsProvider):  # type: ignore[misc]
         for provider in self._providers:
             try:
                 found = provider.get_credentials()
-            except CredentialException as exc:
+            except UNAVAILABLE as exc:
                 problems.append(f"{type(provider).__name__}: {exc}")
                 continue
             self._chosen = provider
@@ -143,8 +146,8 @@ def check_provider(provider: ICredentialsProvider, profile: str | None) -> None:
     """Fail early, in one line, when no credentials can be found at all (exit 2)."""
     try:
         provider.get_credentials()
-    except CredentialException:
-        where = f"profile '{profile}' in ~/.aliyun/config.json or ~/.alibabacloud/credentials"
+    except UNAVAILABLE:
+        where = f"profile '{profile}' in ~/.aliyun/config.json or ~/.alibabacloud/credentials.ini"
         raise ConfigurationError(
             f"alibaba: no Alibaba Cloud credentials found ({where if profile else CHAIN})"
         ) from None

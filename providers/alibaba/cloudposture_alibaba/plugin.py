@@ -34,7 +34,7 @@ class AlibabaPlugin:
                 ["--profile"],
                 default=None,
                 help="Alibaba Cloud CLI profile (~/.aliyun/config.json) or a section of "
-                "~/.alibabacloud/credentials (default: the SDK's default credential chain).",
+                "~/.alibabacloud/credentials.ini (default: the SDK's default credential chain).",
             ),
             click.Option(
                 ["--role-arn"],

@@ -31,7 +31,7 @@ class AlibabaSettings(BaseModel):
     profile: str | None = Field(
         default=None,
         description="a profile of the Alibaba Cloud CLI (~/.aliyun/config.json) or of "
-        "~/.alibabacloud/credentials; default: the SDK's default credential chain",
+        "~/.alibabacloud/credentials.ini; default: the SDK's default credential chain",
     )
     role_arn: str | None = Field(
         default=None, description="assume this RAM role first (sts:AssumeRole)"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from cloudposture_alibaba.guidance import NOT_APPLICABLE
+
 from cloudposture.model import ClusterPosture, Status
 from cloudposture.rules.base import RuleSettings
 from cloudposture.rules.catalog import ALL_RULES
-from cloudposture_alibaba.guidance import NOT_APPLICABLE
 
 
 def outcomes(posture: ClusterPosture) -> dict[str, Status]:

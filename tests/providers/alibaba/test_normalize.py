@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-
-from cloudposture.model import ClusterPosture, ClusterRef, NodePool, Status
 from cloudposture_alibaba import normalize as n
 from cloudposture_alibaba.meta import parse_object
 from cloudposture_alibaba.node_pools import instance
 from cloudposture_alibaba.ram_policies import AttachedPolicy, attached, summarize
 from cloudposture_alibaba.security_groups import internet_ingress, permissions
+
+from cloudposture.model import ClusterPosture, ClusterRef, NodePool, Status
 from tests.providers.alibaba.fixtures import (
     custom_policy,
     key,
@@ -136,10 +136,13 @@ def test_a_drop_at_higher_priority_refuses_ports_of_a_broader_accept() -> None:
 
 
 def test_a_drop_at_equal_priority_wins_and_at_lower_priority_does_not() -> None:
-    assert ingress(
-        permission("TCP", "22/22", priority="5"),
-        permission("TCP", "22/22", policy="Drop", priority="5"),
-    ) == set()
+    assert (
+        ingress(
+            permission("TCP", "22/22", priority="5"),
+            permission("TCP", "22/22", policy="Drop", priority="5"),
+        )
+        == set()
+    )
     assert ingress(
         permission("TCP", "22/22", priority="1"),
         permission("TCP", "22/22", policy="Drop", priority="100"),

@@ -3,10 +3,11 @@ and every rule that applies to ACK seen to PASS on one cluster and FAIL on anoth
 
 from __future__ import annotations
 
-from cloudposture.model import ClusterPosture, Status
-from cloudposture.rules.catalog import ALL_RULES
 from cloudposture_alibaba.adapter import AckScanner
 from cloudposture_alibaba.guidance import GUIDANCE, NOT_APPLICABLE
+
+from cloudposture.model import ClusterPosture, Status
+from cloudposture.rules.catalog import ALL_RULES
 from tests.providers.alibaba.fixtures import EXPECTED_FAILS
 from tests.providers.alibaba.judge import fails, outcomes
 
@@ -30,9 +31,7 @@ def test_every_rule_that_applies_to_ack_passes_somewhere_and_fails_somewhere(
         for rule, status in outcomes(posture).items():
             seen.setdefault(rule, set()).add(status)
     applicable = {r.meta.id for r in ALL_RULES} - set(NOT_APPLICABLE)
-    missing = {
-        r: sorted(seen[r]) for r in applicable if not {Status.PASS, Status.FAIL} <= seen[r]
-    }
+    missing = {r: sorted(seen[r]) for r in applicable if not {Status.PASS, Status.FAIL} <= seen[r]}
     assert missing == {}
     assert set(GUIDANCE) == applicable  # guidance for exactly the rules that apply
 

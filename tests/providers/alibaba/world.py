@@ -125,11 +125,18 @@ class World:
         check(ecs.DescribeInstancesResponseBody, {"Instances": {"Instance": [raw]}})
         self.instances[(region, raw["InstanceId"])] = raw
 
-    def add_load_balancer(self, region: str, body: JSON, listeners: Sequence[JSON]) -> None:
+    def add_load_balancer(
+        self, region: str, body: JSON, listeners: Sequence[JSON], https: bool = False
+    ) -> None:
         check(slb.DescribeLoadBalancerAttributeResponseBody, body)
         self.load_balancers[(region, body["LoadBalancerId"])] = body
+        model = (
+            slb.DescribeLoadBalancerHTTPSListenerAttributeResponseBody
+            if https
+            else slb.DescribeLoadBalancerTCPListenerAttributeResponseBody
+        )
         for listener in listeners:
-            check(slb.DescribeLoadBalancerTCPListenerAttributeResponseBody, listener)
+            check(model, listener)
             key = (region, body["LoadBalancerId"], str(listener["ListenerPort"]))
             self.listeners[key] = listener
 
