@@ -46,7 +46,8 @@ def test_settings_from_cli_options_and_from_a_config_entry() -> None:
         {"regions": ["ap-southeast-1"], "role_arn": "acs:ram::1234567890123456:role/audit"}
     )
     assert config.regions == ("ap-southeast-1",)
-    assert config.endpoint_host is None and config.protocol == "https"
+    assert config.endpoint_host is None
+    assert config.protocol == "https"
 
 
 @pytest.mark.parametrize(

@@ -64,4 +64,5 @@ def test_the_exposed_cluster_names_its_evidence(scanner: AckScanner) -> None:
     }
     assert exposed.endpoint.authorized_cidrs == ["0.0.0.0/0"]
     assert "access control off" in exposed.endpoint.source_of("authorized_cidrs")
-    assert exposed.version.detail is not None and "1.26" in exposed.version.detail
+    assert exposed.version.detail is not None
+    assert "1.26" in exposed.version.detail
