@@ -23,9 +23,9 @@ from alibabacloud_kms20160120 import models as kms
 from alibabacloud_ram20150501 import models as ram
 from alibabacloud_slb20140515 import models as slb
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
 from cloudposture.plugin import Target
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_alibaba import meta as meta_json
 from cloudposture_alibaba import normalize as n
 from cloudposture_alibaba.clients import AlibabaClients
@@ -51,7 +51,7 @@ HOME_REGION = "cn-hangzhou"
 _POOLS = ("node_pools",)
 _NODES = ("node_pools.public_ip", "node_pools.metadata_credentials_exposed")
 _INGRESS = ("node_pools.internet_ingress",)
-_IDENTITY = ("node_pools.identity",)
+_IDENTITY = ("node_pools.identities",)
 _ACL = ("endpoint.authorized_cidrs",)
 _KEY = ("secrets_encryption.key_usable", "secrets_encryption.rotation_enabled")
 

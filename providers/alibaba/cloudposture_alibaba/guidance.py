@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cloudposture.model import Reference, Remediation
-from cloudposture.rules.base import ProviderGuidance, cis
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture.rules.guidance import cis
 
 CIS_ALIBABA = "CIS Alibaba Cloud Foundation Benchmark"
 CIS_ALIBABA_VERSION = "v1.0.0"
@@ -221,7 +222,9 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         "Migrate dedicated clusters to ACK managed (Pro) clusters; until then restrict the "
         "masters' security group to the cluster and keep etcd's peer and client TLS on.",
         "ACK console > Clusters > <dedicated cluster> > Migrate to ACK Pro",
-        "",
+        "aliyun cs POST /clusters/<cluster-id>/migrate --body "
+        '\'{"oss_bucket_name":"<bucket>","oss_bucket_endpoint":"<endpoint>"}\' '
+        "(MigrateCluster: dedicated to ACK managed Pro)",
         "alicloud_cs_managed_kubernetes (instead of alicloud_cs_kubernetes)",
         HOST_SECURITY_DOCS,
     ),
@@ -231,7 +234,9 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         "Turn on Secret encryption with a KMS key you manage (ACK Pro clusters).",
         "ACK console > Clusters > <cluster> > Cluster Information > Basic Information > Secret "
         "Encryption: select a KMS key",
-        "",
+        'aliyun cs POST /clusters --body \'{"cluster_type":"ManagedKubernetes",'
+        '"cluster_spec":"ack.pro.small","encryption_provider_key":"<kms-key-id>", '
+        "...}' (new clusters; existing ones through the console)",
         "alicloud_cs_managed_kubernetes.encryption_provider_key",
         KMS_SECRETS_DOCS,
     ),
@@ -249,7 +254,8 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         "cs:GetClusterAuditProject audit_enabled and sls_project_name",
         "Turn on cluster auditing so API server audit logs go to Simple Log Service.",
         "ACK console > Clusters > <cluster> > Security and Auditing > Cluster Auditing: Enable",
-        "",
+        "aliyun cs PUT /clusters/<cluster-id>/audit_log --body "
+        '\'{"disable":false,"sls_project_name":"<sls-project>"}\'',
         "alicloud_cs_managed_kubernetes.audit_log_config.enabled = true",
         CP_LOG_DOCS,
         refs=(CIS_LOGS,),
@@ -284,7 +290,8 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         "NetworkPolicy support).",
         "ACK console > Clusters > <cluster> > Operations > Add-ons > terway-eniip > Configure: "
         "NetworkPolicy on",
-        "",
+        "aliyun cs POST /clusters/<cluster-id>/components/terway-eniip/config --body "
+        '\'{"config":"{\\"NetworkPolicy\\":\\"true\\"}"}\'',
         "alicloud_cs_managed_kubernetes.addons (terway-eniip with "
         'config = jsonencode({NetworkPolicy = "true"}))',
         "https://www.alibabacloud.com/help/doc-detail/97621.htm",

@@ -198,7 +198,7 @@ def _pool(
         kind=kind,
         public_ip=public,
         internet_ingress=ingress,
-        identity=_identity(inputs, role),
+        identities=_identities(inputs, role),
         metadata_credentials_exposed=exposed,
         metadata_detail=detail,
         sources={
@@ -232,9 +232,14 @@ def _metadata(nodes: list[Instance] | None) -> tuple[bool | None, str | None]:
     return False, f"all {len(nodes)} node(s) require metadata tokens (hardened mode)"
 
 
-def _identity(inputs: PoolInputs, role: str | None) -> Identity | None:
+def _identities(inputs: PoolInputs, role: str | None) -> list[Identity] | None:
+    """Every node of an ACK pool runs as the pool's one RAM role (None: ACK names none)."""
     if role is None:
         return None
+    return [_identity(inputs, role)]
+
+
+def _identity(inputs: PoolInputs, role: str) -> Identity:
     facts = inputs.roles.get(role)
     summary = facts.summary if facts else None
     return Identity(

@@ -2,7 +2,7 @@
 
 The Alibaba Cloud SDK modules load inside :meth:`AlibabaPlugin.scanners`, so
 ``cloudposture --help``, ``scan alibaba --help`` and scans of other clouds never pay for them.
-Guidance and NOT_APPLICABLE reasons are plain data (no SDK) and load on first access.
+Guidance and NOT_APPLICABLE reasons are plain data (no SDK), read by the core's catalogue.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture_alibaba.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_alibaba.settings import AlibabaSettings
 
 if TYPE_CHECKING:
     from cloudposture.plugin import ProviderScanner
-    from cloudposture.rules.base import ProviderGuidance
 
 SDK_LOGGERS = ("alibabacloud_credentials", "alibabacloud_tea_openapi", "darabonba", "Tea")
 """Loggers to keep quiet: their debug output can carry signed requests."""
@@ -25,6 +26,10 @@ SDK_LOGGERS = ("alibabacloud_credentials", "alibabacloud_tea_openapi", "darabonb
 class AlibabaPlugin:
     name = "alibaba"
     summary = "Alibaba Cloud Container Service for Kubernetes (ACK) clusters in one account"
+    title = "Alibaba Cloud (ACK)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
     settings_model = AlibabaSettings
     sdk_loggers = SDK_LOGGERS
 
@@ -81,18 +86,6 @@ class AlibabaPlugin:
             credential=base, endpoint=checked.endpoint_host, protocol=checked.protocol
         )
         return [AckScanner(checked, AlibabaClients(options))]
-
-    @property
-    def guidance(self) -> Mapping[str, ProviderGuidance]:
-        from cloudposture_alibaba.guidance import GUIDANCE
-
-        return GUIDANCE
-
-    @property
-    def not_applicable(self) -> Mapping[str, str]:
-        from cloudposture_alibaba.guidance import NOT_APPLICABLE
-
-        return NOT_APPLICABLE
 
     @property
     def permissions(self) -> Sequence[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import TypeVar
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_alibaba.errors import CAUGHT, to_collection_error
 
 K = TypeVar("K", bound=Hashable)

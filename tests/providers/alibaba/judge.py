@@ -1,25 +1,22 @@
-"""Evaluate the catalogue on ACK postures the way the core will once a plugin declares its
-NOT_APPLICABLE reasons (issue 10): the plugin's reasons win over the rule's check."""
+"""Evaluate the catalogue on ACK postures exactly as the engine does: the core's
+``evaluate_all`` with the installed plugins' guidance, so the ``alibaba`` plugin's
+NOT_APPLICABLE reasons win over the rules' checks."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cloudposture_alibaba.guidance import NOT_APPLICABLE
-
 from cloudposture.model import ClusterPosture, Status
 from cloudposture.rules.base import RuleSettings
 from cloudposture.rules.catalog import ALL_RULES
+from cloudposture.rules.evaluate import evaluate_all
+
+NOW = datetime(2026, 12, 2, tzinfo=UTC)
 
 
 def outcomes(posture: ClusterPosture) -> dict[str, Status]:
-    out: dict[str, Status] = {}
-    for rule in ALL_RULES:
-        if rule.meta.id in NOT_APPLICABLE:
-            out[rule.meta.id] = Status.NOT_APPLICABLE
-            continue
-        out[rule.meta.id] = rule.check(posture, RuleSettings()).status
-    return out
+    findings = evaluate_all(posture, ALL_RULES, RuleSettings(), scan_id="test", now=NOW)
+    return {f.rule_id: f.status for f in findings}
 
 
 def fails(posture: ClusterPosture) -> set[str]:
@@ -29,6 +26,3 @@ def fails(posture: ClusterPosture) -> set[str]:
 def check_message(posture: ClusterPosture, rule_id: str) -> str:
     rule = next(r for r in ALL_RULES if r.meta.id == rule_id)
     return rule.check(posture, RuleSettings()).message
-
-
-NOW = datetime(2026, 12, 2, tzinfo=UTC)

@@ -53,14 +53,18 @@ def scan(
     return done, json.loads(out.read_text()) if out.exists() else None
 
 
-def fail_sets(report: Mapping[str, Any]) -> dict[str, set[str]]:
-    fails: dict[str, set[str]] = {}
+def by_status(report: Mapping[str, Any], status: Status) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
     for finding in report["findings"]:
         assert finding["resource"]["provider"] == "alibaba"
-        fails.setdefault(finding["resource"]["cluster"], set())
-        if finding["status"] == Status.FAIL.value and finding["rule_id"] not in NOT_APPLICABLE:
-            fails[finding["resource"]["cluster"]].add(finding["rule_id"])
-    return fails
+        found.setdefault(finding["resource"]["cluster"], set())
+        if finding["status"] == status.value:
+            found[finding["resource"]["cluster"]].add(finding["rule_id"])
+    return found
+
+
+def fail_sets(report: Mapping[str, Any]) -> dict[str, set[str]]:
+    return by_status(report, Status.FAIL)
 
 
 def no_secret_in(*texts: str) -> None:
@@ -74,6 +78,13 @@ def test_scan_reports_the_exact_fail_set_per_cluster(world: World, tmp_path: Pat
     assert done.returncode == 1, done.stderr
     assert fail_sets(report) == EXPECTED_FAILS
     assert report["scan"]["complete"] is True
+    # The plugin's NOT_APPLICABLE reasons reach the report (ENC-002 too where there is no key).
+    na = by_status(report, Status.NOT_APPLICABLE)
+    assert all(set(NOT_APPLICABLE) <= rules for rules in na.values())
+    assert na["ack-exposed"] - set(NOT_APPLICABLE) == {"ENC-002"}
+    fail = next(f for f in report["findings"] if f["rule_id"] == "NET-001")
+    assert fail["remediation"]["cli"].startswith("aliyun cs ")
+    assert fail["references"][0]["control"] == "7.7"
     no_secret_in((tmp_path / "out.json").read_text(), done.stderr, done.stdout)
     assert {c.key_id for c in world.fake.calls} == {ACCESS_KEY_ID}
     assert world.fake.problems == []

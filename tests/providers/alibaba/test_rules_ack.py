@@ -48,11 +48,9 @@ def test_dedicated_etcd_never_passes_on_the_providers_word(scanner: AckScanner) 
 def test_the_exposed_cluster_names_its_evidence(scanner: AckScanner) -> None:
     exposed = collect_all(scanner)["ack-exposed"]
     (pool,) = exposed.node_pools or []
-    assert pool.identity is not None
-    assert pool.identity.id == "acs:ram::5469257408566579:role/KubernetesWorkerRole-admin"
-    assert pool.identity.grants == [
-        "system policy AdministratorAccess (every action on every resource)"
-    ]
+    (identity,) = pool.identities or []
+    assert identity.id == "acs:ram::5469257408566579:role/KubernetesWorkerRole-admin"
+    assert identity.grants == ["system policy AdministratorAccess (every action on every resource)"]
     assert pool.metadata_detail == (
         "instance metadata not hardened (HttpTokens required): i-bad1: HttpTokens optional"
     )
