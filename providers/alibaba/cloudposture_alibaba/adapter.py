@@ -73,6 +73,10 @@ class AckScanner:
     def __init__(
         self, settings: AlibabaSettings, clients: AlibabaClients, page_size: int = PAGE_SIZE
     ) -> None:
+        self.label = settings.role_arn or (
+            f"profile {settings.profile}" if settings.profile else ""
+        )
+        """Which credentials this scanner uses: names its coverage before it has targets."""
         self._settings = settings
         self._clients = clients
         self._page_size = page_size

@@ -108,3 +108,42 @@ def _strings(value: object) -> tuple[str, ...]:
     for item in items:
         out.extend(p.strip() for p in str(item).split(",") if p.strip())
     return tuple(dict.fromkeys(out))
+
+
+class AlibabaTarget(AlibabaSettings):
+    """One ``targets.alibaba`` entry of the nightly config: the same settings as
+    ``scan alibaba``, plus a name for coverage and sharding."""
+
+    name: str | None = Field(default=None, description="names this entry's scan unit")
+
+    @property
+    def label(self) -> str:
+        """What names the unit: the entry's name, else its role, profile or the default chain."""
+        return (
+            self.name
+            or self.role_arn
+            or (f"profile {self.profile}" if self.profile else "")
+            or ("default credentials")
+        )
+
+    def scan_settings(self, default_regions: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The settings :meth:`AlibabaPlugin.scanners` takes for this entry; the config's
+        top-level regions apply when the entry names none."""
+        return {
+            "regions": self.regions or default_regions,
+            "profile": self.profile,
+            "role_arn": self.role_arn,
+            "endpoint": self.endpoint,
+        }
+
+
+CONFIG_EXAMPLE = """\
+  alibaba:
+    - name: ack-prod
+      role_arn: acs:ram::1234567890123456:role/cloudposture-audit   # assumed with the default chain
+      regions: [cn-hangzhou, ap-southeast-1]   # default: every region ecs:DescribeRegions returns
+    - name: ack-dev
+      profile: audit                           # CLI profile or credentials.ini section
+      endpoint: https://proxy.example.internal # rarely needed
+"""
+"""The commented ``targets.alibaba`` block of ``cloudposture config example``."""
