@@ -25,6 +25,7 @@ from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.policy.retry import RetryOptions
 
 from cloudposture_alibaba.credentials import SESSION_NAME, SESSION_SECONDS
+from cloudposture_alibaba.logs import quiet_sdk_loggers
 
 C = TypeVar("C")
 
@@ -72,6 +73,7 @@ class AlibabaClients:
     """Lazily built, shared SDK clients (thread-safe: collectors run on worker threads)."""
 
     def __init__(self, options: ClientOptions) -> None:
+        quiet_sdk_loggers()  # the SDK is imported by now: its request logging stays off
         self.options = options
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
@@ -123,6 +125,7 @@ def assume_role_call(
     retry: RetryOptions | None = None,
 ) -> Callable[[str], Any]:
     """``sts:AssumeRole`` with the base credentials, at ``endpoint`` when one is given."""
+    quiet_sdk_loggers()
 
     def assume(role_arn: str) -> Any:
         config = Config(

@@ -14,13 +14,11 @@ import click
 
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_alibaba.guidance import GUIDANCE, NOT_APPLICABLE
+from cloudposture_alibaba.logs import SDK_LOGGERS
 from cloudposture_alibaba.settings import AlibabaSettings
 
 if TYPE_CHECKING:
     from cloudposture.plugin import ProviderScanner
-
-SDK_LOGGERS = ("alibabacloud_credentials", "alibabacloud_tea_openapi", "darabonba", "Tea")
-"""Loggers to keep quiet: their debug output can carry signed requests."""
 
 
 class AlibabaPlugin:
