@@ -42,6 +42,16 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
 NEEDS_NO_GRANT = frozenset({"sts:GetCallerIdentity", "sts:AssumeRole"})
 """Calls a scan makes that the reader policy does not grant (see the module docstring)."""
 
+ALL_CALLS: Mapping[str, tuple[str, ...]] = {
+    **PERMISSIONS_BY_CALL,
+    "sts:GetCallerIdentity": (),
+    "sts:AssumeRole": ("sts:AssumeRole",),
+}
+"""Every call a scan may make -> what it needs (the plugin's ``permissions.calls``)."""
+
+DOCUMENT = "alibaba-ram-policy.json"
+"""The shipped policy, under docs/permissions/."""
+
 
 def required_actions() -> list[str]:
     """Every action of the shipped policy, sorted and unique."""

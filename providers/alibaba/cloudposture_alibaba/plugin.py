@@ -8,28 +8,40 @@ Guidance and NOT_APPLICABLE reasons are plain data (no SDK), read by the core's 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
+from pydantic import BaseModel
 
+from cloudposture.plugin import OcsfCloud, Permissions, ProviderPlugin, ProviderScanner, ScanUnit
 from cloudposture.rules.base import ProviderGuidance
+from cloudposture_alibaba import config
 from cloudposture_alibaba.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_alibaba.logs import SDK_LOGGERS
+from cloudposture_alibaba.permissions import ALL_CALLS, DOCUMENT
 from cloudposture_alibaba.settings import AlibabaSettings
 
-if TYPE_CHECKING:
-    from cloudposture.plugin import ProviderScanner
 
-
-class AlibabaPlugin:
+class AlibabaPlugin(ProviderPlugin):
     name = "alibaba"
     summary = "Alibaba Cloud Container Service for Kubernetes (ACK) clusters in one account"
     title = "Alibaba Cloud (ACK)"
     guidance: Mapping[str, ProviderGuidance] = GUIDANCE
     """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
     not_applicable: Mapping[str, str] = NOT_APPLICABLE
-    settings_model = AlibabaSettings
     sdk_loggers = SDK_LOGGERS
+    ocsf = OcsfCloud("Alibaba Cloud", 99, "Alibaba Cloud Account", "ACS::ACK::Cluster")
+    """OCSF's account type enum has no Alibaba Cloud entry: 99 (Other), named; the resource
+    type is Cloud Config's name for an ACK cluster."""
+    permissions = Permissions(calls=ALL_CALLS, document=DOCUMENT)
+    target_model = config.AlibabaTarget
+    config_example = config.EXAMPLE
+
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        assert isinstance(entry, config.AlibabaTarget)
+        return config.alibaba_units(entry, origin, default_regions)
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [
@@ -84,12 +96,6 @@ class AlibabaPlugin:
             credential=base, endpoint=checked.endpoint_host, protocol=checked.protocol
         )
         return [AckScanner(checked, AlibabaClients(options))]
-
-    @property
-    def permissions(self) -> Sequence[str]:
-        from cloudposture_alibaba.permissions import required_actions
-
-        return required_actions()
 
 
 plugin = AlibabaPlugin()

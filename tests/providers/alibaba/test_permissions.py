@@ -51,3 +51,11 @@ def test_a_scan_calls_exactly_the_actions_the_policy_grants(world: World) -> Non
     made = world.fake.actions()
     assert made - NEEDS_NO_GRANT == set(PERMISSIONS_BY_CALL)
     assert world.fake.problems == []
+
+
+def test_the_plugin_declares_every_call_and_the_shipped_document() -> None:
+    from cloudposture_alibaba.plugin import plugin
+
+    assert plugin.permissions is not None
+    assert set(plugin.permissions.calls) == set(PERMISSIONS_BY_CALL) | NEEDS_NO_GRANT
+    assert (SHIPPED.parent / plugin.permissions.document) == SHIPPED

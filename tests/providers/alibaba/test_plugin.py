@@ -63,17 +63,3 @@ def test_bad_settings_fail_in_one_line(settings: dict[str, object], message: str
     with pytest.raises(ConfigurationError, match=message) as caught:
         plugin.scanners(settings, max_workers=4)
     assert "\n" not in str(caught.value)
-
-
-def test_a_config_entry_becomes_scan_settings_and_the_example_loads() -> None:
-    import yaml
-    from cloudposture_alibaba.settings import CONFIG_EXAMPLE, AlibabaTarget
-
-    entries = yaml.safe_load("targets:\n" + CONFIG_EXAMPLE)["targets"]["alibaba"]
-    prod, dev = (AlibabaTarget.model_validate(e) for e in entries)
-    assert prod.label == "ack-prod"
-    assert prod.scan_settings(("eu-central-1",))["regions"] == ("cn-hangzhou", "ap-southeast-1")
-    assert dev.scan_settings(("eu-central-1",))["regions"] == ("eu-central-1",)
-    assert AlibabaTarget(profile="audit").label == "profile audit"
-    with pytest.raises(ValueError, match="regionz"):
-        AlibabaTarget.model_validate({"regionz": ["cn-hangzhou"]})
