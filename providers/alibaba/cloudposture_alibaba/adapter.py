@@ -1,13 +1,13 @@
 """The ACK ProviderScanner: I/O only. Every read goes through here; meaning lives in
-normalize / node_pools / security_groups / ram_policies.
+normalize / node_pools / security_groups / ram_policies, row 1's reads in api_server.
 
 Call budget per scan: one sts:GetCallerIdentity (the account id), one ecs:DescribeRegions
 unless regions are given; per region cs:DescribeClustersV1 pages. Per cluster:
 cs:DescribeClusterDetail, DescribeClusterNodePools, DescribeClusterNodes pages,
 CheckControlPlaneLogEnable, GetClusterAuditProject; ecs:DescribeInstances per 100 nodes; for a
-public API server the SLB attribute, its listener and each ACL. Shared across clusters (read
-once per scan through :class:`SharedLookup`): each security group, each RAM role with its
-custom policies' default versions, each KMS key, and the version list per (region, type).
+public API server the CLB, its listener and each ACL. Shared across clusters (read once per
+scan through :class:`SharedLookup`): each security group, each RAM role with its custom
+policies' default versions, each KMS key, and the version list per (region, cluster type).
 """
 
 from __future__ import annotations
@@ -15,19 +15,27 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from alibabacloud_cs20151215 import models as cs
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_kms20160120 import models as kms
 from alibabacloud_ram20150501 import models as ram
-from alibabacloud_slb20140515 import models as slb
 
-from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
+from cloudposture.model import (
+    ClusterPosture,
+    ClusterRef,
+    CollectionError,
+    CollectionFailure,
+    NodePool,
+)
 from cloudposture.plugin import Target
+from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_alibaba import meta as meta_json
 from cloudposture_alibaba import normalize as n
+from cloudposture_alibaba.api_server import ApiServerAcl
 from cloudposture_alibaba.clients import AlibabaClients
 from cloudposture_alibaba.errors import CAUGHT, to_collection_error
 from cloudposture_alibaba.node_pools import (
@@ -40,7 +48,7 @@ from cloudposture_alibaba.node_pools import (
     security_groups_needed,
 )
 from cloudposture_alibaba.ram_policies import RoleSummary, attached, summarize
-from cloudposture_alibaba.reads import read
+from cloudposture_alibaba.reads import attempts, failure_of
 from cloudposture_alibaba.security_groups import Permission, permissions
 from cloudposture_alibaba.settings import AlibabaSettings
 
@@ -52,7 +60,6 @@ _POOLS = ("node_pools",)
 _NODES = ("node_pools.public_ip", "node_pools.metadata_credentials_exposed")
 _INGRESS = ("node_pools.internet_ingress",)
 _IDENTITY = ("node_pools.identities",)
-_ACL = ("endpoint.authorized_cidrs",)
 _KEY = ("secrets_encryption.key_usable", "secrets_encryption.rotation_enabled")
 
 
@@ -81,10 +88,11 @@ class AckScanner:
         self._clients = clients
         self._page_size = page_size
         self._account: str | None = None
+        self._api_server = ApiServerAcl(clients)
         self._groups: SharedLookup[tuple[str, str], list[Permission]] = SharedLookup(
             self._security_group
         )
-        self._roles: SharedLookup[str, RoleSummary | str] = SharedLookup(self._role)
+        self._roles: SharedLookup[str, RoleSummary] = SharedLookup(self._role)
         self._keys: SharedLookup[tuple[str, str], JSON] = SharedLookup(self._key)
         self._versions: SharedLookup[tuple[str, str], list[JSON]] = SharedLookup(self._offered)
 
@@ -98,48 +106,43 @@ class AckScanner:
     def account(self) -> str:
         """The account id every ARN and finding names (sts:GetCallerIdentity needs no grant)."""
         if self._account is None:
-            try:
-                body = self._clients.sts().get_caller_identity().body
-            except CAUGHT as exc:
-                raise CollectionFailure(
-                    to_collection_error(exc, "sts:GetCallerIdentity", "caller identity")
-                ) from None
+            body = _or_fail(
+                lambda: self._clients.sts().get_caller_identity().body,
+                "sts:GetCallerIdentity",
+                "caller identity",
+            )
             self._account = str(body.account_id)
         return self._account
 
     def _all_regions(self) -> list[str]:
-        try:
-            body = (
+        body = _or_fail(
+            lambda: (
                 self._clients.ecs(HOME_REGION)
                 .describe_regions(ecs.DescribeRegionsRequest(accept_language="en-US"))
                 .body
-            )
-        except CAUGHT as exc:
-            raise CollectionFailure(
-                to_collection_error(exc, "ecs:DescribeRegions", f"account {self.account()}")
-            ) from None
+            ),
+            "ecs:DescribeRegions",
+            f"account {self.account()}",
+        )
         return sorted(str(r.region_id) for r in body.regions.region or [] if r.region_id)
 
     def discover(self, target: Target) -> Sequence[ClusterRef]:
         refs: list[ClusterRef] = []
         page = 1
         while True:
-            try:
-                body = (
+            body = _or_fail(
+                lambda p=page: (
                     self._clients.cs(target.region)
                     .describe_clusters_v1(
                         cs.DescribeClustersV1Request(
-                            region_id=target.region, page_number=page, page_size=self._page_size
+                            region_id=target.region, page_number=p, page_size=self._page_size
                         )
                     )
                     .body.to_map()
-                )
-            except CAUGHT as exc:
-                raise CollectionFailure(
-                    to_collection_error(
-                        exc, "cs:DescribeClustersV1", f"{target.account}/{target.region}"
-                    )
-                ) from None
+                ),
+                "cs:DescribeClustersV1",
+                f"{target.account}/{target.region}",
+            )
             clusters = body.get("clusters") or []
             refs += [n.cluster_ref(target.account, target.region, c) for c in clusters]
             total = int((body.get("page_info") or {}).get("total_count") or 0)
@@ -151,190 +154,67 @@ class AckScanner:
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         where = cluster_id(ref)
-        client = self._clients.cs(where.region)
-        try:
-            detail = client.describe_cluster_detail(where.id).body.to_map()
-        except CAUGHT as exc:
-            raise CollectionFailure(
-                to_collection_error(exc, "cs:DescribeClusterDetail", where.id)
-            ) from None
-        errors: list[CollectionError] = []
+        detail: JSON = _or_fail(
+            lambda: self._clients.cs(where.region).describe_cluster_detail(where.id).body.to_map(),
+            "cs:DescribeClusterDetail",
+            where.id,
+        )
+        record = attempts()
         master = meta_json.parse_object(detail, "master_url")
         metadata = meta_json.parse_object(detail, "meta_data")
-        acl, acl_error = self._listener_acl(where.region, detail, master, errors)
-        key = self._key_facts(where.region, metadata, errors)
+        acl, acl_reason = self._api_server.read(where.region, detail, master, record)
+        key = self._key_facts(where.region, metadata, record)
         return ClusterPosture(
             ref=ref,
-            endpoint=n.endpoint(master, acl, acl_error),
+            endpoint=n.endpoint(master, acl, acl_reason),
             authentication=n.authentication(metadata),
-            node_pools=self._node_pools(where, detail, errors),
+            node_pools=self._node_pools(where, detail, record),
             workload_identity=n.workload_identity(detail, metadata),
             secrets_encryption=n.secrets_encryption(metadata, key),
-            logging=n.logging(self._logs(where, errors)),
-            version=n.version(detail, self._version_list(where.region, detail, errors)),
+            logging=n.logging(self._logs(where, record)),
+            version=n.version(detail, self._version_list(where.region, detail, record)),
             network_policy=n.network_policy(metadata),
             etcd=n.etcd(detail),
-            collection_errors=errors,
+            collection_errors=record.items,
         )
-
-    def _call(
-        self,
-        errors: list[CollectionError],
-        call: str,
-        resource: str,
-        affects: Sequence[str],
-        fn: Any,
-        *args: Any,
-    ) -> Any:
-        try:
-            return fn(*args)
-        except CAUGHT as exc:
-            errors.append(to_collection_error(exc, call, resource, affects))
-            return None
-
-    # Row 1: the API server load balancer's listener ACL.
-
-    def _listener_acl(
-        self,
-        region: str,
-        detail: Mapping[str, Any],
-        master: meta_json.Parsed,
-        errors: list[CollectionError],
-    ) -> tuple[n.ListenerAcl | None, str | None]:
-        if not master.ok or not master.value.get("api_server_endpoint"):
-            return None, None
-        lb_id = str(detail.get("external_loadbalancer_id") or "")
-        if not lb_id:
-            return None, "the cluster names no API server load balancer (external_loadbalancer_id)"
-        port = n.api_server_port(master)
-        client = self._clients.slb(region)
-        lb = self._call(
-            errors,
-            "slb:DescribeLoadBalancerAttribute",
-            lb_id,
-            _ACL,
-            lambda: client.describe_load_balancer_attribute(
-                slb.DescribeLoadBalancerAttributeRequest(region_id=region, load_balancer_id=lb_id)
-            ).body.to_map(),
-        )
-        if lb is None:
-            return None, errors[-1].one_line()
-        protocol = _listener_protocol(lb, port)
-        if protocol not in ("tcp", "https"):
-            return None, f"{lb_id} has no TCP or HTTPS listener on port {port}"
-        listener = self._call(
-            errors,
-            f"slb:DescribeLoadBalancer{protocol.upper()}ListenerAttribute",
-            f"{lb_id}:{port}",
-            _ACL,
-            self._listener,
-            region,
-            lb_id,
-            port,
-            protocol,
-        )
-        if listener is None:
-            return None, errors[-1].one_line()
-        ids = n.listener_acl_ids(listener)
-        entries: list[str] = []
-        on = str(listener.get("AclStatus") or "off").lower() == "on"
-        for acl_id in ids if on else ():
-            acl = self._call(
-                errors,
-                "slb:DescribeAccessControlListAttribute",
-                acl_id,
-                _ACL,
-                self._acl,
-                region,
-                acl_id,
-            )
-            if acl is None:
-                return None, errors[-1].one_line()
-            entries += acl
-        return n.ListenerAcl(
-            status=str(listener.get("AclStatus") or "off"),
-            type=str(listener.get("AclType") or ""),
-            acl_ids=ids,
-            entries=tuple(entries),
-            port=port,
-            load_balancer=lb_id,
-        ), None
-
-    def _listener(self, region: str, lb_id: str, port: int, protocol: str) -> JSON:
-        client = self._clients.slb(region)
-        body: JSON
-        if protocol == "https":
-            body = client.describe_load_balancer_httpslistener_attribute(
-                slb.DescribeLoadBalancerHTTPSListenerAttributeRequest(
-                    region_id=region, load_balancer_id=lb_id, listener_port=port
-                )
-            ).body.to_map()
-        else:
-            body = client.describe_load_balancer_tcplistener_attribute(
-                slb.DescribeLoadBalancerTCPListenerAttributeRequest(
-                    region_id=region, load_balancer_id=lb_id, listener_port=port
-                )
-            ).body.to_map()
-        return body
-
-    def _acl(self, region: str, acl_id: str) -> list[str]:
-        entries: list[str] = []
-        page = 1
-        while True:
-            body = (
-                self._clients.slb(region)
-                .describe_access_control_list_attribute(
-                    slb.DescribeAccessControlListAttributeRequest(
-                        region_id=region, acl_id=acl_id, page=page, page_size=50
-                    )
-                )
-                .body.to_map()
-            )
-            found = n.acl_entries(body)
-            entries += found
-            total = int(body.get("TotalAclEntry") or 0)
-            if not found or len(entries) >= total:
-                return entries
-            page += 1
 
     # Rows 2 and 3: node pools, their nodes, security groups and RAM roles.
 
     def _node_pools(
-        self, where: ClusterId, detail: Mapping[str, Any], errors: list[CollectionError]
-    ) -> list[Any] | None:
+        self, where: ClusterId, detail: Mapping[str, Any], record: Attempts
+    ) -> list[NodePool] | None:
         client = self._clients.cs(where.region)
-        body = self._call(
-            errors,
-            "cs:DescribeClusterNodePools",
-            where.id,
+        body = record.attempt(
             _POOLS,
             lambda: client.describe_cluster_node_pools(
                 where.id, cs.DescribeClusterNodePoolsRequest()
             ).body.to_map(),
+            call="cs:DescribeClusterNodePools",
+            resource=where.id,
         )
         if body is None:
             return None
         pools = body.get("nodepools") or []
-        nodes = self._call(errors, "cs:DescribeClusterNodes", where.id, _NODES, self._nodes, where)
-        instances = self._instances(where.region, nodes, errors) if nodes is not None else None
+        nodes = record.attempt(
+            _NODES, lambda: self._nodes(where), call="cs:DescribeClusterNodes", resource=where.id
+        )
+        instances = self._instances(where.region, nodes, record) if nodes is not None else None
         cluster_sg = str(detail.get("security_group_id") or "") or None
         worker_role = str(detail.get("worker_ram_role_name") or "") or None
         groups = security_groups_needed(pools, cluster_sg, list((instances or {}).values()))
         perms = {
-            g: read(
-                self._groups,
-                (where.region, g),
-                errors,
-                "ecs:DescribeSecurityGroupAttribute",
-                g,
+            g: record.attempt(
                 _INGRESS,
+                partial(self._groups.get, (where.region, g)),
+                call="ecs:DescribeSecurityGroupAttribute",
+                resource=g,
             )
             for g in groups
         }
         role_names = {r for p in pools if (r := pool_role(p, worker_role))}
         if worker_role:
             role_names.add(worker_role)
-        roles = {name: self._role_facts(name, errors) for name in sorted(role_names)}
+        roles = {name: self._role_facts(name, record) for name in sorted(role_names)}
         return node_pools(
             PoolInputs(
                 cluster_sg=cluster_sg,
@@ -370,26 +250,17 @@ class AckScanner:
             page += 1
 
     def _instances(
-        self, region: str, nodes: Sequence[Mapping[str, Any]], errors: list[CollectionError]
+        self, region: str, nodes: Sequence[Mapping[str, Any]], record: Attempts
     ) -> dict[str, Instance] | None:
         ids = [str(x.get("instance_id")) for x in nodes if x.get("instance_id")]
         out: dict[str, Instance] = {}
         for start in range(0, len(ids), INSTANCE_BATCH):
             batch = ids[start : start + INSTANCE_BATCH]
-            body = self._call(
-                errors,
-                "ecs:DescribeInstances",
-                f"{region}: {len(batch)} node(s)",
+            body = record.attempt(
                 _NODES,
-                lambda b=batch: (
-                    self._clients.ecs(region)
-                    .describe_instances(
-                        ecs.DescribeInstancesRequest(
-                            region_id=region, instance_ids=json.dumps(b), page_size=INSTANCE_BATCH
-                        )
-                    )
-                    .body.to_map()
-                ),
+                partial(self._describe_instances, region, batch),
+                call="ecs:DescribeInstances",
+                resource=f"{region}: {len(batch)} node(s)",
             )
             if body is None:
                 return None
@@ -397,6 +268,18 @@ class AckScanner:
                 found = instance(raw)
                 out[found.id] = found
         return out
+
+    def _describe_instances(self, region: str, ids: list[str]) -> JSON:
+        body: JSON = (
+            self._clients.ecs(region)
+            .describe_instances(
+                ecs.DescribeInstancesRequest(
+                    region_id=region, instance_ids=json.dumps(ids), page_size=INSTANCE_BATCH
+                )
+            )
+            .body.to_map()
+        )
+        return body
 
     def _security_group(self, key: tuple[str, str]) -> list[Permission]:
         region, group = key
@@ -421,17 +304,20 @@ class AckScanner:
             if not token:
                 return found
 
-    def _role_facts(self, name: str, errors: list[CollectionError]) -> RoleFacts:
-        before = len(errors)
-        summary = read(self._roles, name, errors, "ram:ListPoliciesForRole", name, _IDENTITY)
+    def _role_facts(self, name: str, record: Attempts) -> RoleFacts:
+        summary = record.attempt(
+            _IDENTITY,
+            lambda: self._roles.get(name),
+            call="ram:ListPoliciesForRole",
+            resource=name,
+        )
         if summary is None:
-            return RoleFacts(name, None, errors[-1].one_line() if len(errors) > before else None)
-        if isinstance(summary, str):  # a policy document that is not JSON
-            return RoleFacts(name, None, summary)
+            return RoleFacts(name, None, failure_of(record, "ram:ListPoliciesForRole", name))
         return RoleFacts(name, summary)
 
-    def _role(self, name: str) -> RoleSummary | str:
-        """The role's summary, or why one of its policies could not be judged."""
+    def _role(self, name: str) -> RoleSummary:
+        """The role's summary; a custom policy that is not JSON fails the read (it must not
+        pass as harmless) with the error RAM would give for such a document."""
         client = self._clients.ram()
         body = client.list_policies_for_role(
             ram.ListPoliciesForRoleRequest(role_name=name)
@@ -451,21 +337,30 @@ class AckScanner:
         try:
             return summarize(policies, documents)
         except ValueError as exc:
-            return f"role {name}: {exc}"
+            raise CollectionFailure(
+                CollectionError(
+                    call="ram:GetPolicyVersion",
+                    kind="invalid",
+                    code="MalformedPolicyDocument",
+                    message=str(exc),
+                    resource=name,
+                )
+            ) from None
 
     # Row 5: the KMS key.
 
     def _key_facts(
-        self, region: str, metadata: meta_json.Parsed, errors: list[CollectionError]
+        self, region: str, metadata: meta_json.Parsed, record: Attempts
     ) -> n.KeyFacts | None:
         caps = meta_json.capabilities(metadata) or {}
         key_id = str(caps.get("EncryptionKMSKeyId") or "")
         if not key_id:
             return None
-        before = len(errors)
-        body = read(self._keys, (region, key_id), errors, "kms:DescribeKey", key_id, _KEY)
+        body = record.attempt(
+            _KEY, lambda: self._keys.get((region, key_id)), call="kms:DescribeKey", resource=key_id
+        )
         if body is None:
-            return n.KeyFacts(error=errors[-1].one_line() if len(errors) > before else None)
+            return n.KeyFacts(error=failure_of(record, "kms:DescribeKey", key_id))
         return n.key_facts(body)
 
     def _key(self, key: tuple[str, str]) -> JSON:
@@ -479,35 +374,31 @@ class AckScanner:
 
     # Logging and version.
 
-    def _logs(self, where: ClusterId, errors: list[CollectionError]) -> n.LogInputs:
+    def _logs(self, where: ClusterId, record: Attempts) -> n.LogInputs:
         client = self._clients.cs(where.region)
-        cp = self._call(
-            errors,
-            "cs:CheckControlPlaneLogEnable",
-            where.id,
+        cp = record.attempt(
             ("logging.components",),
             lambda: client.check_control_plane_log_enable(where.id).body.to_map(),
+            call="cs:CheckControlPlaneLogEnable",
+            resource=where.id,
         )
-        audit = self._call(
-            errors,
-            "cs:GetClusterAuditProject",
-            where.id,
+        audit = record.attempt(
             ("logging.audit_enabled",),
             lambda: client.get_cluster_audit_project(where.id).body.to_map(),
+            call="cs:GetClusterAuditProject",
+            resource=where.id,
         )
         return n.LogInputs(control_plane=cp, audit=audit)
 
     def _version_list(
-        self, region: str, detail: Mapping[str, Any], errors: list[CollectionError]
+        self, region: str, detail: Mapping[str, Any], record: Attempts
     ) -> list[JSON] | None:
         kind = str(detail.get("cluster_type") or "ManagedKubernetes")
-        return read(
-            self._versions,
-            (region, kind),
-            errors,
-            "cs:DescribeKubernetesVersionMetadata",
-            f"{region} {kind}",
+        return record.attempt(
             ("version.standard_support",),
+            lambda: self._versions.get((region, kind)),
+            call="cs:DescribeKubernetesVersionMetadata",
+            resource=f"{region} {kind}",
         )
 
     def _offered(self, key: tuple[str, str]) -> list[JSON]:
@@ -520,8 +411,9 @@ class AckScanner:
         return [v.to_map() for v in response.body or []]
 
 
-def _listener_protocol(lb: Mapping[str, Any], port: int) -> str | None:
-    for item in (lb.get("ListenerPortsAndProtocol") or {}).get("ListenerPortAndProtocol") or []:
-        if int(item.get("ListenerPort") or 0) == port:
-            return str(item.get("ListenerProtocol") or "").lower()
-    return None
+def _or_fail(read: Any, call: str, resource: str) -> Any:
+    """``read()``; a failure makes the whole unit (region, cluster) a CollectionFailure."""
+    try:
+        return read()
+    except CAUGHT as exc:
+        raise CollectionFailure(to_collection_error(exc, call, resource)) from None

@@ -146,3 +146,22 @@ def test_an_endpoint_nobody_listens_on_is_unavailable() -> None:
         make_scanner(fake).targets()
     assert caught.value.error.kind == "unavailable"
     assert caught.value.error.call == "sts:GetCallerIdentity"
+
+
+def test_a_custom_policy_that_is_not_json_is_an_error_not_a_harmless_policy(
+    world: World,
+) -> None:
+    from tests.providers.alibaba.fixtures import custom_policy
+
+    world.add_role("KubernetesWorkerRole-good", [custom_policy("broken")], {"broken": "{Statem"})
+    scanner = make_scanner(world.fake)
+    (target,) = scanner.targets()
+    good = next(r for r in scanner.discover(target) if r.name == "ack-good")
+    posture = scanner.collect(good)
+    (error,) = posture.collection_errors
+    assert (error.call, error.kind, error.code) == (
+        "ram:GetPolicyVersion", "invalid", "MalformedPolicyDocument"
+    )  # fmt: skip
+    assert error.affects == ["node_pools.identities"]
+    assert outcomes(posture)["IAM-001"] == Status.ERROR
+    assert "broken is not JSON" in check_message(posture, "IAM-001")
