@@ -77,8 +77,6 @@ class AlibabaPlugin(ProviderPlugin):
         """One scanner for one set of credentials (fails early when there are none)."""
         checked = AlibabaSettings.from_mapping(settings)
 
-        from cloudposture_alibaba.adapter import AckScanner
-        from cloudposture_alibaba.clients import AlibabaClients, ClientOptions, assume_role_call
         from cloudposture_alibaba.credentials import (
             AssumedRole,
             base_provider,
@@ -87,7 +85,11 @@ class AlibabaPlugin(ProviderPlugin):
         )
 
         provider = base_provider(checked.profile)
-        check_provider(provider, checked.profile)
+        check_provider(provider, checked.profile)  # before the service SDKs load: fail fast
+
+        from cloudposture_alibaba.adapter import AckScanner
+        from cloudposture_alibaba.clients import AlibabaClients, ClientOptions, assume_role_call
+
         base = credential_client(provider)
         if checked.role_arn:
             assume = assume_role_call(base, checked.endpoint_host, checked.protocol)
