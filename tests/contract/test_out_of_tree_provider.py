@@ -3,19 +3,23 @@
 The test writes a minimal provider distribution for a made-up cloud, ``acme``, into a
 temporary directory (its settings, config target and scan units, guidance for the rules it
 applies and NOT_APPLICABLE reasons for the rest, permissions with a shipped document, an OCSF
-mapping, and a scanner that reads a fake JSON API), installs it for real with pip into a
-``--target`` directory, and drives the real CLI in subprocesses with that directory on
+mapping, and a scanner that reads a fake JSON API), packs it as a wheel (by hand: the venv's
+setuptools may lack ``bdist_wheel``, and a wheel is only a zip with metadata), installs it for
+real with pip into a ``--target`` directory, and drives the real CLI in subprocesses with that directory on
 PYTHONPATH: the entry point is found through importlib.metadata exactly as for an installed
 wheel. The fake API is served by this test on 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,21 +42,21 @@ CLUSTERS: list[dict[str, Any]] = [
 EXPECTED_FAILS = {"open": {"CP-001", "CP-002", "CP-003"}, "narrow": {"CP-002"}, "private": set()}
 APPLIES = {"CP-001", "CP-002", "CP-003"}
 
-PYPROJECT = """\
-[build-system]
-requires = ["setuptools>=69"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "cloudposture-acme"
-version = "0.0.1"
-dependencies = ["cloudposture"]
-
-[project.entry-points."cloudposture.providers"]
-acme = "cloudposture_acme.plugin:plugin"
-
-[tool.setuptools]
-packages = ["cloudposture_acme"]
+METADATA = """\
+Metadata-Version: 2.1
+Name: cloudposture-acme
+Version: 0.0.1
+Requires-Dist: cloudposture
+"""
+WHEEL = """\
+Wheel-Version: 1.0
+Generator: cloudposture-contract-test
+Root-Is-Purelib: true
+Tag: py3-none-any
+"""
+ENTRY_POINTS = """\
+[cloudposture.providers]
+acme = cloudposture_acme.plugin:plugin
 """
 
 PLUGIN = '''\
@@ -227,24 +231,35 @@ def api() -> Iterator[str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The acme distribution, built and installed by pip into its own site directory."""
     base = tmp_path_factory.mktemp("acme")
-    dist = base / "cloudposture-acme"
-    package = dist / "cloudposture_acme"
-    package.mkdir(parents=True)
-    (dist / "pyproject.toml").write_text(PYPROJECT)
-    (package / "__init__.py").write_text('"""cloudposture provider for Acme."""\n')
-    (package / "plugin.py").write_text(PLUGIN)
-    (package / "scanner.py").write_text(SCANNER)
-    (dist / "docs" / "permissions").mkdir(parents=True)
-    (dist / "docs" / "permissions" / "acme-readonly.json").write_text(
-        json.dumps({"permissions": ["clusters.list"]})
-    )
+    wheel = base / "cloudposture_acme-0.0.1-py3-none-any.whl"
+    info = "cloudposture_acme-0.0.1.dist-info"
+    files = {
+        "cloudposture_acme/__init__.py": '"""cloudposture provider for Acme."""\n',
+        "cloudposture_acme/plugin.py": PLUGIN,
+        "cloudposture_acme/scanner.py": SCANNER,
+        "cloudposture_acme/permissions/acme-readonly.json": '{"permissions": ["clusters.list"]}',
+        f"{info}/METADATA": METADATA,
+        f"{info}/WHEEL": WHEEL,
+        f"{info}/entry_points.txt": ENTRY_POINTS,
+    }
+    record = [f"{name},{_digest(text)},{len(text.encode())}" for name, text in files.items()]
+    files[f"{info}/RECORD"] = "\n".join([*record, f"{info}/RECORD,,"]) + "\n"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
     target = base / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(dist)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--target", str(target), str(wheel)],
         check=True, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    assert (target / info / "entry_points.txt").is_file()
     return target
+
+
+def _digest(text: str) -> str:
+    raw = hashlib.sha256(text.encode()).digest()
+    return "sha256=" + base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _python(site: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -100,7 +100,10 @@ def test_plugin_module_imports_no_sdk(name: str) -> None:
     foreign = [
         m
         for m in loaded["new"]
-        if m != own and m not in sys.stdlib_module_names and m not in CORE_DEPENDENCIES
+        if m != own
+        and m not in sys.stdlib_module_names
+        and not m.startswith("_sysconfigdata")  # the interpreter's build data (stdlib)
+        and m not in CORE_DEPENDENCIES
     ]
     assert foreign == [], f"{name}'s plugin module imports {foreign} at module level"
 
@@ -156,7 +159,9 @@ def test_every_rule_has_guidance_or_a_not_applicable_reason(name: str) -> None:
 def test_config_example_loads_through_the_target_model(name: str) -> None:
     plugin = _plugin(name)
     assert plugin.target_model is not None, f"{name} cannot be used from a config file"
-    entries = yaml.safe_load("targets:\n" + plugin.config_example)["targets"][name]
+    # the block as ``cloudposture config example`` places it: under ``targets:`` and its name
+    text = f"targets:\n  {name}:\n{plugin.config_example}"
+    entries = yaml.safe_load(text)["targets"][name]
     assert entries, f"{name}'s config example has no entry"
     for i, raw in enumerate(entries):
         entry = plugin.target_model.model_validate(raw)
