@@ -5,9 +5,9 @@ temporary directory (its settings, config target and scan units, guidance for th
 applies and NOT_APPLICABLE reasons for the rest, permissions with a shipped document, an OCSF
 mapping, and a scanner that reads a fake JSON API), packs it as a wheel (by hand: the venv's
 setuptools may lack ``bdist_wheel``, and a wheel is only a zip with metadata), installs it for
-real with pip into a ``--target`` directory, and drives the real CLI in subprocesses with that directory on
-PYTHONPATH: the entry point is found through importlib.metadata exactly as for an installed
-wheel. The fake API is served by this test on 127.0.0.1.
+real with pip into a ``--target`` directory, and drives the real CLI in subprocesses with
+that directory on PYTHONPATH: the entry point is found through importlib.metadata exactly as
+for an installed wheel. The fake API is served by this test on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -305,9 +305,11 @@ def test_ocsf_export_carries_the_acme_mapping(site: Path, api: str, tmp_path: Pa
                 "--format", "ocsf", "--output", str(out), "--quiet")  # fmt: skip
     assert done.returncode == 1, done.stderr
     text = out.read_text()
-    events = json.loads(text) if text.lstrip().startswith("[") else [
-        json.loads(line) for line in text.splitlines() if line.strip()
-    ]
+    events = (
+        json.loads(text)
+        if text.lstrip().startswith("[")
+        else [json.loads(line) for line in text.splitlines() if line.strip()]
+    )
     assert events
     assert {e["cloud"]["provider"] for e in events} == {"Acme Cloud"}
     assert {e["cloud"]["account"]["type_id"] for e in events} == {99}
@@ -343,4 +345,6 @@ def test_rules_show_and_the_docs_include_acme_guidance(site: Path, tmp_path: Pat
     page = (docs / "CP-001.md").read_text()
     assert "## Acme (AKE)" in page
     assert "acme_cluster.public = false" in page
-    assert "Not applicable: acme clusters expose no such setting" in (docs / "ENC-001.md").read_text()
+    assert (
+        "Not applicable: acme clusters expose no such setting" in (docs / "ENC-001.md").read_text()
+    )
