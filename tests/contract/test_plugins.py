@@ -126,7 +126,10 @@ def test_plugin_declares_permissions_and_ships_the_document(name: str) -> None:
     permissions = _plugin(name).permissions
     assert permissions is not None, f"{name} declares no permissions"
     assert permissions.calls
-    assert all(needed for needed in permissions.calls.values())
+    # a call may need no permission at all (STS GetCallerIdentity answers every caller), but
+    # a scan that needs none anywhere has declared nothing
+    assert any(needed for needed in permissions.calls.values())
+    assert all(isinstance(needed, tuple) for needed in permissions.calls.values())
     document = ROOT / "docs" / "permissions" / permissions.document
     assert document.is_file(), f"{name}: docs/permissions/{permissions.document} missing"
     assert document.stat().st_size > 0
