@@ -60,9 +60,7 @@ def synthetic_result(clusters: int = 1000, seed: int = 14) -> ScanResult:
     for resource in resources:
         findings.extend(_cluster_findings(resource, rng))
     coverage = [
-        CoverageEntry(
-            provider=p, account=a, region=r, status="ok", clusters_found=clusters // 10
-        )
+        CoverageEntry(provider=p, account=a, region=r, status="ok", clusters_found=clusters // 10)
         for p, accounts in _PROVIDERS.items()
         for a in accounts
         for r in _REGIONS[p]
@@ -97,9 +95,7 @@ def _cluster_findings(resource: Resource, rng: random.Random) -> list[Finding]:
             status, message = Status.NOT_APPLICABLE, meta.not_applicable[resource.provider]
         else:
             roll = rng.random()
-            status = (
-                Status.FAIL if roll < 0.22 else Status.ERROR if roll < 0.25 else Status.PASS
-            )
+            status = Status.FAIL if roll < 0.22 else Status.ERROR if roll < 0.25 else Status.PASS
             message = f"{meta.title.lower()} on {resource.cluster} ({status.value.lower()})"
         out.append(
             Finding(
@@ -121,7 +117,9 @@ def _cluster_findings(resource: Resource, rng: random.Random) -> list[Finding]:
                 remediation=guidance.remediation if guidance else None,
                 references=list(guidance.references) if guidance else [],
                 scan_id="scan-synthetic",
-                first_seen=AT - timedelta(days=rng.randrange(60)) if status is Status.FAIL else None,
+                first_seen=AT - timedelta(days=rng.randrange(60))
+                if status is Status.FAIL
+                else None,
                 created_at=AT,
             )
         )

@@ -74,6 +74,7 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
 
     def facts(f: Finding) -> list[list[Any]]:
         return [[texts.add(e.fact), e.value, texts.add(e.source)] for e in f.evidence]
+
     change_of = _change_of(history)
 
     def row(f: Finding, change: str) -> list[Any]:

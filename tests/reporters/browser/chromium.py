@@ -55,7 +55,9 @@ class Watch:
     requests: list[str] = field(default_factory=list)
 
 
-def open_report(browser: Browser, path: Path, width: int = 1440, height: int = 1000) -> tuple[Page, Watch]:
+def open_report(
+    browser: Browser, path: Path, width: int = 1440, height: int = 1000
+) -> tuple[Page, Watch]:
     """Open ``path`` from ``file://`` and wait until the script marked the page ready."""
     page = browser.new_page(viewport={"width": width, "height": height})
     watch = Watch()

@@ -348,7 +348,7 @@
         var f = D.findings[fi];
         var label = c.name + " " + rules[ri].id + ": " + statusText(f) + ". " + msg(f);
         add(td, el("button", { type: "button", cls: "cell s" + f[S] + (f[S] === FAIL ? " sev" + f[V] : "") +
-          (narrowing() && !findingOk(f, true) ? " dim" : ""), "data-ref": "f" + fi, "data-r": r, "data-c": k,
+          (narrowing() && !findingOk(f, true) ? " dim" : ""), "data-ref": "f" + fi, "data-r": r, "data-c": k, "data-rule": rules[ri].id,
           tabindex: r === 0 && k === 0 ? 0 : -1, "aria-label": label, title: rules[ri].id + " \u00b7 " + statusText(f) + "\n" + msg(f),
           text: f[S] === FAIL ? SEV_LETTER[f[V]] : SYMBOL[f[S]] }));
         add(tr, td);
@@ -358,6 +358,8 @@
     });
     if (!page.length) add(body, el("tr", null, el("td", { colspan: cols.length + 2, cls: "empty", text: "No cluster matches the filters." })));
     add(table, body);
+    var firstCell = table.querySelector("button.cell");
+    if (firstCell && !table.querySelector('button.cell[tabindex="0"]')) firstCell.tabIndex = 0;
     pager($("matrix-pager"), state.mpage, pages, visibleClusters.length, "cluster", function (p) { state.mpage = p; render(); });
   }
   function pager(nav, current, pages, total, noun, go) {
@@ -372,22 +374,28 @@
   $("matrix").addEventListener("keydown", function (ev) {
     var t = ev.target;
     if (!t.dataset || t.dataset.r === undefined) return;
-    var r = Number(t.dataset.r), c = Number(t.dataset.c);
-    var moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
+    var moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0],
+      Home: [0, -1, true], End: [0, 1, true] };
     var m = moves[ev.key];
-    if (ev.key === "Home") m = [0, -c];
-    if (ev.key === "End") m = [0, 999];
     if (!m) return;
     ev.preventDefault();
-    var cells = $("matrix").querySelectorAll("button.cell");
-    var best = null;
-    cells.forEach(function (b) {
-      var br = Number(b.dataset.r), bc = Number(b.dataset.c);
-      if (br === r + m[0] && (m[1] === 999 ? true : bc === Math.max(0, c + m[1]))) {
-        if (!best || (m[1] === 999 && bc > Number(best.dataset.c))) best = b;
-      }
+    var grid = {}, rows = 0, cols = 0;
+    $("matrix").querySelectorAll("button.cell").forEach(function (b) {
+      grid[b.dataset.r + "," + b.dataset.c] = b;
+      rows = Math.max(rows, Number(b.dataset.r) + 1);
+      cols = Math.max(cols, Number(b.dataset.c) + 1);
     });
-    if (best) { t.tabIndex = -1; best.tabIndex = 0; best.focus(); }
+    var r = Number(t.dataset.r), c = Number(t.dataset.c), best = null;
+    if (m[0]) { /* the nearest cell in the next row that has one */
+      for (var rr = r + m[0]; rr >= 0 && rr < rows && !best; rr += m[0]) {
+        for (var d = 0; d < cols && !best; d++) best = grid[rr + "," + (c - d)] || grid[rr + "," + (c + d)];
+      }
+    } else { /* the next cell along the row (Home/End: the row's first/last) */
+      for (var cc = m[2] ? (m[1] > 0 ? cols - 1 : 0) : c + m[1]; cc >= 0 && cc < cols && !best; cc += m[2] ? -m[1] : m[1]) {
+        best = grid[r + "," + cc];
+      }
+    }
+    if (best && best !== t) { t.tabIndex = -1; best.tabIndex = 0; best.focus(); }
   });
 
   /* ---- findings list ------------------------------------------------------------------------ */
