@@ -63,7 +63,8 @@ def test_the_page_fetches_nothing_and_runs_only_its_own_script(result: ScanResul
     assert "default-src 'none'" in policy
     script = re.findall(r"<script>(.*?)</script>", page, re.DOTALL)
     style = re.findall(r"<style>(.*?)</style>", page, re.DOTALL)
-    assert len(script) == 1 and len(style) == 1
+    assert len(script) == 1
+    assert len(style) == 1
     for block, directive in ((script[0], "script-src"), (style[0], "style-src")):
         digest = base64.b64encode(hashlib.sha256(block.encode()).digest()).decode()
         assert f"{directive} 'sha256-{digest}'" in policy

@@ -54,6 +54,7 @@ def render_page(result: ScanResult, history: HistoryView | None = None) -> str:
     )
     scan = result.scan
     title = f"cloudposture report · {scan.id}"
+    data = script_json(build_payload(result, history))
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -66,7 +67,7 @@ def render_page(result: ScanResult, history: HistoryView | None = None) -> str:
             "</head><body>",
             _asset("page.html"),
             _noscript(result),
-            f'<script type="application/json" id="cp-data">{script_json(build_payload(result, history))}</script>',
+            f'<script type="application/json" id="cp-data">{data}</script>',
             f"<script>{script}</script>",
             "</body></html>",
             "",

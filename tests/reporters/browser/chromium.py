@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -72,7 +72,12 @@ def open_report(
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: watch.errors.append(f"pageerror: {exc}"))
-    page.on("dialog", lambda dialog: (watch.dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        watch.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.on("request", on_request)
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-ready=true]", timeout=30_000)
