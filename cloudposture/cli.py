@@ -23,6 +23,7 @@ from cloudposture.model import ConfigurationError, Severity
 from cloudposture.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
 from cloudposture.outbox_cli import outbox
 from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
+from cloudposture.report_command import report
 from cloudposture.scan_command import CommonOptions, execute_scan
 
 SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
@@ -226,7 +227,7 @@ def _configure_logging() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-for _command in (*NIGHTLY_COMMANDS, outbox):  # run, config, history, diff; outbox
+for _command in (*NIGHTLY_COMMANDS, outbox, report):  # run, config, history, diff; outbox
     cli.add_command(_command)
 
 

@@ -19,6 +19,7 @@ from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.progress import RichProgress
+from cloudposture.reporters.html import HistoryView, render_html
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import Rule, RuleSettings
@@ -143,13 +144,16 @@ def write_to_directory(
     directory: Path,
     ocsf_class: str,
     stderr: Console | None,
+    history: HistoryView | None = None,
 ) -> None:
-    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
+    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run); the
+    HTML page also shows the run's ``history`` when the run has a store."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
         path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        path.write_text(reporter.render(result), encoding="utf-8")
+        text = render_html(result, history) if name == "html" else reporter.render(result)
+        path.write_text(text, encoding="utf-8")
         if stderr is not None:
             stderr.print(f"wrote {path}")
 

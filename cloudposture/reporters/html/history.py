@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cloudposture.history_store import HistoryStore, RunRecord, StoredRun
+from cloudposture.history import RunDiff
+from cloudposture.history_store import HistoryStore, RunRecord, StoredRun, diff_changes
 from cloudposture.model import ConfigurationError, Finding, Severity
 
 CHANGES = ("new", "regressed", "resolved", "stale", "persisting")
@@ -66,9 +67,13 @@ def latest_run(store: HistoryStore, config_key: str | None) -> StoredRun:
     return stored
 
 
-def history_view(store: HistoryStore, stored: StoredRun, runs: int) -> HistoryView:
-    """The changes ``stored`` recorded against its previous run, and the last ``runs`` runs."""
-    record = stored.record
+def history_view(
+    store: HistoryStore,
+    record: RunRecord,
+    changes: Mapping[str, Sequence[Finding]],
+    runs: int,
+) -> HistoryView:
+    """The run's recorded ``changes`` against its previous run, and the last ``runs`` runs."""
     previous = store.previous_complete_run(record.config_key, before=record.started_at)
     recent = [
         r
@@ -80,6 +85,15 @@ def history_view(store: HistoryStore, stored: StoredRun, runs: int) -> HistoryVi
         run_id=record.id,
         previous_run=previous.id if previous else None,
         previous_at=previous.started_at if previous else None,
-        changes={c: list(stored.changes.get(c, [])) for c in CHANGES},
+        changes={c: list(changes.get(c, [])) for c in CHANGES},
         trend=[trend_point(r) for r in reversed(recent)],
     )
+
+
+def run_history(store: HistoryStore, run_id: str, diff: RunDiff, runs: int = 14) -> HistoryView:
+    """The history of a run the nightly job just finished (its diff is still in memory)."""
+    record = store.get_run(run_id)
+    if record is None:
+        raise ConfigurationError(f"no run '{run_id}' in the store")
+    changes: dict[str, Sequence[Finding]] = {str(k): v for k, v in diff_changes(diff).items()}
+    return history_view(store, record, changes, runs)

@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from cloudposture.cli import main
 from cloudposture.reporters.example import example_result
 from cloudposture.reporters.html import render_html
 from tests.providers.aws.conftest import EXPECTED_FAILS
 from tests.reporters.browser.chromium import Watch, open_report
 from tests.reporters.browser.reports import example_page, synthetic_page, write
+from tests.reporters.history_estate import three_nights
 from tests.reporters.synthetic import synthetic_result
 from tests.reporters.test_html_report import HOSTILE_NAME, HOSTILE_TAG, hostile
 
@@ -185,4 +187,31 @@ def test_a_thousand_clusters_render_and_page(
     page.select_option("#f-account", "shop-prod")
     assert f"({len(in_account)} clusters)" in page.inner_text("#matrix-pager")
     assert page.locator("#matrix tr.loc th").first.inner_text().startswith("gcp \u00b7 shop-prod")
+    clean(watch)
+
+
+def test_the_history_report_shows_changes_and_trend(
+    chromium: Browser, tmp_path: Path, shots: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    three_nights(url, tmp_path / "nightly")
+    out = tmp_path / "history.html"
+    assert main(["report", "--store", url, "-o", str(out)]) == 0
+    page, watch = open_report(chromium, out)
+    page.screenshot(path=str(shots / "history.png"), full_page=True)
+    heads = page.locator("#changes .change-head").all_inner_texts()
+    assert [" ".join(h.split()) for h in heads] == [
+        "0 New",
+        "2 Regressed",
+        "2 Resolved",
+        "2 Stale (could not be judged, still open)",
+    ]
+    trend = page.get_attribute("#chart-trend svg", "aria-label")
+    assert (
+        trend == "Failing findings over the last 3 runs: 2030-01-01 6, 2030-01-02 6, 2030-01-03 4"
+    )
+    page.select_option("#f-change", "stale")
+    rows = list_rows(page)
+    assert len(rows) == 2
+    assert all(" x " in f" {r} " for r in rows)
     clean(watch)

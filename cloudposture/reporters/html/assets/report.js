@@ -162,7 +162,7 @@
     ];
     if (D.history) {
       var n = D.history.counts;
-      cards.push(card("New since last run", (n.new || 0) + (n.regressed || 0),
+      cards.push(card("New or regressed", (n.new || 0) + (n.regressed || 0),
         (n.regressed || 0) + " regressed \u00b7 " + (n.resolved || 0) + " resolved \u00b7 " +
         (n.stale || 0) + " stale", (n.new || n.regressed) ? "bad" : "ok"));
     }
@@ -193,7 +193,7 @@
   function barChart(fig, title, bars) {
     clear(fig);
     var max = Math.max(1, Math.max.apply(null, bars.map(function (b) { return b.total; })));
-    var rowH = 26, labelW = 150, width = 460, barW = width - labelW - 50;
+    var rowH = 28, labelW = 110, width = 600, barW = width - labelW - 60;
     var root = svg("svg", { viewBox: "0 0 " + width + " " + (bars.length * rowH + 6), width: width,
       height: bars.length * rowH + 6, role: "img",
       "aria-label": title + ": " + bars.map(function (b) { return b.label + " " + b.total; }).join(", ") });
@@ -232,7 +232,7 @@
     var fig = $("chart-trend");
     if (!D.history || !D.history.trend.length) return;
     fig.hidden = false;
-    var pts = D.history.trend, width = 920, height = 220, left = 44, bottom = 36, top = 12;
+    var pts = D.history.trend, width = 1200, height = 230, left = 44, bottom = 36, top = 12;
     var totals = pts.map(function (p) {
       return SEV_ORDER.reduce(function (a, v) { return a + (p.failing[SEV[v]] || 0); }, 0);
     });
