@@ -22,6 +22,7 @@ from cloudposture.progress import RichProgress
 from cloudposture.reporters.html import HistoryView, render_html
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line
+from cloudposture.reporters.terminal_summary import render_summary
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
 from cloudposture.sinks.registry import sinks_from_urls
@@ -175,7 +176,10 @@ def write_outputs(
             stderr.print(summary_line(result))
         return
     if name == "table":
-        render_table(result, Console(highlight=False))
+        console = Console(highlight=False)
+        if console.is_terminal:  # the matrix is for eyes; a file or pipe keeps the table only
+            render_summary(result, console)
+        render_table(result, console)
     else:
         sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
         sys.stdout.flush()
