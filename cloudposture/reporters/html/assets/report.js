@@ -399,8 +399,10 @@
   });
 
   /* ---- findings list ------------------------------------------------------------------------ */
+  var anyFirst = D.findings.some(function (f) { return f[FS]; });
   var COLS = [["severity", "Severity"], ["status", "Status"], ["cluster", "Cluster"], ["rule", "Rule"],
-    ["message", "Finding"], ["first", "First seen"]];
+    ["message", "Finding"]];
+  if (anyFirst) COLS.push(["first", "First seen"]);
   if (D.history) COLS.push(["change", "Change"]);
   function sortKey(ref) {
     var f = finding(ref), c = clusters[f[C]];
@@ -449,7 +451,7 @@
         el("td", null, el("button", { type: "button", cls: "link", "data-ref": (ref.prior ? "p" : "f") + ref.i,
           "aria-label": "Open " + rule.id + " on " + c.name, text: rule.id }), el("span", { cls: "sub", text: rule.title })),
         el("td", { cls: "msg", text: msg(f) }),
-        el("td", { cls: "date", text: f[FS] || "" }),
+        anyFirst ? el("td", { cls: "date", text: f[FS] || "" }) : null,
         D.history ? el("td", null, changeOf(f) ? el("span", { cls: "chg " + changeOf(f), text: changeOf(f) }) : null) : null));
     });
     if (!keyed.length) add(body, el("tr", null, el("td", { colspan: COLS.length, cls: "empty", text: "No finding matches the filters." })));
