@@ -48,6 +48,7 @@ docs: install-dev
 bench: install-dev
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/aws_bench.py --clusters 60 --regions 3
+	$(BIN)/python bench/report_bench.py --clusters 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

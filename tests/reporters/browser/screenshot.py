@@ -23,7 +23,9 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1360)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, browser() as chromium:
-        page, watch = open_report(chromium, write(Path(tmp) / "demo.html", demo_report()), args.width, 900)
+        page, watch = open_report(
+            chromium, write(Path(tmp) / "demo.html", demo_report()), args.width, 900
+        )
         if watch.errors or watch.requests:
             raise SystemExit(f"the page is not clean: {watch}")
         box = page.locator("#matrix-section").bounding_box()
