@@ -43,7 +43,7 @@ def main() -> None:
         view.select_option("#f-severity", "critical")
         view.locator("#f-summary").inner_text()
         filtered = time.perf_counter() - started
-    print(  # noqa: T201 - a benchmark prints its figures
+    print(
         f"{args.clusters} clusters, {len(result.findings)} findings: page "
         f"{len(page.encode()) / 1e6:.2f} MB, render {rendered:.2f} s, browser ready "
         f"{ready:.2f} s, severity filter {filtered:.2f} s, console errors {len(watch.errors)}"

@@ -15,6 +15,7 @@ from cloudposture.rules.judge import (
     PoolVerdict,
     all_hold,
     flag_link,
+    identities_with,
     identity_link,
     ingress_fact,
     judge_pools,
@@ -28,7 +29,7 @@ def _ingress_link(pool: NodePool) -> Link:
 
 
 def _path(pool: NodePool) -> PoolVerdict:
-    identity = pool.identity.id if pool.identity else "?"
+    admins = ", ".join(i.id for i in identities_with(pool, "admin_equivalent")) or "?"
     ingress = len(pool.internet_ingress or [])
     return all_hold(
         flag_link(pool, "public_ip"),
@@ -36,7 +37,7 @@ def _path(pool: NodePool) -> PoolVerdict:
         flag_link(pool, "metadata_credentials_exposed"),
         identity_link(pool, "admin_equivalent"),
         detail=f"public IPs, {ingress} internet ingress rule(s), node credentials readable "
-        f"from metadata, {identity} is admin-equivalent",
+        f"from metadata, admin-equivalent identity: {admins}",
     )
 
 

@@ -16,7 +16,8 @@ from cloudposture.rules.judge import (
     all_hold,
     fact,
     flag_link,
-    identity_fact,
+    identities_with,
+    identity_facts,
     identity_link,
     judge_flag,
     judge_pools,
@@ -25,30 +26,34 @@ from cloudposture.rules.judge import (
 )
 
 
-def _identity_detail(pool: NodePool) -> str:
-    identity = pool.identity
-    if identity is None:
-        return ""
-    grants = ", ".join(identity.grants)
-    return f"{identity.id}: {grants}" if grants else identity.id
+def _identity_detail(pool: NodePool, field: str) -> str:
+    """The identities that make the pool fail on ``field``, each with its grants."""
+    named = []
+    for identity in identities_with(pool, field):
+        grants = ", ".join(identity.grants)
+        named.append(f"{identity.id}: {grants}" if grants else identity.id)
+    return "; ".join(named)
 
 
-def _identity_extra(pool: NodePool) -> tuple[Evidence, ...]:
-    return (identity_fact(pool, "id"), identity_fact(pool, "grants"))
+def _identity_ids(pool: NodePool) -> Evidence:
+    """Every identity the pool runs as, so a verdict shows the ones that passed too."""
+    ids = None if pool.identities is None else [i.id for i in pool.identities]
+    return ev(f"node_pools[{pool.name}].identities", ids, pool.source_of("identities"))
 
 
 def _admin_identity(pool: NodePool) -> PoolVerdict:
     return all_hold(
         identity_link(pool, "admin_equivalent"),
-        detail=_identity_detail(pool),
-        extra=_identity_extra(pool),
+        detail=_identity_detail(pool, "admin_equivalent"),
+        extra=(_identity_ids(pool), *identity_facts(pool, "grants")),
     )
 
 
 def check_node_admin(posture: ClusterPosture, settings: RuleSettings) -> Outcome:
-    """FAIL when any node pool's identity holds admin-equivalent cloud permissions (names the
-    pool, the identity and the grants); ERROR when a pool's identity or its summary is
-    unknown and none fails."""
+    """FAIL when any identity of any node pool holds admin-equivalent cloud permissions (the
+    worst identity decides; names the pool, the identity and the grants, with every identity
+    of the pool in the evidence); ERROR when an identity or its summary is unknown and none
+    fails."""
     return judge_pools(
         posture,
         _admin_identity,
@@ -85,8 +90,8 @@ def check_default_identity(posture: ClusterPosture, settings: RuleSettings) -> O
         posture,
         lambda pool: all_hold(
             identity_link(pool, "is_default"),
-            detail=_identity_detail(pool),
-            extra=(identity_fact(pool, "id"),),
+            detail=_identity_detail(pool, "is_default"),
+            extra=(_identity_ids(pool),),
         ),
         fail="nodes run as the provider's default identity in node pool(s)",
         ok="every node pool runs as a dedicated identity",
@@ -94,10 +99,16 @@ def check_default_identity(posture: ClusterPosture, settings: RuleSettings) -> O
 
 
 def _metadata_exposure(pool: NodePool) -> PoolVerdict:
+    """The pool's metadata exposure; the detail names every identity whose credentials
+    pods could read there."""
+    ids = ", ".join(i.id for i in pool.identities or [])
+    detail = pool.metadata_detail or ""
+    if ids:
+        detail = f"{detail}; credentials of {ids}" if detail else f"credentials of {ids}"
     return all_hold(
         flag_link(pool, "metadata_credentials_exposed"),
-        detail=pool.metadata_detail or "",
-        extra=(pool_fact(pool, "metadata_detail"),),
+        detail=detail,
+        extra=(pool_fact(pool, "metadata_detail"), _identity_ids(pool)),
     )
 
 
@@ -135,7 +146,7 @@ def check_default_full_scope(posture: ClusterPosture, settings: RuleSettings) ->
         lambda pool: all_hold(
             flag_link(pool, "full_cloud_api_scope"),
             identity_link(pool, "is_default"),
-            detail=_identity_detail(pool),
+            detail=_identity_detail(pool, "is_default"),
         ),
         fail="the default identity has the full cloud API scope in node pool(s)",
         ok="no node pool pairs the default identity with the full cloud API scope",

@@ -131,7 +131,7 @@ def test_a_provider_bug_is_recorded_not_raised() -> None:
 
 
 def test_partial_collection_marks_the_scan_incomplete_but_keeps_findings() -> None:
-    partial = CollectionError(call="iam:GetRole", kind="denied", affects=["node_pools.identity"])
+    partial = CollectionError(call="iam:GetRole", kind="denied", affects=["node_pools.identities"])
     scanner = FakeScanner({("111", "r1"): [("a", True)]}, partial_clusters={"a": partial})
     result = _scan(scanner)
     assert not result.scan.complete

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from cloudposture.cli.scan_command import CommonOptions, write_outputs
 from cloudposture.model import ScanResult
 from cloudposture.reporters.table import render_table
 from cloudposture.reporters.terminal_summary import MAX_CLUSTERS, render_summary
-from cloudposture.scan_command import CommonOptions, write_outputs
 from tests.reporters.synthetic import synthetic_result
 
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cloudposture.history import RunDiff
-from cloudposture.history_store import HistoryStore, RunRecord, StoredRun, diff_changes
 from cloudposture.model import ConfigurationError, Finding, Severity
+from cloudposture.nightly.history import RunDiff
+from cloudposture.nightly.history_store import HistoryStore, RunRecord, StoredRun, diff_changes
 
 CHANGES = ("new", "regressed", "resolved", "stale", "persisting")
 

@@ -135,9 +135,10 @@ def test_node_pool_facts(postures: dict[str, ClusterPosture]) -> None:
         ("tcp", 8080, False),
         ("tcp", 443, True),
     }
-    assert wide.identity is not None
-    assert wide.identity.admin_equivalent is True
-    assert wide.identity.grants == [f"Contributor at subscription scope /subscriptions/{SUB}"]
+    assert wide.identities is not None
+    assert len(wide.identities) == 1
+    assert wide.identities[0].admin_equivalent is True
+    assert wide.identities[0].grants == [f"Contributor at subscription scope /subscriptions/{SUB}"]
     assert wide.metadata_credentials_exposed is True
     (hardened,) = postures["hardened"].node_pools or []
     # the subnet NSG's Deny from the internet at 4000 hides the Allow 22 at 4001
@@ -147,9 +148,10 @@ def test_node_pool_facts(postures: dict[str, ClusterPosture]) -> None:
     narrow = postures["public-narrow"].node_pools or []
     assert [p.name for p in narrow] == ["pool1", "pool2"]  # from AgentPools.List, two pages
     assert all(p.internet_ingress == [] for p in narrow)
-    assert narrow[0].identity is not None
-    assert narrow[0].identity.admin_equivalent is False
-    assert "resource-group scope" in narrow[0].identity.grants[0]
+    assert narrow[0].identities is not None
+    assert len(narrow[0].identities) == 1
+    assert narrow[0].identities[0].admin_equivalent is False
+    assert "resource-group scope" in narrow[0].identities[0].grants[0]
 
 
 def test_identity_logging_version_policy_facts(postures: dict[str, ClusterPosture]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from cloudposture.nightly_cli import _open_store, _store_option
+from cloudposture.cli.nightly_cli import _open_store, _store_option
 
 
 @click.command("report")
