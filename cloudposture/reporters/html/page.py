@@ -79,7 +79,7 @@ def _noscript(result: ScanResult) -> str:
     """What a reader without JavaScript (a mail client's preview) still learns."""
     counts = Counter(f.status.value for f in result.findings)
     clusters = len({(f.resource.provider, f.resource.id) for f in result.findings})
-    failed = [c for c in result.scan.coverage if c.status == "error"]
+    failed = [c for c in result.scan.coverage if c.status != "ok"]
     lines = "".join(
         f"<li>{_e(c.provider)} {_e(c.account)}/{_e(c.region)}"
         f"{'/' + _e(c.cluster) if c.cluster else ''}: {_e(c.reason)}</li>"

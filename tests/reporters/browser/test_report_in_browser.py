@@ -140,6 +140,8 @@ def test_the_matrix_is_reachable_by_keyboard(chromium: Browser, tmp_path: Path) 
     assert focused == {"rule": "ENC-001", "r": "0"}
     page.keyboard.press("Enter")
     assert "ENC-001" in page.inner_text("#detail-title")
+    page.keyboard.press("Escape")  # and focus goes back to the cell it came from
+    assert page.evaluate("() => document.activeElement.dataset.rule") == "ENC-001"
     clean(watch)
 
 

@@ -133,7 +133,7 @@
   }
   function visibleCoverage() {
     return D.coverage.filter(function (c) {
-      return c.status === "error" && (!state.provider || c.provider === state.provider) &&
+      return c.status !== "ok" && (!state.provider || c.provider === state.provider) &&
         (!state.account || c.account === state.account) &&
         (!state.region || c.region === state.region || c.region === "*");
     });
@@ -174,16 +174,17 @@
       el("div", { cls: "kpi-note", text: note }));
   }
   function coverage() {
-    var rows = D.coverage.filter(function (c) { return c.status === "error"; });
+    var rows = D.coverage.filter(function (c) { return c.status !== "ok"; });
     $("coverage-section").hidden = rows.length === 0;
     if (!rows.length) return;
     var table = clear($("coverage"));
     add(table, el("caption", { cls: "sr-only", text: "Targets and clusters that could not be read" }));
-    add(table, el("thead", null, el("tr", null, ["Provider", "Account", "Region", "Cluster", "Reason"].map(
+    add(table, el("thead", null, el("tr", null, ["Provider", "Account", "Region", "Cluster", "Status", "Reason"].map(
       function (h) { return el("th", { scope: "col", text: h }); }))));
     add(table, el("tbody", null, rows.map(function (c) {
       return el("tr", null, el("td", { text: c.provider }), el("td", { text: c.account }),
         el("td", { text: c.region }), el("td", { text: c.cluster || "(whole target)" }),
+        el("td", { text: c.status === "error" ? "not read" : c.status }),
         el("td", { cls: "reason", text: c.reason }));
     })));
   }
@@ -519,9 +520,11 @@
     }
     if (rule.rationale) add(body, section("Why it matters", el("p", { text: rule.rationale })));
     var dialog = $("detail");
-    if (!dialog.open) dialog.showModal();
+    if (!dialog.open) { opener = document.activeElement; dialog.showModal(); }
     $("detail-close").focus();
   }
+  var opener = null;
+  $("detail").addEventListener("close", function () { if (opener && opener.focus) opener.focus(); });
   $("detail-close").addEventListener("click", function () { $("detail").close(); });
   $("detail").addEventListener("click", function (ev) { if (ev.target === $("detail")) $("detail").close(); });
   document.addEventListener("click", function (ev) {
