@@ -110,6 +110,8 @@ def test_columns_follow_the_infrastructure_table() -> None:
     }
     assert group_of("THIRD-1", "+") == "other"
     assert group_of("THIRD-2", "2") == "2"
+    assert group_of("THIRD-3", "1-3") == "path"
+    assert group_of("THIRD-4", "9") == "other"
 
 
 def test_a_thousand_clusters_stay_a_few_megabytes() -> None:

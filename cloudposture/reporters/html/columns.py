@@ -51,7 +51,10 @@ class Column:
 
 def group_of(rule_id: str, row: str) -> str:
     """The column group of a rule: its module's group, else its table row."""
-    return _BY_MODULE.get(rule_id) or (row if row in ROWS and row != "+" else "other")
+    known = _BY_MODULE.get(rule_id)
+    if known is not None:
+        return known
+    return {"1-3": "path"}.get(row, row if row in ("1", "2", "3", "4", "5") else "other")
 
 
 def columns(findings: Iterable[Finding]) -> list[Column]:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cloudposture.model import Finding, ScanResult, Severity, Status
+from cloudposture.model import CoverageEntry, Finding, ScanResult, Severity, Status
 from cloudposture.reporters.html.columns import columns, groups_used
 from cloudposture.reporters.html.history import HistoryView
 
@@ -139,7 +139,7 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
     }
 
 
-def _coverage(entry: Any) -> dict[str, Any]:
+def _coverage(entry: CoverageEntry) -> dict[str, Any]:
     return {
         "provider": entry.provider,
         "account": entry.account,
