@@ -23,6 +23,7 @@ from cloudposture.model import (
     finding_uid,
 )
 from cloudposture.rules.catalog import ALL_RULES
+from cloudposture.rules.guidance import installed_guidance
 
 AT = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 _PROVIDERS = {
@@ -88,11 +89,13 @@ def synthetic_result(clusters: int = 1000, seed: int = 14) -> ScanResult:
 
 def _cluster_findings(resource: Resource, rng: random.Random) -> list[Finding]:
     out = []
+    catalog = installed_guidance()
     for rule in ALL_RULES:
         meta = rule.meta
-        guidance = meta.guidance.get(resource.provider)
-        if resource.provider in meta.not_applicable:
-            status, message = Status.NOT_APPLICABLE, meta.not_applicable[resource.provider]
+        guidance = catalog.guidance(meta.id, resource.provider)
+        not_applicable = catalog.not_applicable(meta.id, resource.provider)
+        if not_applicable is not None:
+            status, message = Status.NOT_APPLICABLE, not_applicable
         else:
             roll = rng.random()
             status = Status.FAIL if roll < 0.22 else Status.ERROR if roll < 0.25 else Status.PASS
