@@ -167,6 +167,10 @@ def test_the_demo_scan_shows_each_clusters_expected_failures(
             assert text in "CHMLI"
             failing[name].add(rule)
     assert failing == EXPECTED_FAILS
+    page.click('#matrix tr:has(th.cname:has-text("analytics-dev")) button[data-rule="CP-001"]')
+    detail = page.inner_text("#detail")
+    assert "analytics-dev" in detail
+    assert "aws eks update-cluster-config" in detail  # the provider's fix reached the page
     clean(watch)
 
 
