@@ -2,8 +2,8 @@
 
 Why compact and interned: 1,000 clusters x 22 rules is 22,000 findings, and the fix, the
 references and most messages repeat across clusters. Each finding is a short array of
-indexes into shared tables (cluster, rule, message, evidence, fix, references; an evidence
-item is ``[fact, value, source]`` with fact and source indexes into ``texts``), so the page
+indexes into shared tables (cluster, rule, message, fix, references) plus its own evidence
+(``[fact, value, source]`` items, fact and source being indexes into ``texts``), so the page
 stays a few MB and the browser parses one ``JSON.parse`` instead of 22,000 DOM nodes.
 """
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from pydantic import BaseModel
 
 from cloudposture.model import CoverageEntry, Finding, ScanResult, Severity, Status
 from cloudposture.reporters.html.columns import columns, groups_used
@@ -44,6 +46,15 @@ class _Table:
         self.values: list[Any] = []
         self._index: dict[str, int] = {}
         self._key = key
+        self._ids: dict[tuple[int, ...], int] = {}
+
+    def add_shared(self, key: tuple[int, ...], make: Callable[[], Any]) -> int:
+        """Like :meth:`add` for values built from shared objects (one rule's fix is the same
+        object on every cluster): ``key`` is their ids, so each is serialised once."""
+        hit = self._ids.get(key)
+        if hit is None:
+            hit = self._ids[key] = self.add(make())
+        return hit
 
     def add(self, value: Any) -> int:
         if value is None or value == [] or value == "":
@@ -53,6 +64,10 @@ class _Table:
             self._index[k] = len(self.values)
             self.values.append(value)
         return self._index[k]
+
+
+def _dump(model: BaseModel | None) -> Any:
+    return None if model is None else model.model_dump(mode="json")
 
 
 def _dumps(value: Any) -> str:
@@ -68,7 +83,7 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
     rule_index = {c.rule_id: i for i, c in enumerate(cols)}
     clusters: dict[tuple[str, str], int] = {}
     cluster_rows: list[list[Any]] = []
-    messages, evidence, fixes = _Table(), _Table(_dumps), _Table(_dumps)
+    messages, fixes = _Table(), _Table(_dumps)
     refs, suppressions = _Table(_dumps), _Table(_dumps)
     texts = _Table()  # evidence facts and API sources repeat across clusters; values do not
 
@@ -90,9 +105,12 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
             STATUSES.index(f.status),
             SEVERITIES.index(f.severity),
             messages.add(f.message),
-            evidence.add(facts(f)),
-            fixes.add(f.remediation.model_dump(mode="json") if f.remediation else None),
-            refs.add([x.model_dump(mode="json") for x in f.references]),
+            facts(f),
+            fixes.add_shared((id(f.remediation),), lambda: _dump(f.remediation)),
+            refs.add_shared(
+                tuple(id(x) for x in f.references),
+                lambda: [x.model_dump(mode="json") for x in f.references],
+            ),
             suppressions.add(f.suppression.model_dump(mode="json") if f.suppression else None),
             f.first_seen.date().isoformat() if f.first_seen else None,
             CHANGE_CODES.index(change),
@@ -130,7 +148,6 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
         "findings": findings,
         "prior": earlier,
         "messages": messages.values,
-        "evidence": evidence.values,
         "texts": texts.values,
         "fixes": fixes.values,
         "references": refs.values,

@@ -495,10 +495,10 @@
       add(body, section("Muted", el("p", { text: s.reason + (s.owner ? " \u2014 owner " + s.owner : "") +
         (s.expires ? ", until " + s.expires : "") })));
     }
-    if (f[E] >= 0) {
+    if (f[E].length) {
       add(body, section("Evidence", el("table", { cls: "plain" }, el("thead", null, el("tr", null,
         el("th", { scope: "col", text: "Fact" }), el("th", { scope: "col", text: "Value" }), el("th", { scope: "col", text: "Read from" }))),
-        el("tbody", null, D.evidence[f[E]].map(function (e) {
+        el("tbody", null, f[E].map(function (e) {
           return el("tr", null, el("td", null, el("code", { text: text(e[0]) })), el("td", null, el("code", { text: JSON.stringify(e[1]) })),
             el("td", { cls: "src", text: text(e[2]) }));
         })))));
