@@ -11,6 +11,7 @@ from __future__ import annotations
 from cloudposture.model import ScanResult
 from cloudposture.reporters.html.history import HistoryView
 from cloudposture.reporters.html.page import render_page
+from cloudposture.reporters.interface import Reporter
 
 __all__ = ["HistoryView", "HtmlReporter", "render_html"]
 
@@ -20,7 +21,7 @@ def render_html(result: ScanResult, history: HistoryView | None = None) -> str:
     return render_page(result, history)
 
 
-class HtmlReporter:
+class HtmlReporter(Reporter):
     name = "html"
     extension = "html"
     description = "one self-contained HTML page: estate matrix, coverage, filters, fixes"
