@@ -102,6 +102,22 @@ def test_filters_change_the_matrix_and_the_list(chromium: Browser, tmp_path: Pat
     clean(watch)
 
 
+def test_the_list_and_the_matrix_sort(chromium: Browser, tmp_path: Path) -> None:
+    page, watch = open_report(chromium, example_page(tmp_path))
+    assert [r.split(" ")[2] for r in list_rows(page)] == ["prod-eu", "shop", "prod-eu"]
+    page.click('#findings button.sort[data-sort="cluster"]')
+    assert [r.split(" ")[2] for r in list_rows(page)] == ["prod-eu", "prod-eu", "shop"]
+    assert page.get_attribute('#findings th:has(button[data-sort="cluster"])', "aria-sort") == (
+        "ascending"
+    )
+    page.select_option("#m-sort", "name")
+    names = page.locator("#matrix th.cname .n").all_inner_texts()
+    assert names == ["payments", "prod-eu", "shop"]
+    page.select_option("#m-sort", "worst")
+    assert page.locator("#matrix th.cname .n").first.inner_text() == "prod-eu"
+    clean(watch)
+
+
 def test_a_findings_detail_opens_with_evidence_fix_and_benchmarks(
     chromium: Browser, tmp_path: Path, shots: Path
 ) -> None:
