@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 
 from cloudposture.cli import main
+from cloudposture.model import ScanResult
+from cloudposture.nightly.history import RunDiff
+from cloudposture.reporters.example import example_result
 from cloudposture.reporters.html.payload import FIELDS
+from cloudposture.store import Store
+from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0
 from tests.reporters.history_estate import three_nights
 from tests.reporters.test_html_report import data_of
@@ -92,3 +97,27 @@ def test_an_empty_store_or_unknown_config_is_one_line_and_exit_2(
     assert (
         capsys.readouterr().err.strip() == "error: no complete run of config 'other' in the store"
     )
+
+
+def test_a_store_with_several_configs_needs_a_config_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    result = example_result()
+    with Store.open(url) as store:
+        history = SqlHistoryStore(store)
+        for key in ("prod", "staging"):
+            run_id = f"{key}-run"
+            run = ScanResult(
+                scan=result.scan.model_copy(update={"id": run_id}),
+                findings=[f.model_copy(update={"scan_id": run_id}) for f in result.findings],
+            )
+            history.start_run(run_id, key, T0, 1)
+            history.finish_run(run_id, run, RunDiff([]), {})
+    assert main(["report", "--store", url]) == 2
+    assert "several configs (prod, staging): choose one with --config-name" in (
+        capsys.readouterr().err
+    )
+    assert main(["report", "--store", url, "--config-name", "staging"]) == 0
+    page = capsys.readouterr().out
+    assert data_of(page)["history"]["run"] == "staging-run"
