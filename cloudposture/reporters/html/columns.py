@@ -22,14 +22,17 @@ class Group:
     key: str
     label: str
     title: str
+    short: str = ""
+    """What the group is about in two words, for chart labels."""
 
 
+_SHORT = {"1": "API server", "2": "nodes", "3": "cloud API", "4": "etcd", "5": "encryption"}
 GROUPS: tuple[Group, ...] = (
-    *(Group(row, f"Row {row}", ROWS[row]) for row in ("1", "2", "3", "4", "5")),
-    Group("log", "Logging", "Control-plane audit and component logs"),
-    Group("ver", "Version", "Kubernetes version within the provider's support"),
-    Group("iso", "Isolation", "Workload isolation: network policy enforcement"),
-    Group("path", "Path 1-3", ROWS["1-3"]),
+    *(Group(row, f"Row {row}", ROWS[row], f"{row} · {_SHORT[row]}") for row in _SHORT),
+    Group("log", "Logging", "Control-plane audit and component logs", "logging"),
+    Group("ver", "Version", "Kubernetes version within the provider's support", "version"),
+    Group("iso", "Isolation", "Workload isolation: network policy enforcement", "isolation"),
+    Group("path", "Path 1-3", ROWS["1-3"], "exposure path"),
 )
 _BY_MODULE = {
     **{r.meta.id: "log" for r in logging_rules.RULES},
@@ -89,5 +92,5 @@ def groups_used(cols: Sequence[Column]) -> list[Group]:
     keys = {c.group for c in cols}
     known = [g for g in GROUPS if g.key in keys]
     if "other" in keys:
-        known.append(Group("other", "Other", "Rules outside the catalogue"))
+        known.append(Group("other", "Other", "Rules outside the catalogue", "other"))
     return known

@@ -132,7 +132,10 @@ def build_payload(result: ScanResult, history: HistoryView | None = None) -> dic
             "finished": scan.finished_at.isoformat(),
             "complete": scan.complete,
         },
-        "groups": [{"key": g.key, "label": g.label, "title": g.title} for g in groups_used(cols)],
+        "groups": [
+            {"key": g.key, "label": g.label, "title": g.title, "short": g.short}
+            for g in groups_used(cols)
+        ],
         "rules": [
             {
                 "id": c.rule_id,

@@ -194,7 +194,7 @@
   function barChart(fig, title, bars) {
     clear(fig);
     var max = Math.max(1, Math.max.apply(null, bars.map(function (b) { return b.total; })));
-    var rowH = 28, labelW = 110, width = 600, barW = width - labelW - 60;
+    var rowH = 28, labelW = 130, width = 600, barW = width - labelW - 60;
     var root = svg("svg", { viewBox: "0 0 " + width + " " + (bars.length * rowH + 6), width: width,
       height: bars.length * rowH + 6, role: "img",
       "aria-label": title + ": " + bars.map(function (b) { return b.label + " " + b.total; }).join(", ") });
@@ -222,7 +222,7 @@
       bySev[f[V]]++;
     });
     barChart($("chart-rows"), "Failing findings per table row", D.groups.map(function (g, i) {
-      return { label: g.label, total: byGroup[i].reduce(function (a, b) { return a + b; }, 0),
+      return { label: g.short || g.label, total: byGroup[i].reduce(function (a, b) { return a + b; }, 0),
         segments: SEV_ORDER.map(function (v) { return { value: byGroup[i][v], cls: "sev" + v, name: SEV[v] }; }) };
     }));
     barChart($("chart-sev"), "Failing findings per severity", SEV_ORDER.map(function (v) {
