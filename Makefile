@@ -49,6 +49,7 @@ bench: install-dev
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/aws_bench.py --clusters 60 --regions 3
 	$(BIN)/python bench/report_bench.py --clusters 1000
+	$(BIN)/python bench/startup_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

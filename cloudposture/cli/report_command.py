@@ -35,8 +35,8 @@ def report(store_url: str | None, config_name: str | None, runs: int, output: Pa
     """Render the latest complete run as one self-contained HTML page: the estate matrix,
     coverage, the changes since the previous run (new, regressed, resolved, stale) and the
     trend of failing findings by severity."""
+    from cloudposture.nightly.report_history import history_view, latest_run
     from cloudposture.reporters.html import render_html
-    from cloudposture.reporters.html.history import history_view, latest_run
 
     store, history, _ = _open_store(store_url)
     with store:

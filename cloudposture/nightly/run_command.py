@@ -21,10 +21,10 @@ from typing import Protocol
 
 from rich.console import Console
 
-from cloudposture.cli.scan_command import check_formats, exit_code, select_rules, write_to_directory
 from cloudposture.config.models import NightlyConfig
 from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions
+from cloudposture.exit_codes import exit_code
 from cloudposture.model import (
     CollectionError,
     ConfigurationError,
@@ -37,13 +37,15 @@ from cloudposture.model import (
 from cloudposture.nightly.fanout import Slots, merge_results, scan_bounded
 from cloudposture.nightly.history import RunDiff, diff_run, merge_previous_open
 from cloudposture.nightly.history_store import HistoryStore
+from cloudposture.nightly.report_history import run_history
 from cloudposture.nightly.sharding import Shard, partition
 from cloudposture.nightly.suppressions import apply_suppressions
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, ScanUnit, load_provider
 from cloudposture.region_filter import RegionFilter
-from cloudposture.reporters.html import HistoryView
-from cloudposture.reporters.html.history import run_history
+from cloudposture.reporters.html.history import HistoryView
+from cloudposture.reporters.output import check_formats, write_to_directory
 from cloudposture.rules.base import Rule, RuleSettings
+from cloudposture.rules.catalog import select_rules
 
 
 class Deliver(Protocol):

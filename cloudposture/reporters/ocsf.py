@@ -28,10 +28,10 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.model.events import event_id
 from cloudposture.plugin.interface import OcsfCloud
 from cloudposture.reporters.interface import Reporter
 from cloudposture.rules.base import ROWS
-from cloudposture.sinks.events import event_id
 
 OcsfClass = Literal["compliance", "detection"]
 OCSF_CLASSES: tuple[OcsfClass, ...] = ("compliance", "detection")

@@ -10,10 +10,10 @@ import pytest
 from cloudposture.cli import main
 from cloudposture.model import ScanResult
 from cloudposture.nightly.history import RunDiff
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.reporters.example import example_result
 from cloudposture.reporters.html.payload import FIELDS
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0
 from tests.reporters.history_estate import three_nights
 from tests.reporters.test_html_report import data_of
