@@ -4,12 +4,23 @@ maps to one (shared by ``scan`` and the nightly ``run``)."""
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # kept out of the import path: ``cloudposture --help`` imports this module
     from rich.console import Console
 
-    from cloudposture.model import ScanResult, Severity
+    from cloudposture.model import ScanInfo, Severity
+
+
+class Judged(Protocol):
+    """What the exit code reads: a ScanResult, or a scan whose findings are still spooled."""
+
+    @property
+    def scan(self) -> ScanInfo: ...
+
+    def failing(self, at_or_above: Severity) -> object:
+        """Truthy when a FAIL reaches ``at_or_above``."""
+        ...
 
 
 class ExitCode(IntEnum):
@@ -21,7 +32,7 @@ class ExitCode(IntEnum):
 
 
 def exit_code(
-    result: ScanResult, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
+    result: Judged, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
 ) -> int:
     """3 when something could not be read (an incomplete scan cannot vouch for anything),
     else 1 when a FAIL reaches ``fail_on``, else 0."""

@@ -16,11 +16,17 @@ from typing import Any
 
 from rich.console import Console
 
-from cloudposture.engine import ProgressListener, ScanOptions, run_scan
+from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
 from cloudposture.exit_codes import exit_code
-from cloudposture.model import ConfigurationError, ScanResult, Severity
+from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin
-from cloudposture.reporters.output import check_formats, write_to_directory
+from cloudposture.reporters.output import (
+    Scanned,
+    check_formats,
+    render_to,
+    whole,
+    write_to_directory,
+)
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.rules.base import RuleSettings
 from cloudposture.rules.catalog import select_rules
@@ -79,13 +85,13 @@ def execute_scan(
         settings=RuleSettings(broad_prefix=common.broad_prefix),
         max_workers=common.max_workers,
     )
-    result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
-    write_outputs(result, formats, common, stderr)
-    deliver(result, common, stderr)
-    return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+    with scan_with_progress(scanners, options, stderr, quiet=common.quiet) as scanned:
+        write_outputs(scanned, formats, common, stderr)
+        deliver(scanned, common, stderr)
+        return exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)
 
 
-def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
+def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
     down leaves events queued and never changes the exit code. Without a sink or a state
     store nothing is recorded, and the store (SQLAlchemy, Alembic) is not even imported."""
@@ -93,19 +99,19 @@ def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
         return
     from cloudposture.outbox.delivery import deliver_scan
 
-    deliver_scan(result, common.sinks, common.state, stderr)
+    deliver_scan(whole(scanned), common.sinks, common.state, stderr)
 
 
 def scan_with_progress(
     scanners: Sequence[Any], options: ScanOptions, stderr: Console, *, quiet: bool
-) -> ScanResult:
+) -> SpooledScan:
     if quiet or not stderr.is_terminal:
-        return run_scan(scanners, options)
+        return spool_scan(scanners, options)
     from cloudposture.cli.progress import RichProgress
 
     with RichProgress(stderr) as progress:
         listener: ProgressListener = progress
-        return run_scan(scanners, options, listener)
+        return spool_scan(scanners, options, listener)
 
 
 def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
@@ -119,31 +125,40 @@ def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
 
 
 def write_outputs(
-    result: ScanResult, formats: Sequence[str], common: CommonOptions, stderr: Console
+    scanned: Scanned, formats: Sequence[str], common: CommonOptions, stderr: Console
 ) -> None:
     if common.output_dir is not None:
         write_to_directory(
-            result, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
+            scanned, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
         )
         return
     (name,) = formats
     if common.output is not None:
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-        common.output.write_text(reporter.render(result), encoding="utf-8")
+        with common.output.open("w", encoding="utf-8") as out:
+            render_to(reporter, scanned, out)
         if not common.quiet:
-            from cloudposture.reporters.table import summary_line
-
             stderr.print(f"wrote {common.output}")
-            stderr.print(summary_line(result))
+            stderr.print(_summary(scanned))
         return
     if name == "table":  # the terminal table prints through rich, not as text
         from cloudposture.reporters.table import render_table
         from cloudposture.reporters.terminal_summary import render_summary
 
+        result = whole(scanned)
         console = Console(highlight=False)
         if console.is_terminal:  # the matrix is for eyes; a file or pipe keeps the table only
             render_summary(result, console)
         render_table(result, console)
     else:
-        sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
+        render_to(get_reporter(name, ocsf_class=common.ocsf_class), scanned, sys.stdout)
         sys.stdout.flush()
+
+
+def _summary(scanned: Scanned) -> str:
+    from cloudposture.reporters.table import summary_line, summary_of
+
+    if isinstance(scanned, SpooledScan):
+        spool = scanned.findings
+        return summary_of(scanned.scan, spool.counts(), spool.clusters())
+    return summary_line(scanned)

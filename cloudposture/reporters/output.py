@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
+from cloudposture.engine import SpooledScan
 from cloudposture.model import ConfigurationError, ScanResult
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.registry import get_reporter
+
+Scanned = ScanResult | SpooledScan
+"""A scan's output: whole (the nightly run merges and diffs it) or still in the engine's spool
+(``scan``: streamed to the formats that can be written one finding at a time)."""
 
 if TYPE_CHECKING:
     from cloudposture.reporters.html.history import HistoryView
@@ -28,7 +34,7 @@ def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: 
 
 
 def write_to_directory(
-    result: ScanResult,
+    result: Scanned,
     formats: Sequence[str],
     directory: Path,
     ocsf_class: str,
@@ -41,12 +47,26 @@ def write_to_directory(
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
         path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        if name == "html" and history is not None:
-            from cloudposture.reporters.html import render_html
+        with path.open("w", encoding="utf-8") as out:
+            if name == "html" and history is not None:
+                from cloudposture.reporters.html import render_html
 
-            text = render_html(result, history)
-        else:
-            text = reporter.render(result)
-        path.write_text(text, encoding="utf-8")
+                out.write(render_html(whole(result), history))
+            else:
+                render_to(reporter, result, out)
         if stderr is not None:
             stderr.print(f"wrote {path}")
+
+
+def render_to(reporter: Reporter, scanned: Scanned, out: TextIO) -> None:
+    """One finding at a time when the format allows it and the findings are still spooled;
+    otherwise the whole document at once."""
+    if isinstance(scanned, SpooledScan) and reporter.streams:
+        reporter.write(scanned.scan, scanned.completed(), out)
+    else:
+        out.write(reporter.render(whole(scanned)))
+
+
+def whole(scanned: Scanned) -> ScanResult:
+    """Every finding in one ScanResult (built once per spooled scan)."""
+    return scanned.whole if isinstance(scanned, SpooledScan) else scanned
