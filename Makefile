@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PACKAGES := cloudposture providers/aws/cloudposture_aws providers/gcp/cloudposture_gcp providers/azure/cloudposture_azure
+PACKAGES := cloudposture providers/aws/cloudposture_aws providers/gcp/cloudposture_gcp providers/azure/cloudposture_azure providers/oci/cloudposture_oci
 
 .PHONY: demo test install install-dev chromium lint typecheck contracts pytest docs bench clean
 
@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e . -e 'providers/aws[demo]'
 
 install-dev: $(BIN)/python chromium
-	$(BIN)/pip install --quiet -e '.[dev]' -e 'providers/aws[demo]' -e providers/gcp -e providers/azure
+	$(BIN)/pip install --quiet -e '.[dev]' -e 'providers/aws[demo]' -e providers/gcp -e providers/azure -e providers/oci
 
 # The report's browser tests drive Debian's chromium through Playwright (never 'playwright
 # install': no browser download). CI runs as root on a clean machine, so install it there.
