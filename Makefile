@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PACKAGES := cloudposture providers/aws/cloudposture_aws providers/gcp/cloudposture_gcp providers/azure/cloudposture_azure providers/oci/cloudposture_oci providers/alibaba/cloudposture_alibaba
 
-.PHONY: demo test install install-dev lint typecheck contracts pytest docs bench clean
+.PHONY: demo test install install-dev chromium lint typecheck contracts pytest docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e . -e 'providers/aws[demo]'
 
-install-dev: $(BIN)/python
+install-dev: $(BIN)/python chromium
 	$(BIN)/pip install --quiet -e '.[dev]' -e 'providers/aws[demo]' -e providers/gcp -e providers/azure -e providers/oci -e providers/alibaba
+
+# The report's browser tests drive Debian's chromium through Playwright (never 'playwright
+# install': no browser download). CI runs as root on a clean machine, so install it there.
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 demo: install
 	$(BIN)/cloudposture demo
@@ -43,6 +48,7 @@ docs: install-dev
 bench: install-dev
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/aws_bench.py --clusters 60 --regions 3
+	$(BIN)/python bench/report_bench.py --clusters 1000
 	$(BIN)/python bench/startup_bench.py
 
 clean:

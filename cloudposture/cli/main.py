@@ -19,6 +19,7 @@ import click
 
 from cloudposture.cli.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
 from cloudposture.cli.outbox_cli import outbox
+from cloudposture.cli.report_command import report
 from cloudposture.exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ def _configure_logging() -> None:
     root.setLevel(logging.WARNING)
 
 
-for _command in (*NIGHTLY_COMMANDS, outbox):  # run, config, history, diff; outbox
+for _command in (*NIGHTLY_COMMANDS, outbox, report):  # run, config, history, diff; outbox
     cli.add_command(_command)
 
 

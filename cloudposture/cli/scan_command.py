@@ -143,8 +143,13 @@ def write_outputs(
         return
     if name == "table":  # the terminal table prints through rich, not as text
         from cloudposture.reporters.table import render_table
+        from cloudposture.reporters.terminal_summary import render_summary
 
-        render_table(whole(scanned), Console(highlight=False))
+        result = whole(scanned)
+        console = Console(highlight=False)
+        if console.is_terminal:  # the matrix is for eyes; a file or pipe keeps the table only
+            render_summary(result, console)
+        render_table(result, console)
     else:
         render_to(get_reporter(name, ocsf_class=common.ocsf_class), scanned, sys.stdout)
         sys.stdout.flush()

@@ -37,10 +37,12 @@ from cloudposture.model import (
 from cloudposture.nightly.fanout import Slots, merge_results, scan_bounded
 from cloudposture.nightly.history import RunDiff, diff_run, merge_previous_open
 from cloudposture.nightly.history_store import HistoryStore
+from cloudposture.nightly.report_history import run_history
 from cloudposture.nightly.sharding import Shard, partition
 from cloudposture.nightly.suppressions import apply_suppressions
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, ScanUnit, load_provider
 from cloudposture.region_filter import RegionFilter
+from cloudposture.reporters.html.history import HistoryView
 from cloudposture.reporters.output import check_formats, write_to_directory
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import select_rules
@@ -309,10 +311,12 @@ def check_reports(config: NightlyConfig) -> None:
     check_formats(config.output.formats, providers, "compliance")
 
 
-def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) -> None:
+def write_reports(
+    config: NightlyConfig, result: ScanResult, stderr: Console, history: HistoryView | None = None
+) -> None:
     if config.output.formats:
         directory = Path(config.output.directory or ".")
-        write_to_directory(result, config.output.formats, directory, "compliance", stderr)
+        write_to_directory(result, config.output.formats, directory, "compliance", stderr, history)
 
 
 def print_summary(done: Finalized, key: str, out: Console) -> None:
@@ -377,6 +381,9 @@ def execute_run(
         wait_for_shards(env, finalize, wait_seconds, sleep)
     done = finalize_run(config, key, env, finalize)
     deliver(config, key, env, done.result, done.diff)
-    write_reports(config, done.result, env.stderr)
+    history = None
+    if "html" in config.output.formats:  # the page shows the changes and the trend
+        history = run_history(env.store, done.result.scan.id, done.diff)
+    write_reports(config, done.result, env.stderr, history)
     print_summary(done, key, env.stdout)
     return exit_code(done.result, config.fail_on_severity, env.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
@@ -16,6 +16,9 @@ from cloudposture.reporters.registry import get_reporter
 Scanned = ScanResult | SpooledScan
 """A scan's output: whole (the nightly run merges and diffs it) or still in the engine's spool
 (``scan``: streamed to the formats that can be written one finding at a time)."""
+
+if TYPE_CHECKING:
+    from cloudposture.reporters.html.history import HistoryView
 
 
 def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
@@ -36,14 +39,21 @@ def write_to_directory(
     directory: Path,
     ocsf_class: str,
     stderr: Console | None,
+    history: HistoryView | None = None,
 ) -> None:
-    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
+    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run); the
+    HTML page also shows the run's ``history`` when the run has a store."""
     directory.mkdir(parents=True, exist_ok=True)
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
         path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
         with path.open("w", encoding="utf-8") as out:
-            render_to(reporter, result, out)
+            if name == "html" and history is not None:
+                from cloudposture.reporters.html import render_html
+
+                out.write(render_html(whole(result), history))
+            else:
+                render_to(reporter, result, out)
         if stderr is not None:
             stderr.print(f"wrote {path}")
 
