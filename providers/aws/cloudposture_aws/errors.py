@@ -58,6 +58,8 @@ _KIND_BY_CODE: dict[str, ErrorKind] = {
     "InternalFailure": "unavailable",
     "InternalError": "unavailable",
     "ServerException": "unavailable",
+    "InvalidGroupId.Malformed": "invalid",
+    "InvalidSubnetID.Malformed": "invalid",
     "InvalidParameterException": "invalid",
     "InvalidParameterValue": "invalid",
     "ValidationError": "invalid",
