@@ -20,8 +20,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError, CollectionFailure
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_aws import account_iam
 from cloudposture_aws.account_iam import AccountIam
 from cloudposture_aws.batch import BatchLookup

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from google.cloud import resourcemanager_v3
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.iam import PolicyLevel
 from cloudposture_gcp.reads import JSON, read, to_json

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from cloudposture_azure.guidance import NOT_APPLICABLE
 from cloudposture_azure.permissions import CALLS
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionFailure, Finding, Status
 from cloudposture.plugin import Target
 from cloudposture.rules.base import RuleSettings
-from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
+from cloudposture.rules.catalog import ALL_RULES
 from cloudposture.rules.evaluate import evaluate_all
 from tests.providers.azure.aks_clients import make_scanner
 from tests.providers.azure.aks_fake import FakeArm
@@ -82,7 +83,7 @@ def test_each_aks_rule_passes_and_fails(
 
 
 def test_every_applicable_rule_has_a_pass_and_fail_case() -> None:
-    applicable = {r.meta.id for r in ALL_RULES if "azure" not in r.meta.not_applicable}
+    applicable = {r.meta.id for r in ALL_RULES if r.meta.id not in NOT_APPLICABLE}
     assert applicable - {"ETCD-001"} == {rule for rule, _, _ in PASS_FAIL}
 
 
@@ -92,7 +93,7 @@ def test_not_applicable_on_aks_and_etcd_provider_managed(
     found = findings(postures["public-wide"])
     for rule in ("NODE-004", "IAM-003", "IAM-004", "IAM-006"):
         assert found[rule].status is Status.NOT_APPLICABLE, rule
-        assert RULES_BY_ID[rule].meta.not_applicable["azure"] in found[rule].message
+        assert NOT_APPLICABLE[rule] in found[rule].message
     assert found["ETCD-001"].status is Status.PASS
 
 
