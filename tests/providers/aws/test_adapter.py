@@ -291,7 +291,7 @@ def test_retry_settings_leave_the_environment_alone(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("AWS_RETRY_MODE", raising=False)
     monkeypatch.delenv("AWS_MAX_ATTEMPTS", raising=False)
     session = base_session(AwsSettings(aws_access_key_id="a", aws_secret_access_key="b"))
-    assert retries(session, AwsSettings()) == {"mode": "adaptive", "max_attempts": 8}
+    assert retries(session, AwsSettings()) == {"mode": "standard", "total_max_attempts": 25}
     explicit = AwsSettings(retry_mode="standard", max_attempts=3)
     assert retries(session, explicit) == {"mode": "standard", "max_attempts": 3}
     monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
@@ -329,5 +329,13 @@ def test_plugin_is_cheap_to_import() -> None:
     )
     assert json.loads(out.stdout) == [False]
     names = {opt.name for opt in plugin.cli_options()}
-    assert names == {"profile", "region", "role_arn", "external_id", "retry_mode", "max_attempts"}
+    assert names == {
+        "profile",
+        "region",
+        "role_arn",
+        "external_id",
+        "retry_mode",
+        "max_attempts",
+        "call_deadline",
+    }
     assert TODAY.year == 2026
