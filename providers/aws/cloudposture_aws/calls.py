@@ -40,6 +40,7 @@ DEFAULT_MAX_ATTEMPTS = 25
 THROTTLE_BASE = 0.25
 MAX_BACKOFF = 10.0
 _STARTED = "cloudposture_started"
+_DELAY = "cloudposture_retry_delay"
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ class Gate:
 class _Backoff(BaseRetryBackoff):
     """botocore's truncated binary exponential backoff with full jitter,
     ``rand(0, 1) * min(base * 2 ** (attempt - 1), max_backoff)``, with a throttling base sized
-    for AWS token buckets (0.25 s, not 1 s); other retryable errors start at 50 ms."""
+    for AWS token buckets (0.25 s, not 1 s); other retryable errors start at 50 ms. The delay
+    is drawn once, by :class:`_WithinDeadline`, which must know it to keep the deadline."""
 
     TRANSIENT_BASE = 0.05
 
@@ -102,25 +104,38 @@ class _Backoff(BaseRetryBackoff):
         self._policy = policy
         self._detector = detector
 
-    def delay_amount(self, context: Any) -> float:
+    def draw(self, context: Any) -> float:
         throttled = self._detector.is_throttling_error_from_context(context)
         base = self._policy.throttle_base if throttled else self.TRANSIENT_BASE
         ceiling = min(base * 2 ** (context.attempt_number - 1), self._policy.max_backoff)
-        return float(random.random() * ceiling)
+        delay = float(random.random() * ceiling)
+        context.request_context[_DELAY] = delay
+        return delay
+
+    def delay_amount(self, context: Any) -> float:
+        return float(context.request_context.pop(_DELAY, None) or self.draw(context))
 
 
 class _WithinDeadline(BaseRetryableChecker):
-    """Standard retry conditions, and only while the call's deadline is not reached."""
+    """Standard retry conditions, and only while the wait and a useful attempt still fit in
+    the call's deadline: otherwise the call ends with the error AWS gave (Throttling, 500 ...),
+    not with a timeout of an attempt that had no time left."""
 
-    def __init__(self, policy: CallPolicy) -> None:
+    def __init__(self, policy: CallPolicy, backoff: _Backoff) -> None:
         self._standard = standard.StandardRetryConditions(max_attempts=policy.max_attempts)
         self._deadline = policy.deadline
+        self._backoff = backoff
+        self._attempt_floor = min(1.0, policy.deadline / 10)
 
     def is_retryable(self, context: Any) -> bool:
         if not self._standard.is_retryable(context):
             return False
         started = context.request_context.get(_STARTED)
-        if started is not None and time.monotonic() - started >= self._deadline:
+        if started is None:
+            return True
+        delay = self._backoff.draw(context)
+        if time.monotonic() - started + delay + self._attempt_floor > self._deadline:
+            context.request_context.pop(_DELAY, None)
             context.add_retry_metadata(DeadlineReached=True)
             return False
         return True
@@ -229,10 +244,10 @@ def install(client: Any, deadline: float, ceiling: int) -> Gate:
     if retries.get("mode") != "standard":
         return gate  # the user chose botocore's adaptive or legacy mode: theirs
     retry_quota = standard.RetryQuotaChecker(quota.RetryQuota(), detector)
+    backoff = _Backoff(policy, detector)
     handler = standard.RetryHandler(
         retry_policy=standard.RetryPolicy(
-            retry_checker=_WithinDeadline(policy),
-            retry_backoff=_Backoff(policy, detector),
+            retry_checker=_WithinDeadline(policy, backoff), retry_backoff=backoff
         ),
         retry_event_adapter=adapter,
         retry_quota=retry_quota,  # type: ignore[arg-type]  # botocore passes the checker too
