@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ReadTimeoutError
+from botocore.exceptions import BotoCoreError, ReadTimeoutError
 from botocore.retries import quota, standard
 from botocore.retries.base import BaseRetryableChecker, BaseRetryBackoff
 
@@ -41,6 +41,16 @@ THROTTLE_BASE = 0.25
 MAX_BACKOFF = 10.0
 _STARTED = "cloudposture_started"
 _DELAY = "cloudposture_retry_delay"
+
+
+class NotAnAwsReply(BotoCoreError):
+    """A success status with an HTML page (a proxy, a portal, a wrong endpoint URL): botocore
+    would parse it as an empty answer (or fail with a bare KeyError). Not retried."""
+
+    fmt = (
+        "{endpoint} answered an HTML page (HTTP {status}), not an AWS API reply: "
+        "check the endpoint URL"
+    )
 
 
 @dataclass(frozen=True)
@@ -199,7 +209,12 @@ class _DeadlineSession:
             self._gate.release()
         if "error" in outcome:
             raise outcome["error"]
-        return outcome["response"]
+        response = outcome["response"]
+        content_type = str(response.headers.get("content-type", "")).lower()
+        if response.status_code < 300 and content_type.startswith("text/html"):
+            endpoint = request.url.split("?", 1)[0]
+            raise NotAnAwsReply(endpoint=endpoint, status=response.status_code)
+        return response
 
     def close(self) -> None:
         self._inner.close()

@@ -20,6 +20,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from cloudposture import __version__
+from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
 from cloudposture_aws.assumed_role import (
     RefreshWindow,
@@ -38,6 +39,7 @@ from cloudposture_aws.errors import (
     setup_failure,
     to_configuration_error,
 )
+from cloudposture_aws.regions import checked_regions
 
 RetryMode = Literal["standard", "adaptive"]
 DEFAULT_RETRY_MODE: RetryMode = "standard"
@@ -84,17 +86,27 @@ class AwsSettings:
             )
         return cls(
             profile=settings.get("profile") or None,
-            regions=tuple(dict.fromkeys(str(r) for r in regions)),
+            regions=checked_regions(tuple(dict.fromkeys(str(r) for r in regions))),
             role_arn=settings.get("role_arn") or None,
             external_id=settings.get("external_id") or None,
             retry_mode=cast(RetryMode | None, mode),
             max_attempts=int(attempts) if attempts is not None else None,
             call_deadline=float(deadline) if deadline is not None else None,
-            endpoint_url=settings.get("endpoint_url") or None,
+            endpoint_url=_endpoint(settings.get("endpoint_url")),
             aws_access_key_id=settings.get("aws_access_key_id") or None,
             aws_secret_access_key=settings.get("aws_secret_access_key") or None,
             aws_session_token=settings.get("aws_session_token") or None,
         )
+
+
+def _endpoint(url: object) -> str | None:
+    """The endpoint URL (setting or AWS_ENDPOINT_URL), refused when it would carry the
+    signed requests in clear text off this machine (the one rule of cloudposture.endpoints)."""
+    if url:
+        return checked_endpoint(str(url), "endpoint_url")
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        checked_endpoint(os.environ["AWS_ENDPOINT_URL"], "AWS_ENDPOINT_URL")
+    return None
 
 
 def retries(session: boto3.Session, settings: AwsSettings) -> dict[str, Any]:
