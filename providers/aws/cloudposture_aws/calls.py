@@ -53,6 +53,12 @@ class NotAnAwsReply(BotoCoreError):
     )
 
 
+def _is_html_page(body: bytes) -> bool:
+    """By the body, not the Content-Type (moto labels its JSON replies text/html)."""
+    head = body[:200].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
 @dataclass(frozen=True)
 class CallPolicy:
     """Retry budget of one API call: attempts, deadline and backoff."""
@@ -210,8 +216,7 @@ class _DeadlineSession:
         if "error" in outcome:
             raise outcome["error"]
         response = outcome["response"]
-        content_type = str(response.headers.get("content-type", "")).lower()
-        if response.status_code < 300 and content_type.startswith("text/html"):
+        if response.status_code < 300 and _is_html_page(response.content):
             endpoint = request.url.split("?", 1)[0]
             raise NotAnAwsReply(endpoint=endpoint, status=response.status_code)
         return response
