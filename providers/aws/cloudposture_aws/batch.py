@@ -10,7 +10,9 @@ A batch naming an id AWS no longer has fails as a whole (``InvalidGroup.NotFound
 (None) and the batch is retried once without them, instead of falling back to one call per id.
 When the error does not single the missing ids out (it names none, or every id of the batch as
 moto does), one call filtering on the ids (``group-id`` / ``subnet-id``, which answers only
-the ids that exist and fails on none) settles the batch.
+the ids that exist and fails on none) settles the batch. A region that has shown a missing id
+once (EKS remote-access groups outlive nothing, deleted groups linger in launch templates)
+is read by filter from then on: one call per batch instead of a failing one and a retry.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class BatchLookup:
         self._results: dict[tuple[str, str], Future[Item | None]] = {}
         self._pending: dict[str, list[str]] = {}
         self._busy: set[str] = set()
+        self._by_filter: set[str] = set()
+        """Regions where a batch met a missing id: later batches filter on the ids."""
 
     def prime(self, region: str, ids: Iterable[str]) -> None:
         """Queue ids a cluster will ask for soon (from its DescribeCluster, the region's node
@@ -93,11 +97,14 @@ class BatchLookup:
 
     def _fetch_pruning(self, region: str, ids: list[str]) -> dict[str, Item]:
         """One call; when AWS names the ids it does not have, drop them and retry once."""
+        if region in self._by_filter:
+            return self._fetch_many(region, ids, True)
         try:
             return self._fetch_many(region, ids, False)
         except CollectionFailure as failure:
             if failure.error.kind not in UNSETTLED:
                 raise
+            self._by_filter.add(region)
             named = set(_EC2_ID.findall(failure.error.message)) & set(ids)
         remaining = [i for i in ids if i not in named]
         if named and remaining:

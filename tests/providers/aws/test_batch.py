@@ -118,3 +118,12 @@ def test_concurrent_callers_share_calls_and_each_gets_its_ids() -> None:
         t.join(5)
     assert results == {i: {"GroupId": i} for i in ["sg-a", *(f"sg-{n}" for n in range(8))]}
     assert len(calls) == 2  # the eight queued while the first was in flight: one call
+
+
+def test_a_region_that_showed_a_missing_id_is_read_by_filter_from_then_on() -> None:
+    fake = FakeEc2("first-missing")
+    batch = BatchLookup(fake)
+    batch.get_many("r", ["sg-1", "sg-gone"])
+    batch.get_many("r", ["sg-2", "sg-also-gone"])
+    batch.get_many("other", ["sg-3"])
+    assert fake.calls[2:] == [(("sg-2", "sg-also-gone"), True), (("sg-3",), False)]
