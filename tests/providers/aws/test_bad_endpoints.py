@@ -160,3 +160,17 @@ def test_an_endpoint_dripping_bytes_ends_at_the_call_deadline() -> None:
     [error] = entry.errors
     assert (error.call, error.kind) == ("sts:GetCallerIdentity", "timeout")
     assert "call deadline of 1 s" in error.message
+
+
+def test_a_nightly_target_with_plain_http_off_loopback_fails_validation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "nightly.yaml"
+    config.write_text(
+        "targets:\n  aws:\n    - name: lab\n      regions: [us-east-1]\n"
+        "      endpoint_url: http://10.9.9.9:5000\n"
+    )
+    assert main(["config", "validate", str(config)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert f"{config}:5: targets.aws[0].endpoint_url" in line
+    assert "plain http to a non-loopback host" in line
