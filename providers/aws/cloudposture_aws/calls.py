@@ -189,7 +189,6 @@ class _DeadlineSession:
         self._clock = clock
 
     def send(self, request: Any) -> Any:
-        remaining = self._clock.remaining(self._deadline)
         done = threading.Event()
         outcome: dict[str, Any] = {}
 
@@ -205,6 +204,7 @@ class _DeadlineSession:
 
         self._gate.acquire()
         try:
+            remaining = self._clock.remaining(self._deadline)  # waiting for the gate counts
             threading.Thread(target=exchange, name="aws-exchange", daemon=True).start()
             if not done.wait(remaining):
                 raise ReadTimeoutError(
