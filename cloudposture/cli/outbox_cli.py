@@ -13,8 +13,6 @@ from datetime import datetime
 
 import click
 
-from cloudposture.model import ConfigurationError
-
 STATE_HELP = (
     "state store: a SQLite path or a SQLAlchemy URL (postgresql+psycopg://...); "
     "default $CLOUDPOSTURE_STATE or ~/.cloudposture/state.db"
@@ -72,6 +70,7 @@ def flush_command(
     state: str | None, sink_urls: tuple[str, ...], retry_seconds: float | None
 ) -> None:
     """Deliver pending events now. Exits 1 when some stay pending, 2 on a configuration error."""
+    from cloudposture.model import ConfigurationError
     from cloudposture.outbox.outbox import RetryPolicy, flush
     from cloudposture.sinks.registry import sink_from_url, sinks_from_urls
     from cloudposture.store import Store

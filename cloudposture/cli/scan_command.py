@@ -1,7 +1,9 @@
 """What ``cloudposture scan <provider>`` does once its options are parsed.
 
-Kept apart from cli.py so the demo, the nightly run and tests share the exact same path:
-build scanners, scan with progress, write formats, compute the exit code.
+Kept apart from cli/main.py so the demo and tests share the exact same path: build scanners,
+scan with progress, write formats, compute the exit code. What the nightly run shares with it
+lives below both: select_rules (rules.catalog), check_formats and write_to_directory
+(reporters.output), exit_code (exit_codes).
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ from typing import Any
 
 from rich.console import Console
 
-from cloudposture.cli.progress import RichProgress
-from cloudposture.engine import ProgressListener, ScanOptions, run_scan
-from cloudposture.exit_codes import ExitCode
-from cloudposture.model import ConfigurationError, ScanResult, Severity
+from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
+from cloudposture.exit_codes import exit_code
+from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin
+from cloudposture.reporters.output import (
+    Scanned,
+    check_formats,
+    render_to,
+    whole,
+    write_to_directory,
+)
 from cloudposture.reporters.registry import get_reporter
-from cloudposture.reporters.table import render_table, summary_line
-from cloudposture.rules.base import Rule, RuleSettings
-from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
-from cloudposture.sinks.registry import sinks_from_urls
+from cloudposture.rules.base import RuleSettings
+from cloudposture.rules.catalog import select_rules
+from cloudposture.state_env import store_wanted
 
 
 @dataclass(frozen=True)
@@ -60,22 +67,6 @@ class CommonOptions:
         )
 
 
-def select_rules(only: Sequence[str], skip: Sequence[str]) -> list[Rule]:
-    """The catalogue filtered by ``--rule`` / ``--skip-rule``; unknown ids are an error."""
-    wanted = [i.upper() for i in only]
-    unwanted = {i.upper() for i in skip}
-    unknown = [i for i in [*wanted, *unwanted] if i not in RULES_BY_ID]
-    if unknown:
-        raise ConfigurationError(
-            f"unknown rule id(s): {', '.join(unknown)} (see 'cloudposture rules list')"
-        )
-    chosen = [r for r in ALL_RULES if (not wanted or r.meta.id in wanted)]
-    chosen = [r for r in chosen if r.meta.id not in unwanted]
-    if not chosen:
-        raise ConfigurationError("no rules left to run after --rule/--skip-rule")
-    return chosen
-
-
 def execute_scan(
     plugin: ProviderPlugin,
     settings: Mapping[str, Any],
@@ -84,47 +75,43 @@ def execute_scan(
 ) -> int:
     rules = select_rules(common.rules, common.skip_rules)
     formats = _resolve_formats(common, plugin.name)
-    sinks_from_urls(common.sinks)  # a bad --sink fails before any API call
+    if common.sinks:  # a bad --sink fails before any API call
+        from cloudposture.sinks.registry import sinks_from_urls
+
+        sinks_from_urls(common.sinks)
     scanners = plugin.scanners(settings, common.max_workers)
     options = ScanOptions(
         rules=rules,
         settings=RuleSettings(broad_prefix=common.broad_prefix),
         max_workers=common.max_workers,
     )
-    result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
-    write_outputs(result, formats, common, stderr)
-    deliver(result, common, stderr)
-    return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+    with scan_with_progress(scanners, options, stderr, quiet=common.quiet) as scanned:
+        write_outputs(scanned, formats, common, stderr)
+        deliver(scanned, common, stderr)
+        return exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)
 
 
-def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
+def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
-    down leaves events queued and never changes the exit code."""
+    down leaves events queued and never changes the exit code. Without a sink or a state
+    store nothing is recorded, and the store (SQLAlchemy, Alembic) is not even imported."""
+    if not store_wanted(common.sinks, common.state):
+        return
     from cloudposture.outbox.delivery import deliver_scan
 
-    deliver_scan(result, common.sinks, common.state, stderr)
+    deliver_scan(whole(scanned), common.sinks, common.state, stderr)
 
 
 def scan_with_progress(
     scanners: Sequence[Any], options: ScanOptions, stderr: Console, *, quiet: bool
-) -> ScanResult:
+) -> SpooledScan:
     if quiet or not stderr.is_terminal:
-        return run_scan(scanners, options)
+        return spool_scan(scanners, options)
+    from cloudposture.cli.progress import RichProgress
+
     with RichProgress(stderr) as progress:
         listener: ProgressListener = progress
-        return run_scan(scanners, options, listener)
-
-
-def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
-    """Every format problem fails here, before any API call, not after a whole scan."""
-    for name in formats:
-        reporter = get_reporter(name, ocsf_class=ocsf_class)
-        only = reporter.only_providers
-        others = [p for p in providers if only is not None and p not in only]
-        if only is not None and others:
-            raise ConfigurationError(
-                f"--format {name} holds {', '.join(only)} findings only, not {', '.join(others)}"
-            )
+        return spool_scan(scanners, options, listener)
 
 
 def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
@@ -137,59 +124,36 @@ def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:
     return formats
 
 
-def write_to_directory(
-    result: ScanResult,
-    formats: Sequence[str],
-    directory: Path,
-    ocsf_class: str,
-    stderr: Console | None,
-) -> None:
-    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in formats:
-        reporter = get_reporter(name, ocsf_class=ocsf_class)
-        path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        path.write_text(reporter.render(result), encoding="utf-8")
-        if stderr is not None:
-            stderr.print(f"wrote {path}")
-
-
 def write_outputs(
-    result: ScanResult, formats: Sequence[str], common: CommonOptions, stderr: Console
+    scanned: Scanned, formats: Sequence[str], common: CommonOptions, stderr: Console
 ) -> None:
     if common.output_dir is not None:
         write_to_directory(
-            result, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
+            scanned, formats, common.output_dir, common.ocsf_class, None if common.quiet else stderr
         )
         return
     (name,) = formats
     if common.output is not None:
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-        common.output.write_text(reporter.render(result), encoding="utf-8")
+        with common.output.open("w", encoding="utf-8") as out:
+            render_to(reporter, scanned, out)
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
-            stderr.print(summary_line(result))
+            stderr.print(_summary(scanned))
         return
-    if name == "table":
-        render_table(result, Console(highlight=False))
+    if name == "table":  # the terminal table prints through rich, not as text
+        from cloudposture.reporters.table import render_table
+
+        render_table(whole(scanned), Console(highlight=False))
     else:
-        sys.stdout.write(get_reporter(name, ocsf_class=common.ocsf_class).render(result))
+        render_to(get_reporter(name, ocsf_class=common.ocsf_class), scanned, sys.stdout)
         sys.stdout.flush()
 
 
-def exit_code(
-    result: ScanResult, fail_on: Severity | None, stderr: Console, *, quiet: bool = False
-) -> int:
-    """3 when something could not be read (an incomplete scan cannot vouch for anything),
-    else 1 when a FAIL reaches ``fail_on``, else 0."""
-    if not result.scan.complete:
-        failed = [c for c in result.scan.coverage if c.status == "error"]
-        stderr.print(
-            f"warning: scan incomplete: {len(failed)} unit(s) could not be fully read "
-            "(see coverage); affected rules report ERROR",
-            style="yellow",
-        )
-        return ExitCode.INCOMPLETE
-    if fail_on is not None and result.failing(fail_on):
-        return ExitCode.FINDINGS
-    return ExitCode.OK
+def _summary(scanned: Scanned) -> str:
+    from cloudposture.reporters.table import summary_line, summary_of
+
+    if isinstance(scanned, SpooledScan):
+        spool = scanned.findings
+        return summary_of(scanned.scan, spool.counts(), spool.clusters())
+    return summary_line(scanned)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from cloudposture.model import ScanResult
 from cloudposture.outbox.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
 from cloudposture.sinks.registry import sinks_from_urls
-from cloudposture.store import STATE_ENV, Store, StoreUnavailable
+from cloudposture.state_env import store_wanted
+from cloudposture.store import Store, StoreUnavailable
 
 FLUSH_HINT = "cloudposture outbox flush"
 
@@ -81,7 +81,7 @@ def deliver_scan(
     or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
     ConfigurationError; call :func:`sinks_from_urls` before scanning to catch it early.
     """
-    if not sink_urls and state_url is None and not os.environ.get(STATE_ENV):
+    if not store_wanted(sink_urls, state_url):
         return DeliverySummary()
     sinks = sinks_from_urls(sink_urls)
     try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cloudposture.model import ConfigurationError, ScanResult
-from cloudposture.sinks.events import OutboxEvent, event_id
+from cloudposture.model.events import OutboxEvent, event_id
 from cloudposture.sinks.interface import DeliveryResult, Sink
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store

@@ -13,11 +13,12 @@ satisfied, so a SIEM keyed on ``finding_info.uid`` closes the matching alert).
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from cloudposture.model import (
     ConfigurationError,
@@ -28,10 +29,10 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.model.events import event_id
 from cloudposture.plugin.interface import OcsfCloud
 from cloudposture.reporters.interface import Reporter
 from cloudposture.rules.base import ROWS
-from cloudposture.sinks.events import event_id
 
 OcsfClass = Literal["compliance", "detection"]
 OCSF_CLASSES: tuple[OcsfClass, ...] = ("compliance", "detection")
@@ -239,6 +240,7 @@ class OcsfReporter(Reporter):
     name = "ocsf"
     extension = "ocsf.jsonl"
     description = "OCSF 1.5.0 Compliance Finding (or Detection Finding) events, JSON Lines"
+    streams = True
 
     def __init__(self, ocsf_class: OcsfClass = "compliance") -> None:
         self.ocsf_class: OcsfClass = ocsf_class
@@ -247,7 +249,11 @@ class OcsfReporter(Reporter):
         return OcsfReporter(ocsf_class_of(ocsf_class))
 
     def render(self, result: ScanResult) -> str:
-        return "".join(
-            json.dumps(ocsf_event(f, result.scan, self.ocsf_class), sort_keys=True) + "\n"
-            for f in result.findings
-        )
+        buffer = io.StringIO()
+        self.write(result.scan, result.findings, buffer)
+        return buffer.getvalue()
+
+    def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
+        """One event per line, one finding at a time (a large scan streams from the spool)."""
+        for f in findings:
+            out.write(json.dumps(ocsf_event(f, scan, self.ocsf_class), sort_keys=True) + "\n")

@@ -32,11 +32,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
-from cloudposture.sinks.events import OutboxEvent
+from cloudposture.model.events import OutboxEvent
+from cloudposture.state_env import STATE_ENV
 from cloudposture.store import migrate
 from cloudposture.store.schema import as_utc, findings, outbox, scans
-
-STATE_ENV = "CLOUDPOSTURE_STATE"
 
 
 class StoreUnavailable(ConfigurationError):
@@ -108,7 +107,7 @@ class Store:
 
     @property
     def engine(self) -> Engine:
-        """The connection pool, for the nightly run's tables (cloudposture.store.runs)."""
+        """The connection pool, for the nightly run's tables (cloudposture.nightly.history_sql)."""
         return self._engine
 
     def insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:

@@ -1,0 +1,62 @@
+"""Format checks and file output shared by ``scan`` and the nightly ``run``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from cloudposture.engine import SpooledScan
+from cloudposture.model import ConfigurationError, ScanResult
+from cloudposture.reporters.interface import Reporter
+from cloudposture.reporters.registry import get_reporter
+
+Scanned = ScanResult | SpooledScan
+"""A scan's output: whole (the nightly run merges and diffs it) or still in the engine's spool
+(``scan``: streamed to the formats that can be written one finding at a time)."""
+
+
+def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
+    """Every format problem fails here, before any API call, not after a whole scan."""
+    for name in formats:
+        reporter = get_reporter(name, ocsf_class=ocsf_class)
+        only = reporter.only_providers
+        others = [p for p in providers if only is not None and p not in only]
+        if only is not None and others:
+            raise ConfigurationError(
+                f"--format {name} holds {', '.join(only)} findings only, not {', '.join(others)}"
+            )
+
+
+def write_to_directory(
+    result: Scanned,
+    formats: Sequence[str],
+    directory: Path,
+    ocsf_class: str,
+    stderr: Console | None,
+) -> None:
+    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in formats:
+        reporter = get_reporter(name, ocsf_class=ocsf_class)
+        path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
+        with path.open("w", encoding="utf-8") as out:
+            render_to(reporter, result, out)
+        if stderr is not None:
+            stderr.print(f"wrote {path}")
+
+
+def render_to(reporter: Reporter, scanned: Scanned, out: TextIO) -> None:
+    """One finding at a time when the format allows it and the findings are still spooled;
+    otherwise the whole document at once."""
+    if isinstance(scanned, SpooledScan) and reporter.streams:
+        reporter.write(scanned.scan, scanned.completed(), out)
+    else:
+        out.write(reporter.render(whole(scanned)))
+
+
+def whole(scanned: Scanned) -> ScanResult:
+    """Every finding in one ScanResult (built once per spooled scan)."""
+    return scanned.whole if isinstance(scanned, SpooledScan) else scanned
