@@ -23,7 +23,7 @@ from cloudposture_aws.errors import (
     setup_failure,
     to_collection_error,
 )
-from cloudposture_aws.lookups import AwsLookups
+from cloudposture_aws.lookups import ACCOUNT_IAM_AFTER, AwsLookups
 
 PROVIDER = "aws"
 
@@ -42,8 +42,11 @@ class EksScanner:
         settings: AwsSettings,
         clients: ClientFactory,
         today: Callable[[], date] = utc_today,
+        account_iam_after: int = ACCOUNT_IAM_AFTER,
     ) -> None:
         self.settings = settings
+        self.account_iam_after = account_iam_after
+        """More clusters than this: IAM is read account-wide (see lookups.ACCOUNT_IAM_AFTER)."""
         self.label = settings.role_arn or settings.profile or "default credentials"
         self.base_clients = clients
         self._today = today
@@ -59,7 +62,7 @@ class EksScanner:
                 clients = self.base_clients
                 if self.settings.role_arn:
                     clients = clients.assume_role(self.settings.role_arn, self.settings.external_id)
-                self._lookups = AwsLookups(clients)
+                self._lookups = AwsLookups(clients, self.account_iam_after)
             return self._lookups
 
     @property
@@ -94,6 +97,7 @@ class EksScanner:
             pages = eks.get_paginator("list_clusters").paginate()
             names = [name for page in pages for name in page["clusters"]]
         partition = _partition(self.clients, target.region)
+        self.lookups.clusters_found(len(names))
         return [
             ClusterRef(
                 provider=PROVIDER,

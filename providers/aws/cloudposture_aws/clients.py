@@ -20,11 +20,17 @@ from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from cloudposture import __version__
+from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
 from cloudposture_aws.assumed_role import (
     RefreshWindow,
     refreshable_role_credentials,
     session_with_credentials,
+)
+from cloudposture_aws.calls import (
+    DEFAULT_CALL_DEADLINE,
+    DEFAULT_MAX_ATTEMPTS,
+    install,
 )
 from cloudposture_aws.errors import (
     CREDENTIAL_LOOKUP_ERRORS,
@@ -33,10 +39,10 @@ from cloudposture_aws.errors import (
     setup_failure,
     to_configuration_error,
 )
+from cloudposture_aws.regions import checked_regions
 
 RetryMode = Literal["standard", "adaptive"]
-DEFAULT_RETRY_MODE: RetryMode = "adaptive"
-DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_RETRY_MODE: RetryMode = "standard"
 FALLBACK_REGION = "us-east-1"
 # Settings that make botocore fetch credentials (named in credential error lines)
 _CREDENTIAL_KEYS = ("credential_process", "role_arn", "web_identity_token_file", "sso_session")
@@ -57,6 +63,8 @@ class AwsSettings:
     external_id: str | None = None
     retry_mode: RetryMode | None = None
     max_attempts: int | None = None
+    call_deadline: float | None = None
+    """Seconds one API call may take, retries and waits included (see calls.py)."""
     endpoint_url: str | None = None
     aws_access_key_id: str | None = None
     aws_secret_access_key: str | None = None
@@ -71,18 +79,34 @@ class AwsSettings:
         if mode not in (None, "standard", "adaptive"):
             raise ConfigurationError(f"--retry-mode must be standard or adaptive, not {mode!r}")
         attempts = settings.get("max_attempts")
+        deadline = settings.get("call_deadline")
+        if deadline is not None and not (0 < float(deadline) < float("inf")):
+            raise ConfigurationError(
+                f"--call-deadline must be a positive number of seconds, not {deadline!r}"
+            )
         return cls(
             profile=settings.get("profile") or None,
-            regions=tuple(dict.fromkeys(str(r) for r in regions)),
+            regions=checked_regions(tuple(dict.fromkeys(str(r) for r in regions))),
             role_arn=settings.get("role_arn") or None,
             external_id=settings.get("external_id") or None,
             retry_mode=cast(RetryMode | None, mode),
             max_attempts=int(attempts) if attempts is not None else None,
-            endpoint_url=settings.get("endpoint_url") or None,
+            call_deadline=float(deadline) if deadline is not None else None,
+            endpoint_url=_endpoint(settings.get("endpoint_url")),
             aws_access_key_id=settings.get("aws_access_key_id") or None,
             aws_secret_access_key=settings.get("aws_secret_access_key") or None,
             aws_session_token=settings.get("aws_session_token") or None,
         )
+
+
+def _endpoint(url: object) -> str | None:
+    """The endpoint URL (setting or AWS_ENDPOINT_URL), refused when it would carry the
+    signed requests in clear text off this machine (the one rule of cloudposture.endpoints)."""
+    if url:
+        return checked_endpoint(str(url), "endpoint_url")
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        checked_endpoint(os.environ["AWS_ENDPOINT_URL"], "AWS_ENDPOINT_URL")
+    return None
 
 
 def retries(session: boto3.Session, settings: AwsSettings) -> dict[str, Any]:
@@ -97,7 +121,7 @@ def retries(session: boto3.Session, settings: AwsSettings) -> dict[str, Any]:
     if settings.max_attempts is not None:
         out["max_attempts"] = settings.max_attempts
     elif not (os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")):
-        out["max_attempts"] = DEFAULT_MAX_ATTEMPTS
+        out["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
     return out
 
 
@@ -157,13 +181,15 @@ class ClientFactory:
     def _create(self, service: str, region: str, **credentials: Any) -> Any:
         """A new client (caller holds the lock: sessions are not thread-safe)."""
         extra = {"endpoint_url": self.settings.endpoint_url} if self.settings.endpoint_url else {}
-        return self.session.client(
+        client = self.session.client(
             service,  # type: ignore[call-overload]
             region_name=region,
             config=self.config,
             **extra,
             **credentials,
         )
+        install(client, self.settings.call_deadline or DEFAULT_CALL_DEADLINE, self.max_workers)
+        return client
 
     def credentials(self) -> Credentials:
         """The session's credentials, looked up now: a broken credential source (a malformed

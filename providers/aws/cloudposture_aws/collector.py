@@ -64,6 +64,10 @@ class ClusterCollector:
 
     def posture(self) -> ClusterPosture:
         c = self.cluster
+        vpc = c.get("resourcesVpcConfig") or {}
+        # ids this cluster will ask for: queued now, read with other clusters' in one batch
+        self.lookups.subnets.prime(self.region, vpc.get("subnetIds") or [])
+        self.lookups.groups.prime(self.region, [*self._cluster_groups(), *_extra_groups(c)])
         addons = self.attempt(["workload_identity", "network_policy"], self._addons)
         oidc = self.attempt(
             ["workload_identity"], self.lookups.oidc_providers.get, self.ref.account
@@ -183,20 +187,17 @@ class ClusterCollector:
         return pools
 
     def _instances(self) -> list[Item]:
-        """Running nodes of this cluster: tagged kubernetes.io/cluster/<name> or
-        eks:cluster-name=<name> (one call; the tag-key filter matches either key)."""
+        """Running nodes of this cluster, out of the region's one listing of EKS nodes:
+        tagged kubernetes.io/cluster/<name> or eks:cluster-name=<name>."""
         legacy = LEGACY_CLUSTER_TAG.format(name=self.ref.name)
-        filters = [
-            {"Name": "tag-key", "Values": [legacy, CLUSTER_TAG]},
-            {"Name": "instance-state-name", "Values": ["pending", "running"]},
+        region = self.lookups.instances.get(self.region)
+        mine = [
+            i for i in region if legacy in _tags(i) or _tags(i).get(CLUSTER_TAG) == self.ref.name
         ]
-        ec2 = self.lookups.clients.client("ec2", self.region)
-        with failing_as("ec2:DescribeInstances", self.ref.native_id):
-            pages = ec2.get_paginator("describe_instances").paginate(Filters=filters)
-            found = [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
-        return [
-            i for i in found if legacy in _tags(i) or _tags(i).get(CLUSTER_TAG) == self.ref.name
-        ]
+        self.lookups.groups.prime(
+            self.region, [g["GroupId"] for i in region for g in i.get("SecurityGroups") or []]
+        )
+        return mine
 
     def _groups(self, ids: Sequence[str]) -> dict[str, Item | None] | None:
         if not ids:
@@ -215,6 +216,9 @@ class ClusterCollector:
         )
         if ng is None:
             return NodePool(name=name, kind="managed")
+        remote_sg = (ng.get("resources") or {}).get("remoteAccessSecurityGroup")
+        self.lookups.subnets.prime(self.region, ng.get("subnets") or [])
+        self.lookups.groups.prime(self.region, [remote_sg] if remote_sg else [])
         template: nodes.LaunchTemplate | None = None
         template_failed = False
         lt = ng.get("launchTemplate") or {}
@@ -235,10 +239,8 @@ class ClusterCollector:
         subnets = self.attempt(
             ["node_pools.public_ip"], self.lookups.subnets.get_many, self.region, subnet_ids
         )
-        vpc = self.cluster.get("resourcesVpcConfig") or {}
         base = list(template.security_groups) if template and template.security_groups else []
-        group_ids = (base or self._cluster_groups()) + list(vpc.get("securityGroupIds") or [])
-        remote_sg = (ng.get("resources") or {}).get("remoteAccessSecurityGroup")
+        group_ids = (base or self._cluster_groups()) + _extra_groups(self.cluster)
         group_ids += [remote_sg] if remote_sg else []
         group_ids += [g["GroupId"] for i in mine for g in i.get("SecurityGroups") or []]
         groups = self._groups(group_ids)
@@ -348,6 +350,10 @@ class ClusterCollector:
                 "metadata_credentials_exposed": meta_src,
             },
         )
+
+
+def _extra_groups(cluster: Mapping[str, Any]) -> list[str]:
+    return list((cluster.get("resourcesVpcConfig") or {}).get("securityGroupIds") or [])
 
 
 def _tags(item: Mapping[str, Any]) -> dict[str, str]:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
+from cloudposture.endpoints import checked_endpoint
+from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ScanUnit
 from cloudposture.plugin.settings import HttpUrl, NonEmpty, TargetEntry, drop_none, regions_or
 
@@ -33,6 +35,15 @@ def _role_arn(value: str) -> str:
 def _role_name(value: str) -> str:
     if not _ROLE_NAME.match(value) or value.startswith("arn:"):
         raise ValueError("a role name such as 'cloudposture-audit', not an ARN")
+    return value
+
+
+def _endpoint(value: Any) -> Any:
+    """The one loopback rule (cloudposture.endpoints): signed requests never in clear."""
+    try:
+        checked_endpoint(str(value), "endpoint_url")
+    except ConfigurationError as exc:
+        raise ValueError(str(exc)) from None
     return value
 
 
@@ -63,7 +74,9 @@ class AwsTarget(TargetEntry):
     external_id: str | None = None
     organization: AwsOrganization | None = None
     regions: list[NonEmpty] | None = Field(default=None, description="default: top-level regions")
-    endpoint_url: HttpUrl | None = Field(default=None, description="custom AWS endpoint")
+    endpoint_url: Annotated[HttpUrl, AfterValidator(_endpoint)] | None = Field(
+        default=None, description="custom AWS endpoint (https, or plain http to loopback only)"
+    )
 
 
 def aws_units(target: AwsTarget, origin: str, default_regions: tuple[str, ...]) -> list[ScanUnit]:

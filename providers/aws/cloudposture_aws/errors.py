@@ -58,6 +58,8 @@ _KIND_BY_CODE: dict[str, ErrorKind] = {
     "InternalFailure": "unavailable",
     "InternalError": "unavailable",
     "ServerException": "unavailable",
+    "InvalidGroupId.Malformed": "invalid",
+    "InvalidSubnetID.Malformed": "invalid",
     "InvalidParameterException": "invalid",
     "InvalidParameterValue": "invalid",
     "ValidationError": "invalid",
@@ -109,10 +111,18 @@ def _client_error_kind(exc: ClientError) -> ErrorKind:
     return "other"
 
 
+def _is_html(text: str) -> bool:
+    head = text.lstrip()[:200].lower()
+    return head.startswith("<") and ("<html" in head or "<!doctype html" in head)
+
+
 def to_collection_error(exc: BaseException, call: str, resource: str = "") -> CollectionError:
     """The :class:`CollectionError` for one failed SDK call."""
     if isinstance(exc, ClientError):
         message = exc.response.get("Error", {}).get("Message", "") or str(exc)
+        if _is_html(message):
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+            message = f"the endpoint answered an HTML page (HTTP {status}), not an AWS API reply"
         return CollectionError(
             call=call,
             kind=_client_error_kind(exc),

@@ -199,6 +199,9 @@ def beyond_cluster_minimum(attached_arns: Iterable[str], inline_names: Iterable[
     return extra
 
 
+PER_ROLE_SOURCE = "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy"
+
+
 @dataclass(frozen=True)
 class RoleFacts:
     """What IAM says about one role: attached policy ARNs and the documents worth reading."""
@@ -209,6 +212,10 @@ class RoleFacts:
     documents: tuple[tuple[str, Mapping[str, Any]], ...]
     """(label, document) for inline and customer-managed policies."""
     boundary: str | None = None
+    missing_policies: tuple[str, ...] = ()
+    """Customer managed policies attached but not yet read (a listing that lacked them)."""
+    source: str = PER_ROLE_SOURCE
+    """The calls the facts came from, for the evidence."""
 
 
 def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> Identity:
@@ -217,17 +224,18 @@ def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> 
     judge_managed_by_name(facts.attached, verdict)
     if facts.boundary and verdict.grants:
         verdict.note(f"limited by permissions boundary {policy_name(facts.boundary)}")
-    sources = {
-        "admin_equivalent": "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy",
-        "wildcard_grants": "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy",
-    }
+    sources = {"admin_equivalent": facts.source, "wildcard_grants": facts.source}
     exceeds: bool | None = None
     if role == "control-plane":
         extra = beyond_cluster_minimum(facts.attached, facts.inline_names)
         exceeds = bool(extra)
         for name in extra:
             verdict.note(f"beyond the EKS cluster role minimum: {name}")
-        sources["exceeds_minimum"] = "iam:ListAttachedRolePolicies, iam:ListRolePolicies"
+        sources["exceeds_minimum"] = (
+            "iam:ListAttachedRolePolicies, iam:ListRolePolicies"
+            if facts.source == PER_ROLE_SOURCE
+            else facts.source
+        )
     return Identity(
         id=facts.arn,
         role=role,

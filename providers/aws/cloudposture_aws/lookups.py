@@ -1,6 +1,12 @@
 """Reads shared across clusters within one scan: each role, policy, key, launch template,
 security group and subnet is fetched once, however many clusters and node groups use it.
 
+Reads that serve many clusters are made per account or per region, not per cluster: IAM from
+one ``GetAccountAuthorizationDetails`` listing once the scan has more than a handful of
+clusters (:mod:`cloudposture_aws.account_iam`), node instances from one ``DescribeInstances``
+per region, security groups and subnets in batches shared across clusters
+(:mod:`cloudposture_aws.batch`).
+
 Every fetch raises :class:`CollectionFailure` (memoized too, so a denied call is not repeated);
 the adapter decides which posture facts a failure leaves unknown.
 """
@@ -8,54 +14,40 @@ the adapter decides which posture facts a failure leaves unknown.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from cloudposture.model import CollectionError, CollectionFailure
 from cloudposture.plugin.lookup import SharedLookup
+from cloudposture_aws import account_iam
+from cloudposture_aws.account_iam import AccountIam
+from cloudposture_aws.batch import BatchLookup
 from cloudposture_aws.clients import ClientFactory
 from cloudposture_aws.errors import failing_as
 from cloudposture_aws.iam_analysis import RoleFacts, is_aws_managed, parse_document, policy_name
 
 Item = Mapping[str, Any]
 
-
-class BatchLookup:
-    """Like SharedLookup, but fetches every id not yet known in one call per batch."""
-
-    def __init__(self, fetch_many: Callable[[str, list[str]], dict[str, Item | None]]) -> None:
-        self._fetch_many = fetch_many
-        self._lock = threading.Lock()
-        self._results: dict[tuple[str, str], Future[Item | None]] = {}
-
-    def get_many(self, region: str, ids: Iterable[str]) -> dict[str, Item | None]:
-        wanted = list(dict.fromkeys(ids))
-        mine: list[str] = []
-        with self._lock:
-            for item_id in wanted:
-                if (region, item_id) not in self._results:
-                    self._results[(region, item_id)] = Future()
-                    mine.append(item_id)
-        if mine:
-            try:
-                found = self._fetch_many(region, mine)
-            except BaseException as exc:  # noqa: BLE001 - handed to every waiter
-                for item_id in mine:
-                    self._results[(region, item_id)].set_exception(exc)
-            else:
-                for item_id in mine:
-                    self._results[(region, item_id)].set_result(found.get(item_id))
-        return {item_id: self._results[(region, item_id)].result() for item_id in wanted}
+ACCOUNT_IAM_AFTER = 5
+"""More clusters than this in the scan: read IAM account-wide (a handful: role by role)."""
+LEGACY_CLUSTER_TAG_KEYS = "kubernetes.io/cluster/*"
+CLUSTER_TAG = "eks:cluster-name"
+RUNNING = ["pending", "running"]
 
 
 class AwsLookups:
     """The per-scan memo of shared reads, over one :class:`ClientFactory`."""
 
-    def __init__(self, clients: ClientFactory) -> None:
+    def __init__(self, clients: ClientFactory, account_iam_after: int = ACCOUNT_IAM_AFTER) -> None:
         self.clients = clients
+        self.account_iam_after = account_iam_after
+        self._clusters = 0
+        self._count_lock = threading.Lock()
+        self.account: SharedLookup[str, AccountIam | None] = SharedLookup(self._account_iam)
+        self.instances: SharedLookup[str, list[Item]] = SharedLookup(self._region_instances)
         self.roles: SharedLookup[str, RoleFacts] = SharedLookup(self._role)
         self.policies: SharedLookup[str, Item] = SharedLookup(self._policy_document)
         self.instance_profiles: SharedLookup[str, str] = SharedLookup(self._instance_profile_role)
@@ -67,9 +59,48 @@ class AwsLookups:
         self.groups = BatchLookup(self._security_groups)
         self.subnets = BatchLookup(self._subnets)
 
+    def clusters_found(self, count: int) -> None:
+        """Discovery found ``count`` more clusters: decides how IAM is read."""
+        with self._count_lock:
+            self._clusters += count
+
+    @property
+    def account_wide(self) -> bool:
+        with self._count_lock:
+            return self._clusters > self.account_iam_after
+
     # --- IAM ------------------------------------------------------------------------------
 
+    def _listed(self) -> AccountIam | None:
+        """The account-wide listing when this scan reads IAM that way (None otherwise, or
+        when the listing failed: role-by-role reads then say why, role by role)."""
+        return self.account.get("") if self.account_wide else None
+
+    def _account_iam(self, _key: str) -> AccountIam | None:
+        iam = self.clients.client("iam")
+        try:
+            with failing_as(account_iam.SOURCE):
+                pages = iam.get_paginator("get_account_authorization_details").paginate(
+                    Filter=account_iam.FILTERS,
+                    PaginationConfig={"PageSize": account_iam.PAGE_SIZE},
+                )
+                return account_iam.account_iam(pages)
+        except CollectionFailure:
+            return None
+
     def _role(self, arn: str) -> RoleFacts:
+        listed = self._listed()
+        facts = listed.roles.get(arn) if listed is not None else None
+        if facts is None:
+            return self._read_role(arn)
+        extra = tuple(
+            (f"customer managed policy {policy_name(p)}", self.policies.get(p))
+            for p in facts.missing_policies
+        )
+        return replace(facts, documents=(*facts.documents, *extra), missing_policies=())
+
+    def _read_role(self, arn: str) -> RoleFacts:
+        """GetRole, its attached and inline policies: 3+ calls for one role."""
         iam = self.clients.client("iam")
         name = arn.rsplit("/", 1)[-1]
         with failing_as("iam:GetRole", arn):
@@ -108,6 +139,9 @@ class AwsLookups:
 
     def _instance_profile_role(self, arn: str) -> str:
         """Instance profile ARN -> the ARN of its role (self-managed nodes' identity)."""
+        listed = self._listed()
+        if listed is not None and arn in listed.profiles:
+            return listed.profiles[arn]
         iam = self.clients.client("iam")
         with failing_as("iam:GetInstanceProfile", arn):
             profile = iam.get_instance_profile(InstanceProfileName=arn.rsplit("/", 1)[-1])
@@ -156,35 +190,39 @@ class AwsLookups:
             )
         return dict(versions[0])
 
-    # --- EC2, batched -------------------------------------------------------------------
+    # --- EC2: per region, and batched across clusters -------------------------------------
 
-    def _security_groups(self, region: str, ids: list[str]) -> dict[str, Item | None]:
-        return self._batched(region, ids, "describe_security_groups", "GroupIds", "SecurityGroups")
-
-    def _subnets(self, region: str, ids: list[str]) -> dict[str, Item | None]:
-        return self._batched(region, ids, "describe_subnets", "SubnetIds", "Subnets")
-
-    def _batched(
-        self, region: str, ids: list[str], operation: str, param: str, key: str
-    ) -> dict[str, Item | None]:
-        """One call for the batch; when AWS says one id does not exist, ask id by id so the
-        missing ones are known to be gone (None) and the rest are still read."""
+    def _region_instances(self, region: str) -> list[Item]:
+        """Every running EKS node of the region, in one listing: instances tagged
+        kubernetes.io/cluster/<name> or eks:cluster-name (the tag-key filter matches either)."""
+        filters = [
+            {"Name": "tag-key", "Values": [LEGACY_CLUSTER_TAG_KEYS, CLUSTER_TAG]},
+            {"Name": "instance-state-name", "Values": RUNNING},
+        ]
         ec2 = self.clients.client("ec2", region)
-        call = "ec2:" + "".join(w.title() for w in operation.split("_"))
-        id_key = "GroupId" if key == "SecurityGroups" else "SubnetId"
-        try:
-            with failing_as(call, ", ".join(ids)):
-                pages = ec2.get_paginator(operation).paginate(**{param: ids})
-                return {i[id_key]: i for page in pages for i in page[key]}
-        except CollectionFailure as failure:
-            if failure.error.kind != "not-found" or len(ids) == 1:
-                if failure.error.kind == "not-found":
-                    return {}
-                raise
-        found: dict[str, Item | None] = {}
-        for item_id in ids:
-            found.update(self._batched(region, [item_id], operation, param, key))
-        return found
+        with failing_as("ec2:DescribeInstances", f"EKS nodes in {region}"):
+            pages = ec2.get_paginator("describe_instances").paginate(Filters=filters)
+            return [i for page in pages for r in page["Reservations"] for i in r["Instances"]]
+
+    def _security_groups(self, region: str, ids: list[str], by_filter: bool) -> dict[str, Item]:
+        return self._by_id(region, ids, by_filter, "security_groups", "group-id", "GroupId")
+
+    def _subnets(self, region: str, ids: list[str], by_filter: bool) -> dict[str, Item]:
+        return self._by_id(region, ids, by_filter, "subnets", "subnet-id", "SubnetId")
+
+    def _by_id(
+        self, region: str, ids: list[str], by_filter: bool, what: str, name: str, id_key: str
+    ) -> dict[str, Item]:
+        """ec2:Describe<what> for ``ids``: by id (AWS fails naming an id it does not have), or
+        filtered on the ids (AWS answers those it has)."""
+        ec2 = self.clients.client("ec2", region)
+        key = "".join(w.title() for w in what.split("_"))
+        args: dict[str, Any] = (
+            {"Filters": [{"Name": name, "Values": ids}]} if by_filter else {id_key + "s": ids}
+        )
+        with failing_as(f"ec2:Describe{key}", ", ".join(ids)):
+            pages = ec2.get_paginator(f"describe_{what}").paginate(**args)
+            return {i[id_key]: i for page in pages for i in page[key]}
 
 
 def _not_found(call: str, resource: str) -> CollectionError:

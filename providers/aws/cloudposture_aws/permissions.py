@@ -21,6 +21,7 @@ ACTIONS: tuple[str, ...] = (
     "eks:ListClusters",
     "eks:ListFargateProfiles",
     "eks:ListNodegroups",
+    "iam:GetAccountAuthorizationDetails",
     "iam:GetInstanceProfile",
     "iam:GetPolicy",
     "iam:GetPolicyVersion",

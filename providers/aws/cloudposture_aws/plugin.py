@@ -60,14 +60,22 @@ class AwsPlugin(ProviderPlugin):
                 type=click.Choice(["standard", "adaptive"]),
                 default=None,
                 help="botocore retry mode (default: AWS_RETRY_MODE / the profile's, else "
-                "adaptive).",
+                "standard, with cloudposture's throttling backoff and per-service concurrency).",
             ),
             click.Option(
                 ["--max-attempts"],
                 type=click.IntRange(1, 50),
                 default=None,
                 help="botocore max attempts per call (default: AWS_MAX_ATTEMPTS / the "
-                "profile's, else 8).",
+                "profile's, else 25; --call-deadline normally decides first).",
+            ),
+            click.Option(
+                ["--call-deadline"],
+                type=click.FloatRange(min=0, min_open=True, max=86400),
+                default=None,
+                metavar="SECONDS",
+                help="Most time one API call may take, retries, waits and a slow reply "
+                "included; past it the call is an ERROR with the reason (default 90).",
             ),
         ]
 

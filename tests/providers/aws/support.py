@@ -10,15 +10,23 @@ from typing import Any
 import boto3
 from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.clients import AwsSettings, ClientFactory, base_session
+from cloudposture_aws.lookups import ACCOUNT_IAM_AFTER
 
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 TODAY = date(2026, 11, 23)
 
 
-def scanner(settings: Mapping[str, Any], today: date = TODAY, workers: int = 4) -> EksScanner:
-    """A scanner built exactly as the plugin builds it, with a fixed 'today'."""
+def scanner(
+    settings: Mapping[str, Any],
+    today: date = TODAY,
+    workers: int = 4,
+    account_iam_after: int = ACCOUNT_IAM_AFTER,
+) -> EksScanner:
+    """A scanner built exactly as the plugin builds it, with a fixed 'today' (and, for tests
+    of both IAM read paths, the cluster count above which IAM is read account-wide)."""
     aws = AwsSettings.from_mapping({**KEYS, **settings})
-    return EksScanner(aws, ClientFactory(base_session(aws), aws, workers), today=lambda: today)
+    factory = ClientFactory(base_session(aws), aws, workers)
+    return EksScanner(aws, factory, today=lambda: today, account_iam_after=account_iam_after)
 
 
 class InProcessClients:

@@ -133,9 +133,16 @@ def test_cli_exits_2_with_one_line(aws_env: Path, capsys: pytest.CaptureFixture[
     )
 
 
-def test_a_region_name_botocore_refuses_is_a_configuration_error(aws_env: Path) -> None:
-    """Raised by the first STS client, a BotoCoreError that is also a ValueError."""
+def test_a_region_name_botocore_refuses_is_a_configuration_error(
+    aws_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --region is checked before any client exists; a region from the environment reaches
+    the first STS client, which raises a BotoCoreError that is also a ValueError."""
     keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    [scan] = plugin.scanners({**keys, "region": ("not a region",)}, 2)
+    with pytest.raises(ConfigurationError, match="--region 'not a region' is not a region"):
+        plugin.scanners({**keys, "region": ("not a region",)}, 2)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "not a region")
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    [scan] = plugin.scanners(keys, 2)
     with pytest.raises(ConfigurationError, match=r"^AWS setup failed \(InvalidRegionError\): "):
         scan.targets()

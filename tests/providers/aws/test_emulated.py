@@ -15,6 +15,7 @@ from cloudposture_aws import permissions
 from cloudposture_aws.adapter import EksScanner
 from cloudposture_aws.demo import REGIONS
 from cloudposture_aws.emulator import EksFront
+from cloudposture_aws.lookups import ACCOUNT_IAM_AFTER
 
 from cloudposture.engine import ScanOptions, run_scan
 from cloudposture.model import ClusterPosture, CollectionFailure, ScanResult, Status
@@ -28,8 +29,12 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def scan(front: EksFront, recorder: Recorder | None = None) -> ScanResult:
-    aws = scanner({"endpoint_url": front.url, "region": REGIONS})
+def scan(
+    front: EksFront, recorder: Recorder | None = None, account_iam_after: int = ACCOUNT_IAM_AFTER
+) -> ScanResult:
+    aws = scanner(
+        {"endpoint_url": front.url, "region": REGIONS}, account_iam_after=account_iam_after
+    )
     if recorder is not None:
         recorder.attach(aws)
     return run_scan([aws], ScanOptions(rules=ALL_RULES, max_workers=8))
@@ -76,9 +81,24 @@ def test_every_eks_rule_has_a_pass_and_a_fail_case(clean_front: EksFront, tmp_pa
         assert {"PASS", "FAIL"} <= seen, rule.meta.id
 
 
+def test_account_wide_iam_reads_give_the_same_findings(clean_front: EksFront) -> None:
+    """The demo's five clusters are read role by role; forced account-wide, IAM comes from
+    one GetAccountAuthorizationDetails and every finding stays the same."""
+    recorder = Recorder()
+    by_role = scan(clean_front)
+    account_wide = scan(clean_front, recorder, account_iam_after=0)
+    assert recorder.count("iam:GetAccountAuthorizationDetails") == 1
+    assert recorder.count("iam:GetRole") == recorder.count("iam:GetInstanceProfile") == 0
+    assert statuses(account_wide) == statuses(by_role)
+    assert [f.message for f in account_wide.findings] == [f.message for f in by_role.findings]
+
+
 def test_declared_permissions_are_exactly_the_calls_made(clean_front: EksFront) -> None:
+    """Both IAM read paths (role by role for a few clusters, account-wide for more), and
+    DescribeRegions when no region is given."""
     recorder = Recorder()
     scan(clean_front, recorder)
+    scan(clean_front, recorder, account_iam_after=0)
     every_region = scanner({"endpoint_url": clean_front.url})
     recorder.attach(every_region)
     assert len(every_region.targets()) > 2  # ec2:DescribeRegions
