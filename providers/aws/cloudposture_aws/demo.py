@@ -556,8 +556,17 @@ def _aws_managed_policies() -> Iterator[None]:
     """
     from moto.core.config import default_user_config
 
+    from moto.iam.models import iam_backends
+
     before = default_user_config["iam"]
     default_user_config["iam"] = {"load_aws_managed_policies": True}
+    # An IAM backend built earlier in this process (a test's mock_aws, another server) was built
+    # without them and is reused by this server: give it the policies too (additive only).
+    for account_backends in iam_backends.values():
+        for backend in account_backends.values():
+            if not backend.aws_managed_policies:
+                backend.aws_managed_policies = backend._init_aws_policies()
+                backend.managed_policies.update(backend._init_managed_policies())
     try:
         yield
     finally:
