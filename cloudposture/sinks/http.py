@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import http.client
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cloudposture.model import ConfigurationError
 from cloudposture.sinks.base import DeliveryError
-from cloudposture.sinks.url import SinkUrl
+from cloudposture.sinks.url import SinkUrl, clip
 
 DEFAULT_TIMEOUT = 15.0
 
@@ -42,8 +42,10 @@ class HttpReply:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
-    def snippet(self) -> str:
-        return " ".join(self.body[:300].decode("utf-8", "replace").split())
+    def snippet(self, secrets: Iterable[str] = ()) -> str:
+        """The reply's start on one line, secrets removed before it is cut (a receiver may
+        echo the request's headers, Authorization included)."""
+        return clip(self.body[:65536].decode("utf-8", "replace"), secrets)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return " ".join(text.split())
 
 
+def clip(text: str, secrets: Iterable[str], limit: int = 300) -> str:
+    """Redact, then cut to ``limit`` characters: in that order, because a cut made first can
+    split a secret so that its remaining prefix no longer matches and is shown."""
+    return redact(text, secrets)[:limit]
+
+
 @dataclass(frozen=True)
 class SinkUrl:
     """A parsed sink URL: ``scheme://host[:port][/path][?options]``."""
