@@ -149,6 +149,9 @@ def run_scan(
         run.progress.targets_planned(len(targets))
         pending: dict[Future[object], tuple[str, ProviderScanner, Target | ClusterRef]] = {}
         for scanner, target in targets:
+            if target.skipped is not None:
+                run.coverage.append(skipped_entry(target))
+                continue
             pending[pool.submit(scanner.discover, target)] = ("discover", scanner, target)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -168,7 +171,7 @@ def run_scan(
         started_at=started,
         finished_at=clock(),
         coverage=sorted(run.coverage, key=_coverage_key),
-        complete=all(c.status == "ok" for c in run.coverage),
+        complete=is_complete(run.coverage),
     )
     return ScanResult(scan=info, findings=_sorted_findings(run.findings, options.rules))
 
@@ -190,6 +193,21 @@ def _plan_targets(
         except Exception as exc:  # noqa: BLE001 - recorded as coverage, never lost
             run.coverage.append(setup_entry(scanner, _failure(exc, "targets", scanner.name)))
     return planned
+
+
+def is_complete(coverage: Sequence[CoverageEntry]) -> bool:
+    """Nothing failed: every unit was read or skipped on purpose."""
+    return all(c.status != "error" for c in coverage)
+
+
+def skipped_entry(target: Target) -> CoverageEntry:
+    return CoverageEntry(
+        provider=target.provider,
+        account=target.account,
+        region=target.region,
+        status="skipped",
+        note=target.skipped,
+    )
 
 
 def setup_entry(scanner: ProviderScanner, error: CollectionError) -> CoverageEntry:

@@ -21,8 +21,14 @@ from datetime import UTC, datetime
 
 from cloudposture import __version__
 from cloudposture.config.models import Concurrency
-from cloudposture.engine import ScanOptions, run_scan, setup_entry, unexpected_error
-from cloudposture.model import CoverageEntry, Finding, ScanInfo, ScanResult
+from cloudposture.engine import (
+    ScanOptions,
+    is_complete,
+    run_scan,
+    setup_entry,
+    unexpected_error,
+)
+from cloudposture.model import ANY_PROVIDER, CoverageEntry, Finding, ScanInfo, ScanResult
 from cloudposture.plugin import ProviderScanner
 
 Clock = Callable[[], datetime]
@@ -120,12 +126,13 @@ def merge_results(
         id=run_id,
         tool_version=__version__,
         providers=sorted(
-            {p for part in parts for p in part.scan.providers} | {c.provider for c in coverage}
+            {p for part in parts for p in part.scan.providers}
+            | {c.provider for c in coverage if c.provider != ANY_PROVIDER}
         ),
         started_at=started_at,
         finished_at=finished_at,
         coverage=sorted(coverage, key=_coverage_key),
-        complete=all(c.status == "ok" for c in coverage),
+        complete=is_complete(coverage),
     )
     order = {rule_id: i for i, rule_id in enumerate(rule_order)}
     ordered = sorted(findings.values(), key=lambda f: _finding_key(f, order))

@@ -208,11 +208,12 @@ def _print_run(stored: StoredRun) -> None:
     )
     click.echo("summary: " + json.dumps(record.summary, sort_keys=True))
     for entry in info.coverage:
-        if entry.status == "error":
+        if entry.status != "ok":
             where = f"{entry.account}/{entry.region}" + (
                 f"/{entry.cluster}" if entry.cluster else ""
             )
-            click.echo(f"  coverage error: {entry.provider} {where}: {entry.reason}")
+            label = "coverage error" if entry.status == "error" else entry.status
+            click.echo(f"  {label}: {entry.provider} {where}: {entry.reason}")
     for change in ("new", "regressed", "resolved", "stale", "persisting"):
         for f in stored.changes.get(change, []):
             click.echo(f"  {change:<10} {_line(f)}")

@@ -28,6 +28,7 @@ from cloudposture.fanout import Slots, merge_results, scan_bounded
 from cloudposture.history import RunDiff, diff_run, merge_previous_open
 from cloudposture.history_store import HistoryStore
 from cloudposture.model import (
+    ANY_PROVIDER,
     CollectionError,
     ConfigurationError,
     CoverageEntry,
@@ -196,7 +197,7 @@ def finalize_run(config: NightlyConfig, key: str, env: RunEnv, run_id: str) -> F
     shards = env.store.shard_results(run_id)
     missing = [
         CoverageEntry(
-            provider="*",
+            provider=ANY_PROVIDER,
             account=f"shard {i}/{record.shard_count}",
             region="*",
             status="error",
@@ -258,6 +259,7 @@ def summarize(result: ScanResult, diff: RunDiff) -> dict[str, int]:
     out: dict[str, int] = {
         "targets_ok": sum(c.status == "ok" for c in units),
         "targets_failed": sum(c.status == "error" for c in units),
+        "targets_skipped": sum(c.status == "skipped" for c in units),
         "clusters": len({f.resource.id for f in result.findings}),
     }
     for status in Status:
@@ -335,12 +337,15 @@ def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) ->
 def print_summary(done: Finalized, key: str, out: Console) -> None:
     s = done.summary
     info = done.result.scan
+    skipped = f", {s['targets_skipped']} skipped" if s.get("targets_skipped") else ""
     out.print(
-        f"run {info.id} (config {key}): targets {s['targets_ok']} ok, {s['targets_failed']} failed"
+        f"run {info.id} (config {key}): targets {s['targets_ok']} ok, "
+        f"{s['targets_failed']} failed{skipped}"
     )
     for entry in info.coverage:
-        if entry.status == "error" and entry.cluster is None:
-            out.print(f"  failed: {entry.provider} {entry.account}/{entry.region}: {entry.reason}")
+        if entry.status != "ok" and entry.cluster is None:
+            label = "failed" if entry.status == "error" else entry.status
+            out.print(f"  {label}: {entry.provider} {entry.account}/{entry.region}: {entry.reason}")
     by_severity = ", ".join(
         f"{s[f'fail_{sev.value}']} {sev.value}"
         for sev in reversed(list(Severity))

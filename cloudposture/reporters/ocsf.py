@@ -234,7 +234,65 @@ class OcsfReporter:
         self.ocsf_class: OcsfClass = ocsf_class
 
     def render(self, result: ScanResult) -> str:
-        return "".join(
-            json.dumps(ocsf_event(f, result.scan, self.ocsf_class), sort_keys=True) + "\n"
-            for f in result.findings
-        )
+        events = [ocsf_event(f, result.scan, self.ocsf_class) for f in result.findings]
+        activity = scan_activity(result)
+        if activity is not None:
+            events.append(activity)
+        return "".join(json.dumps(e, sort_keys=True) + "\n" for e in events)
+
+
+_SCAN_ACTIVITY = 6007
+_COMPLETED = 2
+
+
+def scan_activity(result: ScanResult) -> dict[str, Any] | None:
+    """One OCSF Scan Activity event (class 6007) when some unit was not read: coverage errors
+    and units skipped on purpose (with their note) travel with the findings, since a finding
+    event can only speak of a cluster that was read. None when every unit was ok."""
+    info = result.scan
+    units = [c for c in info.coverage if c.status != "ok"]
+    if not units:
+        return None
+    skipped = [c for c in units if c.status == "skipped"]
+    failed = len(units) - len(skipped)
+    return {
+        "activity_id": _COMPLETED,
+        "activity_name": "Completed",
+        "category_uid": 6,
+        "category_name": "Application Activity",
+        "class_uid": _SCAN_ACTIVITY,
+        "class_name": "Scan Activity",
+        "type_uid": _SCAN_ACTIVITY * 100 + _COMPLETED,
+        "type_name": "Scan Activity: Completed",
+        "time": epoch_ms(info.finished_at),
+        "start_time": epoch_ms(info.started_at),
+        "end_time": epoch_ms(info.finished_at),
+        "severity_id": 1,
+        "severity": "Informational",
+        "status_id": 1 if info.complete else 2,
+        "status": "Success" if info.complete else "Failure",
+        "message": f"{failed} unit(s) could not be read, {len(skipped)} skipped on purpose",
+        "num_skipped_items": len(skipped),
+        "num_detections": sum(f.status is Status.FAIL for f in result.findings),
+        "scan": {"uid": info.id, "name": info.tool, "type_id": 99, "type": "Cloud posture"},
+        "cloud": {"provider": ", ".join(_CLOUD.get(p, (p,))[0] for p in info.providers)},
+        "metadata": {
+            "version": OCSF_VERSION,
+            "correlation_uid": info.id,
+            "product": {
+                "name": info.tool,
+                "vendor_name": info.tool,
+                "version": info.tool_version,
+            },
+        },
+        "unmapped": {
+            "coverage": [
+                c.model_dump(
+                    mode="json",
+                    include={"provider", "account", "region", "cluster", "status", "note"},
+                )
+                | {"reason": c.reason}
+                for c in units
+            ]
+        },
+    }
