@@ -6,9 +6,12 @@ file and the status code, which ``http.client`` does well.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import socket
 import ssl
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from cloudposture.model import ConfigurationError
@@ -74,16 +77,49 @@ class HttpTarget:
             )
         else:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            conn.request("POST", path, body=body, headers=dict(headers))
-            response = conn.getresponse()
-            return HttpReply(response.status, response.read())
-        except ssl.SSLCertVerificationError as err:
-            raise DeliveryError(f"TLS verification failed: {err.verify_message}") from None
-        except (OSError, http.client.HTTPException) as err:
-            raise DeliveryError(f"POST {self.host}:{self.port} failed: {_describe(err)}") from None
-        finally:
-            conn.close()
+        with CallDeadline(self.timeout, lambda: conn.sock) as deadline:
+            try:
+                conn.request("POST", path, body=body, headers=dict(headers))
+                response = conn.getresponse()
+                return HttpReply(response.status, response.read())
+            except ssl.SSLCertVerificationError as err:
+                raise DeliveryError(f"TLS verification failed: {err.verify_message}") from None
+            except (OSError, http.client.HTTPException) as err:
+                why = deadline.reason() or _describe(err)
+                raise DeliveryError(f"POST {self.host}:{self.port} failed: {why}") from None
+            finally:
+                conn.close()
+
+
+class CallDeadline:
+    """A whole call's deadline, connect to last byte. A socket timeout restarts at every byte,
+    so a receiver that answers one byte every two seconds would hold a call (and the run, and
+    Ctrl-C) forever; when the deadline passes, this shuts the socket down, which ends any
+    blocked read or handshake at once."""
+
+    def __init__(self, seconds: float, sock: Callable[[], socket.socket | None]) -> None:
+        self._seconds = seconds
+        self._sock = sock
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self.expired = False
+
+    def _expire(self) -> None:
+        self.expired = True
+        current = self._sock()
+        if current is not None:
+            with contextlib.suppress(OSError):
+                current.shutdown(socket.SHUT_RDWR)
+
+    def reason(self) -> str:
+        return f"no complete reply within {self._seconds:g}s" if self.expired else ""
+
+    def __enter__(self) -> CallDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
 
 
 def _describe(err: BaseException) -> str:
