@@ -1,3 +1,3 @@
-from cloudposture.cli import main
+from cloudposture.cli.main import main
 
 raise SystemExit(main())

@@ -34,6 +34,7 @@ from cloudposture.model import (
 from cloudposture.plugin import PartialListing, ProviderScanner, Target
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.evaluate import error_findings, evaluate_all
+from cloudposture.rules.guidance import GuidanceCatalog
 
 
 class ProgressListener(Protocol):
@@ -66,6 +67,8 @@ class ScanOptions:
     setup_errors: Literal["raise", "record"] = "raise"
     """'raise': a scanner whose targets() hits a ConfigurationError stops the scan (CLI, exit
     2); 'record': it becomes a coverage error and the other scanners go on (nightly job)."""
+    guidance: GuidanceCatalog | None = None
+    """NOT_APPLICABLE reasons and fixes per provider; the installed plugins' by default."""
 
 
 def unexpected_error(call: str, exc: BaseException, resource: str) -> CollectionError:
@@ -97,6 +100,7 @@ class _Run:
                 scan_id=self.scan_id,
                 now=self.now,
                 severity_overrides=self.options.severity_overrides,
+                guidance=self.options.guidance,
             )
         )
         if posture.collection_errors:
@@ -112,6 +116,7 @@ class _Run:
                 scan_id=self.scan_id,
                 now=self.now,
                 severity_overrides=self.options.severity_overrides,
+                guidance=self.options.guidance,
             )
         )
         self.coverage.append(_cluster_entry(ref, [error]))

@@ -180,7 +180,13 @@ class NodePool(Section):
     )
     ssh_access: bool | None = Field(default=None, description="provider SSH remote access on")
     ssh_source_restricted: bool | None = None
-    identity: Identity | None = None
+    identities: list[Identity] | None = Field(
+        default=None,
+        description=(
+            "every distinct cloud identity the pool's nodes run as (None: not collected); "
+            "rules judge each one and the worst decides"
+        ),
+    )
     metadata_credentials_exposed: bool | None = Field(
         default=None, description="pods can read the node identity's credentials from metadata"
     )
@@ -293,5 +299,5 @@ class ClusterPosture(Frozen):
 
 
 def _overlaps(fact: str, affected: str) -> bool:
-    """``node_pools`` overlaps ``node_pools.identity`` and the other way round."""
+    """``node_pools`` overlaps ``node_pools.identities`` and the other way round."""
     return fact == affected or fact.startswith(affected + ".") or affected.startswith(fact + ".")

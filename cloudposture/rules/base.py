@@ -2,13 +2,14 @@
 
 A rule never sees an SDK response, only :class:`ClusterPosture`. It returns an
 :class:`Outcome` (PASS, FAIL or ERROR with evidence); the engine turns that into a
-:class:`Finding` and handles NOT_APPLICABLE from the metadata, so no rule can forget it.
+:class:`Finding` and handles NOT_APPLICABLE from the providers' guidance (see
+:mod:`cloudposture.rules.guidance`), so no rule can forget it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cloudposture.model import (
@@ -30,12 +31,12 @@ ROWS: Mapping[str, str] = {
     "1-3": "Exposure path across rows 1 to 3: internet -> node -> cloud API",
 }
 
-PROVIDERS = ("aws", "gcp", "azure")
-
 
 @dataclass(frozen=True)
 class ProviderGuidance:
-    """Per-provider text: where the evidence comes from, how to fix it, which CIS controls."""
+    """One provider's text for one rule: where the evidence comes from, how to fix it, which
+    benchmark controls. Provider distributions hold it (their ``guidance`` module), not the
+    rule, so a rule stays neutral and a new cloud brings its own words."""
 
     evidence: str
     remediation: Remediation
@@ -49,9 +50,6 @@ class RuleMeta:
     row: str
     severity: Severity
     rationale: str
-    guidance: Mapping[str, ProviderGuidance]
-    not_applicable: Mapping[str, str] = field(default_factory=dict)
-    """provider -> why the rule has no meaning there (reported as NOT_APPLICABLE)."""
 
 
 @dataclass(frozen=True)
@@ -102,15 +100,3 @@ def ev(fact: str, value: Any, source: str = "") -> Evidence:
     if isinstance(value, tuple | set | frozenset):
         value = list(value)
     return Evidence(fact=fact, value=value, source=source)
-
-
-def cis(benchmark: str, version: str, control: str, title: str = "") -> Reference:
-    return Reference(benchmark=benchmark, version=version, control=control, title=title)
-
-
-CIS_EKS = "CIS Amazon Elastic Kubernetes Service (EKS) Benchmark"
-CIS_EKS_VERSION = "v1.7.0"
-CIS_GKE = "CIS Google Kubernetes Engine (GKE) Benchmark"
-CIS_GKE_VERSION = "v1.7.0"
-CIS_AKS = "CIS Azure Kubernetes Service (AKS) Benchmark"
-CIS_AKS_VERSION = "v1.7.0"

@@ -1,8 +1,9 @@
 """Turn a rule's outcome into a :class:`Finding`: the one place findings are built.
 
-Why here and not in each rule: NOT_APPLICABLE from metadata, severity overrides, the stable
-uid, remediation and references must be applied the same way for every rule, including
-third-party ones, and one buggy check must never lose the other findings of a cluster.
+Why here and not in each rule: NOT_APPLICABLE from the providers' guidance, severity
+overrides, the stable uid, remediation and references must be applied the same way for every
+rule, including third-party ones, and one buggy check must never lose the other findings of a
+cluster.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cloudposture.model import (
     finding_uid,
 )
 from cloudposture.rules.base import Outcome, Rule, RuleSettings
+from cloudposture.rules.guidance import GuidanceCatalog, installed_guidance
 
 SeverityOverrides = Mapping[str, Severity]
 
@@ -32,11 +34,13 @@ def evaluate(
     scan_id: str,
     now: datetime,
     severity_overrides: SeverityOverrides | None = None,
+    guidance: GuidanceCatalog | None = None,
 ) -> Finding:
-    """Judge one cluster against one rule."""
-    not_applicable = _not_applicable(rule, posture.ref)
+    """Judge one cluster against one rule (``guidance``: the installed providers' by default)."""
+    catalog = guidance or installed_guidance()
+    not_applicable = _not_applicable(rule, posture.ref, catalog)
     outcome = not_applicable or _run_check(rule, posture, settings)
-    return _finding(rule, posture.ref, outcome, scan_id, now, severity_overrides)
+    return _finding(rule, posture.ref, outcome, scan_id, now, severity_overrides, catalog)
 
 
 def evaluate_all(
@@ -47,6 +51,7 @@ def evaluate_all(
     scan_id: str,
     now: datetime,
     severity_overrides: SeverityOverrides | None = None,
+    guidance: GuidanceCatalog | None = None,
 ) -> list[Finding]:
     """One finding per rule, in the order ``rules`` lists them (the catalogue's order)."""
     return [
@@ -57,6 +62,7 @@ def evaluate_all(
             scan_id=scan_id,
             now=now,
             severity_overrides=severity_overrides,
+            guidance=guidance,
         )
         for rule in rules
     ]
@@ -70,18 +76,28 @@ def error_findings(
     scan_id: str,
     now: datetime,
     severity_overrides: SeverityOverrides | None = None,
+    guidance: GuidanceCatalog | None = None,
 ) -> list[Finding]:
     """One ERROR per rule for a cluster that could not be read at all (NOT_APPLICABLE still
     wins: a rule with no meaning on the provider stays not applicable)."""
+    catalog = guidance or installed_guidance()
     error = Outcome(Status.ERROR, f"cannot judge: {_one_line(reason)}")
     return [
-        _finding(rule, ref, _not_applicable(rule, ref) or error, scan_id, now, severity_overrides)
+        _finding(
+            rule,
+            ref,
+            _not_applicable(rule, ref, catalog) or error,
+            scan_id,
+            now,
+            severity_overrides,
+            catalog,
+        )
         for rule in rules
     ]
 
 
-def _not_applicable(rule: Rule, ref: ClusterRef) -> Outcome | None:
-    reason = rule.meta.not_applicable.get(ref.provider)
+def _not_applicable(rule: Rule, ref: ClusterRef, catalog: GuidanceCatalog) -> Outcome | None:
+    reason = catalog.not_applicable(rule.meta.id, ref.provider)
     return None if reason is None else Outcome(Status.NOT_APPLICABLE, reason)
 
 
@@ -99,9 +115,10 @@ def _finding(
     scan_id: str,
     now: datetime,
     severity_overrides: SeverityOverrides | None,
+    catalog: GuidanceCatalog,
 ) -> Finding:
     meta = rule.meta
-    guidance = meta.guidance.get(ref.provider)
+    guidance = catalog.guidance(meta.id, ref.provider)
     override = (severity_overrides or {}).get(meta.id)
     return Finding(
         uid=finding_uid(ref.provider, ref.account, ref.native_id, meta.id),

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from cloudposture.model import ClusterPosture, NodePool, Severity
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
-from cloudposture.rules.guidance import guide
 from cloudposture.rules.judge import (
     Link,
     PoolVerdict,
     all_hold,
     flag_link,
+    identities_with,
     identity_link,
     ingress_fact,
     judge_pools,
@@ -28,7 +28,7 @@ def _ingress_link(pool: NodePool) -> Link:
 
 
 def _path(pool: NodePool) -> PoolVerdict:
-    identity = pool.identity.id if pool.identity else "?"
+    admins = ", ".join(i.id for i in identities_with(pool, "admin_equivalent")) or "?"
     ingress = len(pool.internet_ingress or [])
     return all_hold(
         flag_link(pool, "public_ip"),
@@ -36,7 +36,7 @@ def _path(pool: NodePool) -> PoolVerdict:
         flag_link(pool, "metadata_credentials_exposed"),
         identity_link(pool, "admin_equivalent"),
         detail=f"public IPs, {ingress} internet ingress rule(s), node credentials readable "
-        f"from metadata, {identity} is admin-equivalent",
+        f"from metadata, admin-equivalent identity: {admins}",
     )
 
 
@@ -66,49 +66,6 @@ PATH_001 = Rule(
             "service, and administer the cloud account. Breaking any one link breaks the "
             "path, so this finding says which pool to fix first."
         ),
-        guidance={
-            "aws": guide(
-                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
-                "same node group",
-                summary="Break a link, best the last: take admin policies off the node role; "
-                "also require IMDSv2 with hop limit 1 and move nodes to private subnets.",
-                console="IAM > Roles > <node role> > Permissions: remove AdministratorAccess "
-                "and wildcard statements",
-                cli="aws iam detach-role-policy --role-name <node-role> "
-                "--policy-arn arn:aws:iam::aws:policy/AdministratorAccess",
-                terraform="aws_iam_role_policy_attachment.policy_arn",
-                docs=[
-                    "https://docs.aws.amazon.com/eks/latest/best-practices/"
-                    "identity-and-access-management.html"
-                ],
-            ),
-            "gcp": guide(
-                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
-                "same node pool",
-                summary="Break a link: enable the GKE metadata server on the pool, remove "
-                "owner/editor from its service account, and use private nodes.",
-                console="Kubernetes Engine > Clusters > <cluster> > Nodes > <pool> > Edit > "
-                "Security: Enable GKE Metadata Server",
-                cli="gcloud container node-pools update <pool> --cluster <cluster> "
-                "--location <location> --workload-metadata=GKE_METADATA",
-                terraform="google_container_node_pool.node_config.workload_metadata_config.mode",
-                docs=[
-                    "https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster"
-                ],
-            ),
-            "azure": guide(
-                evidence="the NODE-001, NODE-002/NODE-003, IAM-004 and IAM-001 facts of the "
-                "same agent pool",
-                summary="Break a link: remove broad role assignments from the kubelet identity, "
-                "and move the pool off node public IPs.",
-                console="Subscriptions > <subscription> > Access control (IAM) > Role "
-                "assignments: remove the kubelet identity's Owner / Contributor",
-                cli="az role assignment delete --assignee <kubelet-identity-object-id> "
-                "--role Contributor --scope /subscriptions/<subscription-id>",
-                terraform="azurerm_role_assignment.role_definition_name",
-                docs=["https://learn.microsoft.com/azure/aks/use-managed-identity"],
-            ),
-        },
     ),
     check=check_exposure_path,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from cloudposture.model import ClusterPosture, Evidence, NodePool, Severity
+from cloudposture.model import ClusterPosture, Evidence, Identity, NodePool, Severity
 from cloudposture.model.posture import Section
 from cloudposture.rules.base import Outcome, ev, failed, passed, unknown
 
@@ -34,12 +34,42 @@ def ingress_fact(pool: NodePool) -> Evidence:
     )
 
 
-def identity_fact(pool: NodePool, field: str) -> Evidence:
-    """Evidence for a field of the pool's identity; ``None`` when the identity is unknown."""
-    identity = pool.identity
-    value = None if identity is None else getattr(identity, field)
-    source = "" if identity is None else identity.source_of(field)
-    return ev(f"node_pools[{pool.name}].identity.{field}", value, source)
+def identity_facts(pool: NodePool, field: str) -> tuple[Evidence, ...]:
+    """Evidence for ``field`` of every identity the pool runs as, each named by its id.
+
+    One item with value ``None`` when the pool's identities were not collected.
+    """
+    identities = pool.identities
+    if identities is None:
+        return (ev(f"node_pools[{pool.name}].identities", None, pool.source_of("identities")),)
+    return tuple(
+        ev(
+            f"node_pools[{pool.name}].identities[{identity.id}].{field}",
+            getattr(identity, field),
+            identity.source_of(field),
+        )
+        for identity in identities
+    )
+
+
+def any_identity(pool: NodePool, field: str) -> bool | None:
+    """Kleene OR of a boolean identity field over the pool's identities: the worst decides.
+
+    True when some identity has it; False when every identity is known not to (or the pool
+    runs as none); None when the identities are unknown or one of them cannot be ruled out.
+    """
+    identities = pool.identities
+    if identities is None:
+        return None
+    values = [getattr(identity, field) for identity in identities]
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def identities_with(pool: NodePool, field: str) -> list[Identity]:
+    """The pool's identities whose boolean ``field`` is True (the ones a FAIL names)."""
+    return [i for i in pool.identities or [] if getattr(i, field) is True]
 
 
 def with_evidence(outcome: Outcome, *evidence: Evidence, note: str = "") -> Outcome:
@@ -75,6 +105,8 @@ class Link:
     path: str
     holds: bool | None
     evidence: Evidence
+    more: tuple[Evidence, ...] = ()
+    """Further proof of the same condition (one item per identity of a pool)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +136,7 @@ def all_hold(
         bad = None
     return PoolVerdict(
         bad=bad,
-        evidence=(*(link.evidence for link in links), *extra),
+        evidence=(*(e for link in links for e in (link.evidence, *link.more)), *extra),
         unknown_facts=tuple(link.path for link in links if link.holds is None),
         detail=detail,
         severity=severity,
@@ -118,10 +150,11 @@ def flag_link(pool: NodePool, field: str) -> Link:
 
 
 def identity_link(pool: NodePool, field: str) -> Link:
-    """A boolean field of the pool's identity as a link (unknown when the identity is)."""
-    evidence = identity_fact(pool, field)
-    path = "node_pools.identity" if pool.identity is None else f"node_pools.identity.{field}"
-    return Link(path, evidence.value, evidence)
+    """A boolean field judged over every identity of the pool (any one holding it holds),
+    with one evidence item per identity."""
+    evidence = identity_facts(pool, field)
+    path = "node_pools.identities" if pool.identities is None else f"node_pools.identities.{field}"
+    return Link(path, any_identity(pool, field), evidence[0], evidence[1:])
 
 
 def judge_pools(

@@ -15,7 +15,6 @@ from cloudposture.model import (
     is_private_range,
     is_whole_internet,
 )
-from cloudposture.rules import references as ref
 from cloudposture.rules.base import (
     Outcome,
     Rule,
@@ -25,64 +24,7 @@ from cloudposture.rules.base import (
     passed,
     unknown,
 )
-from cloudposture.rules.guidance import Steps, guide, guide_steps
 from cloudposture.rules.judge import fact, judge_flag, with_evidence
-
-EKS_ENDPOINT_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html"
-GKE_AUTHORIZED_DOCS = "https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks"
-GKE_ISOLATION_DOCS = (
-    "https://cloud.google.com/kubernetes-engine/docs/how-to/latest/network-isolation"
-)
-AKS_IP_RANGES_DOCS = "https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges"
-AKS_PRIVATE_DOCS = "https://learn.microsoft.com/azure/aks/private-clusters"
-
-EKS_CIDRS_CLI = (
-    "aws eks update-cluster-config --name <cluster> --region <region> "
-    '--resources-vpc-config endpointPrivateAccess=true,publicAccessCidrs="203.0.113.0/24"'
-)
-GKE_CIDRS_CLI = (
-    "gcloud container clusters update <cluster> --location <location> "
-    "--enable-master-authorized-networks --master-authorized-networks 203.0.113.0/24 "
-    "--no-enable-google-cloud-access"
-)
-AKS_CIDRS_CLI = (
-    "az aks update --resource-group <rg> --name <cluster> "
-    "--api-server-authorized-ip-ranges 203.0.113.0/24"
-)
-EKS_CIDRS_CONSOLE = (
-    "EKS > Clusters > <cluster> > Networking > Manage endpoint access: keep Public and "
-    "private, and under Advanced settings list only your administration CIDRs"
-)
-GKE_CIDRS_CONSOLE = (
-    "Kubernetes Engine > Clusters > <cluster> > Networking > Control plane authorized "
-    "networks: enable, add only your administration CIDRs, untick Google Cloud public IPs"
-)
-AKS_CIDRS_CONSOLE = (
-    "Kubernetes services > <cluster> > Settings > Networking > Public access: set "
-    "'Enable public access from authorized IP addresses' to your administration ranges"
-)
-
-EKS_CIDRS = Steps(
-    console=EKS_CIDRS_CONSOLE,
-    cli=EKS_CIDRS_CLI,
-    terraform="aws_eks_cluster.vpc_config.public_access_cidrs",
-    docs=(EKS_ENDPOINT_DOCS,),
-    refs=(ref.EKS_RESTRICT_ENDPOINT,),
-)
-GKE_CIDRS = Steps(
-    console=GKE_CIDRS_CONSOLE,
-    cli=GKE_CIDRS_CLI,
-    terraform="google_container_cluster.master_authorized_networks_config.cidr_blocks",
-    docs=(GKE_AUTHORIZED_DOCS,),
-    refs=(ref.GKE_AUTHORIZED_NETWORKS,),
-)
-AKS_CIDRS = Steps(
-    console=AKS_CIDRS_CONSOLE,
-    cli=AKS_CIDRS_CLI,
-    terraform="azurerm_kubernetes_cluster.api_server_access_profile.authorized_ip_ranges",
-    docs=(AKS_IP_RANGES_DOCS,),
-    refs=(ref.AKS_RESTRICT_ENDPOINT,),
-)
 
 
 def _public_endpoint(posture: ClusterPosture) -> bool | Outcome:
@@ -225,43 +167,6 @@ CP_001 = Rule(
             "almost all of that attack surface, and still protects the cluster if a "
             "credential leaks."
         ),
-        guidance={
-            "aws": guide_steps(
-                EKS_CIDRS,
-                evidence=(
-                    "eks:DescribeCluster cluster.resourcesVpcConfig.endpointPublicAccess and "
-                    "publicAccessCidrs (0.0.0.0/0 when no list is set)"
-                ),
-                summary=(
-                    "Turn on the private endpoint and restrict publicAccessCidrs to your "
-                    "administration ranges, or turn the public endpoint off."
-                ),
-            ),
-            "gcp": guide_steps(
-                GKE_CIDRS,
-                evidence=(
-                    "container.projects.locations.clusters.get privateClusterConfig / "
-                    "controlPlaneEndpointsConfig and masterAuthorizedNetworksConfig (enabled, "
-                    "cidrBlocks, gcpPublicCidrsAccessEnabled)"
-                ),
-                summary=(
-                    "Enable control plane authorized networks with only your administration "
-                    "CIDRs and do not let all Google Cloud public IPs in, or use the private "
-                    "endpoint only."
-                ),
-            ),
-            "azure": guide_steps(
-                AKS_CIDRS,
-                evidence=(
-                    "Microsoft.ContainerService/managedClusters apiServerAccessProfile."
-                    "enablePrivateCluster and authorizedIPRanges (none = every address)"
-                ),
-                summary=(
-                    "Set API server authorized IP ranges to your administration ranges, or make "
-                    "the cluster private."
-                ),
-            ),
-        },
     ),
     check=check_whole_internet,
 )
@@ -279,68 +184,6 @@ CP_002 = Rule(
             "Kubernetes version to scanners. A private endpoint keeps API traffic inside "
             "your network."
         ),
-        guidance={
-            "aws": guide(
-                evidence="eks:DescribeCluster cluster.resourcesVpcConfig.endpointPublicAccess",
-                summary=(
-                    "Enable private endpoint access and disable public endpoint access; "
-                    "administer the cluster from inside the VPC (VPN, Direct Connect, bastion)."
-                ),
-                console=(
-                    "EKS > Clusters > <cluster> > Networking > Manage endpoint access: "
-                    "choose Private"
-                ),
-                cli=(
-                    "aws eks update-cluster-config --name <cluster> --region <region> "
-                    "--resources-vpc-config endpointPrivateAccess=true,endpointPublicAccess=false"
-                ),
-                terraform="aws_eks_cluster.vpc_config.endpoint_public_access",
-                docs=[EKS_ENDPOINT_DOCS],
-                refs=[ref.EKS_PRIVATE_ENDPOINT],
-            ),
-            "gcp": guide(
-                evidence=(
-                    "container.projects.locations.clusters.get privateClusterConfig."
-                    "enablePrivateEndpoint / controlPlaneEndpointsConfig.ipEndpointsConfig."
-                    "enablePublicEndpoint"
-                ),
-                summary=(
-                    "Use the private endpoint only (private nodes are required); reach the "
-                    "control plane from the VPC or through the DNS-based endpoint."
-                ),
-                console=(
-                    "Kubernetes Engine > Clusters > <cluster> > Networking > Control plane "
-                    "networking: disable 'Access using the control plane's external IP address'"
-                ),
-                cli=(
-                    "gcloud container clusters update <cluster> --location <location> "
-                    "--enable-private-endpoint"
-                ),
-                terraform="google_container_cluster.private_cluster_config.enable_private_endpoint",
-                docs=[GKE_ISOLATION_DOCS],
-                refs=[ref.GKE_PRIVATE_ENDPOINT],
-            ),
-            "azure": guide(
-                evidence=(
-                    "Microsoft.ContainerService/managedClusters apiServerAccessProfile."
-                    "enablePrivateCluster"
-                ),
-                summary=(
-                    "Make the cluster private. Clusters with API Server VNet Integration can "
-                    "switch in place; others must be recreated with --enable-private-cluster."
-                ),
-                console=(
-                    "Kubernetes services > <cluster> > Settings > Networking: disable public "
-                    "access (API Server VNet Integration clusters), else recreate as private"
-                ),
-                cli=(
-                    "az aks update --resource-group <rg> --name <cluster> --enable-private-cluster"
-                ),
-                terraform="azurerm_kubernetes_cluster.private_cluster_enabled",
-                docs=[AKS_PRIVATE_DOCS],
-                refs=[ref.AKS_PRIVATE_ENDPOINT],
-            ),
-        },
     ),
     check=check_public_endpoint,
 )
@@ -358,32 +201,6 @@ CP_003 = Rule(
             "/24. Private ranges are not counted because they are not reachable from the "
             "internet."
         ),
-        guidance={
-            "aws": guide_steps(
-                EKS_CIDRS,
-                evidence="eks:DescribeCluster cluster.resourcesVpcConfig.publicAccessCidrs",
-                summary="Replace broad publicAccessCidrs entries with the exact egress ranges of "
-                "your administrators and CI.",
-            ),
-            "gcp": guide_steps(
-                GKE_CIDRS,
-                evidence=(
-                    "container.projects.locations.clusters.get masterAuthorizedNetworksConfig."
-                    "cidrBlocks"
-                ),
-                summary="Replace broad authorized networks with the exact egress ranges of your "
-                "administrators and CI.",
-            ),
-            "azure": guide_steps(
-                AKS_CIDRS,
-                evidence=(
-                    "Microsoft.ContainerService/managedClusters apiServerAccessProfile."
-                    "authorizedIPRanges"
-                ),
-                summary="Replace broad authorized IP ranges with the exact egress ranges of your "
-                "administrators and CI.",
-            ),
-        },
     ),
     check=check_broad_cidrs,
 )
@@ -401,75 +218,6 @@ CP_004 = Rule(
             "until the cluster CA rotates. Identities from the cloud IdP are short-lived, "
             "revocable and audited."
         ),
-        guidance={
-            "aws": guide(
-                evidence=(
-                    "eks:DescribeCluster cluster.accessConfig.authenticationMode (CONFIG_MAP "
-                    "relies on the aws-auth ConfigMap only)"
-                ),
-                summary=(
-                    "Switch the authentication mode to EKS access entries (API), migrating "
-                    "aws-auth mappings to access entries first (via API_AND_CONFIG_MAP)."
-                ),
-                console=("EKS > Clusters > <cluster> > Access > Manage access: choose EKS API"),
-                cli=(
-                    "aws eks update-cluster-config --name <cluster> --region <region> "
-                    "--access-config authenticationMode=API"
-                ),
-                terraform="aws_eks_cluster.access_config.authentication_mode",
-                docs=["https://docs.aws.amazon.com/eks/latest/userguide/grant-k8s-access.html"],
-                refs=[ref.EKS_ACCESS_MANAGER, ref.EKS_IAM_AUTHENTICATOR],
-            ),
-            "gcp": guide(
-                evidence=(
-                    "container.projects.locations.clusters.get masterAuth.clientCertificate"
-                    "Config.issueClientCertificate, masterAuth.username, legacyAbac.enabled"
-                ),
-                summary=(
-                    "Disable legacy ABAC; clusters that issued a client certificate or basic "
-                    "auth credentials must be recreated without them "
-                    "(--no-issue-client-certificate)."
-                ),
-                console=(
-                    "Kubernetes Engine > Clusters > <cluster> > Security: disable Legacy "
-                    "authorization; check Client certificate is Disabled"
-                ),
-                cli=(
-                    "gcloud container clusters update <cluster> --location <location> "
-                    "--no-enable-legacy-authorization"
-                ),
-                terraform=(
-                    "google_container_cluster.master_auth.client_certificate_config."
-                    "issue_client_certificate"
-                ),
-                docs=[
-                    "https://cloud.google.com/kubernetes-engine/docs/how-to/api-server-authentication"
-                ],
-                refs=[ref.GKE_NO_CLIENT_CERTS, ref.GKE_NO_LEGACY_ABAC],
-            ),
-            "azure": guide(
-                evidence=(
-                    "Microsoft.ContainerService/managedClusters disableLocalAccounts and aadProfile"
-                ),
-                summary=(
-                    "Integrate Microsoft Entra ID and disable local accounts so every user "
-                    "authenticates through Entra ID."
-                ),
-                console=(
-                    "Kubernetes services > <cluster> > Settings > Security configuration: "
-                    "Microsoft Entra ID authentication, untick 'Kubernetes local accounts'"
-                ),
-                cli=(
-                    "az aks update --resource-group <rg> --name <cluster> --enable-aad "
-                    "--disable-local-accounts"
-                ),
-                terraform="azurerm_kubernetes_cluster.local_account_disabled",
-                docs=[
-                    "https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad"
-                ],
-                refs=[ref.AKS_AAD_RBAC],
-            ),
-        },
     ),
     check=check_local_credentials,
 )

@@ -10,9 +10,7 @@ port split between them lives in :mod:`cloudposture.rules.ports`.
 from __future__ import annotations
 
 from cloudposture.model import ClusterPosture, Evidence, IngressRule, NodePool, Severity
-from cloudposture.rules import references as ref
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
-from cloudposture.rules.guidance import Steps, guide, guide_steps
 from cloudposture.rules.judge import (
     Link,
     PoolVerdict,
@@ -138,44 +136,6 @@ def check_unrestricted_ssh(posture: ClusterPosture, settings: RuleSettings) -> O
     )
 
 
-EKS_SG_DOCS = "https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html"
-GKE_FIREWALL_DOCS = "https://cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules"
-AKS_NSG_DOCS = "https://learn.microsoft.com/azure/aks/concepts-network#network-security-groups"
-EKS_SG_EVIDENCE = (
-    "ec2:DescribeSecurityGroups ingress with 0.0.0.0/0 or ::/0 sources on the cluster security "
-    "group, additional SGs, node group remote-access SG and launch-template SGs"
-)
-GKE_FIREWALL_EVIDENCE = (
-    "compute.networks.getEffectiveFirewalls and regionNetworkFirewallPolicies."
-    "getEffectiveFirewalls: hierarchical, global and regional network firewall policies and "
-    "VPC firewall rules, in enforcement order (deny and goto_next honoured), that allow "
-    "INGRESS from 0.0.0.0/0 or ::/0 to targets (all instances, network tags, service "
-    "accounts) matching the node pool"
-)
-AKS_NSG_EVIDENCE = (
-    "Microsoft.Network/networkSecurityGroups securityRules (Inbound, Allow, source Internet / * "
-    "/ 0.0.0.0/0) on the node subnets and the node resource group"
-)
-EKS_SG_CONSOLE = (
-    "EC2 > Security groups > <node SG> > Inbound rules > Edit inbound rules: remove or narrow "
-    "rules with source 0.0.0.0/0 or ::/0"
-)
-GKE_FIREWALL_CONSOLE = (
-    "VPC network > Firewall > <rule targeting the nodes>: narrow Source IPv4 ranges or delete "
-    "the rule"
-)
-AKS_NSG_CONSOLE = (
-    "Network security groups > <node NSG> > Inbound security rules: narrow the source or "
-    "delete the rule"
-)
-GKE_FIREWALL_TF = "google_compute_firewall.source_ranges"
-AKS_NSG = Steps(
-    console=AKS_NSG_CONSOLE,
-    cli="az network nsg rule delete --resource-group <node-rg> --nsg-name <nsg> --name <rule>",
-    terraform="azurerm_network_security_rule.source_address_prefix",
-    docs=(AKS_NSG_DOCS,),
-)
-
 NODE_001 = Rule(
     meta=RuleMeta(
         id="NODE-001",
@@ -188,63 +148,6 @@ NODE_001 = Rule(
             "exposed on the public internet at all where possible; private nodes reach the "
             "internet through NAT and receive traffic only through load balancers."
         ),
-        guidance={
-            "aws": guide(
-                evidence=(
-                    "eks:DescribeNodegroup subnets -> ec2:DescribeSubnets MapPublicIpOnLaunch; "
-                    "launch template NetworkInterfaces.AssociatePublicIpAddress"
-                ),
-                summary=(
-                    "Run node groups in private subnets (NAT for egress), or turn off public IP "
-                    "auto-assignment on their subnets and roll the node group."
-                ),
-                console=(
-                    "VPC > Subnets > <node subnet> > Actions > Edit subnet settings: untick "
-                    "'Enable auto-assign public IPv4 address'"
-                ),
-                cli="aws ec2 modify-subnet-attribute --subnet-id <subnet> "
-                "--no-map-public-ip-on-launch",
-                terraform="aws_subnet.map_public_ip_on_launch",
-                docs=["https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html"],
-                refs=[ref.EKS_PRIVATE_NODES],
-            ),
-            "gcp": guide(
-                evidence=(
-                    "container.projects.locations.clusters.get privateClusterConfig."
-                    "enablePrivateNodes and nodePools[].networkConfig.enablePrivateNodes"
-                ),
-                summary="Enable private nodes for the cluster or the node pool (Cloud NAT for "
-                "egress).",
-                console=(
-                    "Kubernetes Engine > Clusters > <cluster> > Nodes > <pool> > Edit > "
-                    "Networking: enable private nodes"
-                ),
-                cli="gcloud container node-pools update <pool> --cluster <cluster> "
-                "--location <location> --enable-private-nodes",
-                terraform="google_container_cluster.private_cluster_config.enable_private_nodes",
-                docs=[
-                    "https://cloud.google.com/kubernetes-engine/docs/how-to/latest/network-isolation"
-                ],
-                refs=[ref.GKE_PRIVATE_NODES],
-            ),
-            "azure": guide(
-                evidence="Microsoft.ContainerService/managedClusters agentPoolProfiles[]."
-                "enableNodePublicIP",
-                summary=(
-                    "The setting is fixed per agent pool: add a pool without node public IPs, "
-                    "move the workloads, delete the old pool."
-                ),
-                console=(
-                    "Kubernetes services > <cluster> > Node pools > Add node pool: leave "
-                    "'Enable public IP per node' off"
-                ),
-                cli="az aks nodepool add --resource-group <rg> --cluster-name <cluster> "
-                "--name <newpool>",
-                terraform="azurerm_kubernetes_cluster_node_pool.node_public_ip_enabled",
-                docs=["https://learn.microsoft.com/azure/aks/use-node-public-ips"],
-                refs=[ref.AKS_PRIVATE_NODES],
-            ),
-        },
     ),
     check=check_public_ips,
 )
@@ -262,41 +165,6 @@ NODE_002 = Rule(
             "control plane on the specified ports. Raised to critical for all-ports or kubelet "
             "exposure, or when the nodes have public IPs and are therefore reachable now."
         ),
-        guidance={
-            "aws": guide(
-                evidence=EKS_SG_EVIDENCE,
-                summary=(
-                    "Remove internet sources from security-group rules on admin, kubelet and "
-                    "etcd ports; administer nodes through SSM Session Manager instead of SSH."
-                ),
-                console=EKS_SG_CONSOLE,
-                cli="aws ec2 revoke-security-group-ingress --group-id <sg> --protocol tcp "
-                "--port 22 --cidr 0.0.0.0/0",
-                terraform="aws_vpc_security_group_ingress_rule.cidr_ipv4",
-                docs=[EKS_SG_DOCS],
-            ),
-            "gcp": guide(
-                evidence=GKE_FIREWALL_EVIDENCE,
-                summary=(
-                    "Narrow or delete firewall rules that let the internet reach admin, "
-                    "kubelet or etcd ports on the nodes; for SSH allow only IAP TCP "
-                    "forwarding (35.235.240.0/20)."
-                ),
-                console=GKE_FIREWALL_CONSOLE,
-                cli="gcloud compute firewall-rules update <rule> --source-ranges <admin-cidr>",
-                terraform=GKE_FIREWALL_TF,
-                docs=[GKE_FIREWALL_DOCS],
-                refs=[ref.GKE_FIREWALL_NODES],
-            ),
-            "azure": guide_steps(
-                AKS_NSG,
-                evidence=AKS_NSG_EVIDENCE,
-                summary=(
-                    "Narrow or delete NSG rules that let the internet reach admin, kubelet or "
-                    "etcd ports on the nodes; use Azure Bastion or kubectl debug for access."
-                ),
-            ),
-        },
     ),
     check=check_admin_ports,
 )
@@ -313,43 +181,6 @@ NODE_003 = Rule(
             "hostPort and hostNetwork pods directly, bypassing the load balancer and any "
             "Ingress controls in front of it."
         ),
-        guidance={
-            "aws": guide(
-                evidence=EKS_SG_EVIDENCE + " (rules created by the AWS load balancer "
-                "controllers for Services are expected)",
-                summary=(
-                    "Remove internet sources from node security-group rules that are not "
-                    "NodePort/LoadBalancer traffic; expose workloads through Services."
-                ),
-                console=EKS_SG_CONSOLE,
-                cli="aws ec2 revoke-security-group-ingress --group-id <sg> --protocol tcp "
-                "--port <port> --cidr 0.0.0.0/0",
-                terraform="aws_vpc_security_group_ingress_rule.cidr_ipv4",
-                docs=[EKS_SG_DOCS],
-            ),
-            "gcp": guide(
-                evidence=GKE_FIREWALL_EVIDENCE + " (k8s-fw-* rules GKE creates for Services "
-                "are expected)",
-                summary=(
-                    "Narrow or delete firewall rules that open other ports on the nodes to the "
-                    "internet; expose workloads through Services or Ingress."
-                ),
-                console=GKE_FIREWALL_CONSOLE,
-                cli="gcloud compute firewall-rules delete <rule>",
-                terraform=GKE_FIREWALL_TF,
-                docs=[GKE_FIREWALL_DOCS],
-                refs=[ref.GKE_FIREWALL_NODES],
-            ),
-            "azure": guide_steps(
-                AKS_NSG,
-                evidence=AKS_NSG_EVIDENCE + " (k8s-azure-lb rules AKS creates for Services are "
-                "expected)",
-                summary=(
-                    "Narrow or delete NSG rules that open other ports on the nodes to the "
-                    "internet; expose workloads through Services or Ingress."
-                ),
-            ),
-        },
     ),
     check=check_other_ports,
 )
@@ -365,38 +196,6 @@ NODE_004 = Rule(
             "port 22 on every node to the whole internet. SSH keys get shared and leak, and a "
             "shell on a node gives access to every pod on it and to the node's IAM role."
         ),
-        guidance={
-            "aws": guide(
-                evidence=(
-                    "eks:DescribeNodegroup nodegroup.remoteAccess (ec2SshKey set, "
-                    "sourceSecurityGroups empty)"
-                ),
-                summary=(
-                    "Remote access is fixed per node group: create a replacement node group "
-                    "with sourceSecurityGroups (or without remote access; prefer SSM Session "
-                    "Manager), then delete the old one."
-                ),
-                console=(
-                    "EKS > Clusters > <cluster> > Compute > Add node group > Configure remote "
-                    "access: 'Allow SSH remote access from' Selected security groups"
-                ),
-                cli=(
-                    "aws eks create-nodegroup --cluster-name <cluster> --nodegroup-name <new> "
-                    "--subnets <subnets> --node-role <role-arn> "
-                    "--remote-access ec2SshKey=<key>,sourceSecurityGroups=<sg>"
-                ),
-                terraform="aws_eks_node_group.remote_access.source_security_group_ids",
-                docs=[
-                    "https://docs.aws.amazon.com/eks/latest/APIReference/API_RemoteAccessConfig.html"
-                ],
-            ),
-        },
-        not_applicable={
-            "gcp": "GKE has no node-pool SSH switch: SSH is just a firewall rule, judged by "
-            "NODE-002",
-            "azure": "AKS has no provider SSH remote access that opens the network; node "
-            "access rules are NSG rules, judged by NODE-002",
-        },
     ),
     check=check_unrestricted_ssh,
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from cloudposture.model import ClusterPosture, Severity
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
-from cloudposture.rules.guidance import guide
 from cloudposture.rules.judge import fact, judge_flag
 
 
@@ -40,41 +39,6 @@ ETCD_001 = Rule(
             "services meet this by running etcd themselves, which this rule records so an "
             "audit can see the row covered and by whom."
         ),
-        guidance={
-            "aws": guide(
-                evidence="eks:DescribeCluster (managed control plane: AWS runs etcd under the "
-                "shared-responsibility model)",
-                summary="Nothing to configure: AWS runs etcd for EKS, reachable only from the "
-                "control plane over TLS. Keep secrets envelope-encrypted (ENC-001).",
-                console="EKS > Clusters > <cluster> > Overview (control plane managed by AWS)",
-                cli="aws eks describe-cluster --name <cluster> --region <region>",
-                terraform="aws_eks_cluster (no etcd attribute: AWS manages etcd)",
-                docs=["https://docs.aws.amazon.com/eks/latest/userguide/security.html"],
-            ),
-            "gcp": guide(
-                evidence="container.projects.locations.clusters.get (managed control plane: "
-                "Google runs etcd or Spanner-backed state)",
-                summary="Nothing to configure: Google runs the cluster state store, reachable "
-                "only from the control plane over TLS. Keep secrets encrypted (ENC-001).",
-                console="Kubernetes Engine > Clusters > <cluster> > Details",
-                cli="gcloud container clusters describe <cluster> --location <location>",
-                terraform="google_container_cluster (no etcd attribute: Google manages etcd)",
-                docs=[
-                    "https://cloud.google.com/kubernetes-engine/docs/concepts/"
-                    "control-plane-security"
-                ],
-            ),
-            "azure": guide(
-                evidence="Microsoft.ContainerService/managedClusters (managed control plane: "
-                "Azure runs etcd)",
-                summary="Nothing to configure: Azure runs etcd for AKS, reachable only from the "
-                "control plane over TLS. Keep secrets encrypted (ENC-001).",
-                console="Kubernetes services > <cluster> > Overview",
-                cli="az aks show --resource-group <rg> --name <cluster>",
-                terraform="azurerm_kubernetes_cluster (no etcd attribute: Azure manages etcd)",
-                docs=["https://learn.microsoft.com/azure/aks/concepts-security"],
-            ),
-        },
     ),
     check=check_etcd_managed,
 )

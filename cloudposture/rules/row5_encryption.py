@@ -7,7 +7,6 @@ the provider; a customer-managed key adds a control the customer can audit, rota
 from __future__ import annotations
 
 from cloudposture.model import ClusterPosture, Severity, Status
-from cloudposture.rules import references as ref
 from cloudposture.rules.base import (
     Outcome,
     Rule,
@@ -17,7 +16,6 @@ from cloudposture.rules.base import (
     passed,
     unknown,
 )
-from cloudposture.rules.guidance import guide
 from cloudposture.rules.judge import fact, judge_flag, with_evidence
 
 KEY_FACTS = (
@@ -103,48 +101,6 @@ ENC_001 = Rule(
             "is useless without a key whose use the customer audits and can revoke. Provider-"
             "owned keys protect the disks but give the customer no such control."
         ),
-        guidance={
-            "aws": guide(
-                evidence="eks:DescribeCluster cluster.encryptionConfig[] (resources includes "
-                "'secrets', provider.keyArn)",
-                summary="Enable secrets envelope encryption with a customer-managed KMS key (it "
-                "cannot be turned off afterwards).",
-                console="EKS > Clusters > <cluster> > Overview > Secrets encryption: Enable, "
-                "choose the KMS key",
-                cli="aws eks associate-encryption-config --cluster-name <cluster> "
-                '--encryption-config \'[{"resources":["secrets"],"provider":'
-                '{"keyArn":"<kms-key-arn>"}}]\'',
-                terraform="aws_eks_cluster.encryption_config.provider.key_arn",
-                docs=["https://docs.aws.amazon.com/eks/latest/userguide/enable-kms.html"],
-                refs=[ref.EKS_SECRETS_CMK],
-            ),
-            "gcp": guide(
-                evidence="container.projects.locations.clusters.get databaseEncryption.state "
-                "(ENCRYPTED) and keyName",
-                summary="Enable application-layer secrets encryption with a Cloud KMS key in the "
-                "cluster's location.",
-                console="Kubernetes Engine > Clusters > <cluster> > Security > Application-layer "
-                "secrets encryption: Enable, choose the key",
-                cli="gcloud container clusters update <cluster> --location <location> "
-                "--database-encryption-key "
-                "projects/<key-project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
-                terraform="google_container_cluster.database_encryption.key_name",
-                docs=["https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets"],
-                refs=[ref.GKE_SECRETS_KMS],
-            ),
-            "azure": guide(
-                evidence="managedClusters securityProfile.azureKeyVaultKms.enabled and keyId",
-                summary="Enable KMS etcd encryption with a Key Vault key.",
-                console="Key vaults > <vault> > Keys > <key>: copy the key identifier, then "
-                "enable KMS etcd encryption on the cluster with it",
-                cli="az aks update --resource-group <rg> --name <cluster> "
-                "--enable-azure-keyvault-kms --azure-keyvault-kms-key-id <key-id> "
-                "--azure-keyvault-kms-key-vault-network-access Public",
-                terraform="azurerm_kubernetes_cluster.key_management_service.key_vault_key_id",
-                docs=["https://learn.microsoft.com/azure/aks/use-kms-etcd-encryption"],
-                refs=[ref.AKS_SECRETS_ENCRYPTED],
-            ),
-        },
     ),
     check=check_customer_key,
 )
@@ -161,43 +117,6 @@ ENC_002 = Rule(
             "timer. A key that never rotates keeps one key version protecting years of "
             "Secrets, so a leak of it exposes all of them."
         ),
-        guidance={
-            "aws": guide(
-                evidence="kms:DescribeKey KeyMetadata.KeyState and kms:GetKeyRotationStatus "
-                "KeyRotationEnabled",
-                summary="Keep the key enabled (cancel any pending deletion) and turn on "
-                "automatic key rotation.",
-                console="KMS > Customer managed keys > <key> > Key rotation: Automatically "
-                "rotate this KMS key",
-                cli="aws kms enable-key-rotation --key-id <key-id>",
-                terraform="aws_kms_key.enable_key_rotation",
-                docs=["https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html"],
-            ),
-            "gcp": guide(
-                evidence="cloudkms.projects.locations.keyRings.cryptoKeys.get primary.state, "
-                "rotationPeriod and nextRotationTime",
-                summary="Keep the primary key version enabled and set a rotation period.",
-                console="Security > Key Management > <key ring> > <key> > Edit rotation period",
-                cli="gcloud kms keys update <key> --keyring <ring> --location <location> "
-                "--rotation-period 90d --next-rotation-time <timestamp>",
-                terraform="google_kms_crypto_key.rotation_period",
-                docs=["https://cloud.google.com/kms/docs/rotate-key"],
-            ),
-            "azure": guide(
-                evidence="Key Vault keys get attributes.enabled / exp and the key's rotation "
-                "policy (best effort: ERROR with the reason when the vault cannot be read)",
-                summary="Keep the key enabled and unexpired and give it an automatic rotation "
-                "policy.",
-                console="Key vaults > <vault> > Keys > <key> > Rotation policy: enable "
-                "auto-rotation",
-                cli="az keyvault key rotation-policy update --vault-name <vault> --name <key> "
-                "--value @rotation-policy.json",
-                terraform="azurerm_key_vault_key.rotation_policy",
-                docs=[
-                    "https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation"
-                ],
-            ),
-        },
     ),
     check=check_key_health,
 )

@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from cloudposture.history import RunDiff, Seen, is_open
-from cloudposture.history_store import RunRecord, StoredRun, diff_changes
 from cloudposture.model import Finding, ScanInfo, ScanResult
+from cloudposture.nightly.history import RunDiff, Seen, is_open
+from cloudposture.nightly.history_store import RunRecord, StoredRun, diff_changes
 from cloudposture.store.db import Store
 from cloudposture.store.runs_schema import run_changes, run_ledger, run_shards, runs
 
 
 class SqlHistoryStore:
-    """:class:`cloudposture.history_store.HistoryStore` on SQLite or PostgreSQL."""
+    """:class:`cloudposture.nightly.history_store.HistoryStore` on SQLite or PostgreSQL."""
 
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self._store = store

@@ -155,3 +155,22 @@ def test_missing_cloud_credentials_are_one_line_not_sdk_log_spam(tmp_path: Path)
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("error: no usable Azure credentials")
+
+
+@pytest.mark.slow
+def test_third_party_guidance_reaches_rules_show_and_findings(tmp_path: Path) -> None:
+    """The fake plugin's own words appear in ``rules show`` and its findings; its
+    NOT_APPLICABLE reason decides ETCD-001 with no change to the core."""
+    shown = run("rules", "show", "CP-002")
+    assert shown.returncode == 0, shown.stderr
+    assert "Fake cloud" in shown.stdout
+    assert "fake cluster update" in shown.stdout
+    out_file = tmp_path / "r.json"
+    proc = run("scan", "fake", "--scenario", "public", "--format", "json", "-o", str(out_file))
+    assert proc.returncode == 1, proc.stderr
+    findings = json.loads(out_file.read_text())["findings"]
+    by_rule = {(f["resource"]["cluster"], f["rule_id"]): f for f in findings}
+    assert by_rule[("open", "CP-002")]["remediation"]["terraform"] == "fake_cluster.public_endpoint"
+    etcd = by_rule[("open", "ETCD-001")]
+    assert etcd["status"] == "NOT_APPLICABLE"
+    assert etcd["message"] == "the fake cloud has no etcd"

@@ -27,6 +27,7 @@ from cloudposture.rules.base import (
     passed,
     unknown,
 )
+from cloudposture.rules.guidance import GuidanceCatalog
 from tests.core.fakes import FakeScanner
 
 
@@ -45,7 +46,6 @@ PUBLIC = Rule(
         row="1",
         severity=Severity.HIGH,
         rationale="test rule",
-        guidance={"fake": ProviderGuidance("endpoint", Remediation(summary="make it private"))},
     ),
     _public_check,
 )
@@ -56,17 +56,27 @@ NOT_FOR_FAKE = Rule(
         row="+",
         severity=Severity.LOW,
         rationale="test rule",
-        guidance={},
-        not_applicable={"fake": "fake clouds have no such thing"},
     ),
     _public_check,
 )
 RULES = (PUBLIC, NOT_FOR_FAKE)
+
+
+class FakeGuidance:
+    """What the fake cloud's plugin says about the test rules."""
+
+    name = "fake"
+    title = "Fake cloud"
+    guidance = {"TST-001": ProviderGuidance("endpoint", Remediation(summary="make it private"))}
+    not_applicable = {"TST-002": "fake clouds have no such thing"}
+
+
+GUIDANCE = GuidanceCatalog([FakeGuidance()])
 DENIED = CollectionError(call="fake:List", kind="denied", code="AccessDenied", message="nope")
 
 
 def _scan(scanner: FakeScanner, **kwargs: object):  # type: ignore[no-untyped-def]
-    options = ScanOptions(rules=RULES, **kwargs)  # type: ignore[arg-type]
+    options = ScanOptions(rules=RULES, guidance=GUIDANCE, **kwargs)  # type: ignore[arg-type]
     return run_scan([scanner], options, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
 
 
@@ -131,7 +141,7 @@ def test_a_provider_bug_is_recorded_not_raised() -> None:
 
 
 def test_partial_collection_marks_the_scan_incomplete_but_keeps_findings() -> None:
-    partial = CollectionError(call="iam:GetRole", kind="denied", affects=["node_pools.identity"])
+    partial = CollectionError(call="iam:GetRole", kind="denied", affects=["node_pools.identities"])
     scanner = FakeScanner({("111", "r1"): [("a", True)]}, partial_clusters={"a": partial})
     result = _scan(scanner)
     assert not result.scan.complete

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cloudposture.lookup import SharedLookup
+from cloudposture.plugin.lookup import SharedLookup
 
 
 def test_concurrent_callers_share_one_fetch_per_key() -> None:

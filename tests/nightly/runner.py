@@ -12,8 +12,8 @@ from rich.console import Console
 
 from cloudposture.config import parse_config
 from cloudposture.model import ScanResult
-from cloudposture.run_command import RunEnv, execute_run
-from cloudposture.sharding import Shard
+from cloudposture.nightly.run_command import RunEnv, execute_run
+from cloudposture.nightly.sharding import Shard
 from cloudposture.store import Store
 from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0

@@ -215,7 +215,7 @@ def test_unreadable_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
 )
 def test_report_formats_are_checked_before_anything_is_scanned(formats: str, expected: str) -> None:
     from cloudposture.model import ConfigurationError
-    from cloudposture.run_command import check_reports
+    from cloudposture.nightly.run_command import check_reports
 
     text = f"targets:\n  gcp:\n    - projects: [p]\noutput:\n  formats: {formats}\n"
     with pytest.raises(ConfigurationError, match=re.escape(expected)):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from cloudposture.config import Concurrency
 from cloudposture.engine import ScanOptions
-from cloudposture.fanout import Slots, merge_results, scan_bounded
 from cloudposture.model import ClusterPosture, ClusterRef
+from cloudposture.nightly.fanout import Slots, merge_results, scan_bounded
 from cloudposture.plugin import Target
 from cloudposture.region_filter import RegionFilter, in_regions
 from cloudposture.rules.catalog import RULES_BY_ID

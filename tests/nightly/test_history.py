@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from cloudposture.history import build_ledger, diff_run, merge_previous_open
 from cloudposture.model import Finding, Status
+from cloudposture.nightly.history import build_ledger, diff_run, merge_previous_open
 from tests.nightly.factories import T0, failed, finding, ok
 
 DAY = timedelta(days=1)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from cloudposture.model import Status
-from cloudposture.sharding import Shard
+from cloudposture.nightly.sharding import Shard
 from cloudposture.store import Store
 from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from cloudposture.model import ConfigurationError
-from cloudposture.sharding import Shard, parse_shard, partition, shard_of
+from cloudposture.nightly.sharding import Shard, parse_shard, partition, shard_of
 
 KEYS = [f"aws:{n:012d}" for n in range(200)]
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from cloudposture.history import diff_run
 from cloudposture.model import ScanInfo, ScanResult, Status
+from cloudposture.nightly.history import diff_run
 from cloudposture.store import Store
 from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0, finding, ok

@@ -6,7 +6,7 @@ import pytest
 
 from cloudposture.config import SuppressionMatch, SuppressionRule
 from cloudposture.model import Status
-from cloudposture.suppressions import apply_suppressions, matches
+from cloudposture.nightly.suppressions import apply_suppressions, matches
 from tests.nightly.factories import finding
 
 TODAY = date(2030, 1, 1)

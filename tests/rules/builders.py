@@ -113,7 +113,7 @@ def pool(name: str = "ng-1", **overrides: Any) -> NodePool:
         "internet_ingress": [],
         "ssh_access": False,
         "ssh_source_restricted": True,
-        "identity": node_identity(),
+        "identities": [node_identity()],
         "metadata_credentials_exposed": False,
         "metadata_detail": "IMDSv2 required, hop limit 1",
         "full_cloud_api_scope": False,

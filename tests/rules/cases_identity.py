@@ -8,7 +8,7 @@ from cloudposture.model import Identity, NodePool, Status, WorkloadIdentity
 
 from .builders import Case, denied, good_posture, node_identity, pool, with_pools
 
-IAM_DENIED = denied("node_pools.identity", call="iam:ListAttachedRolePolicies")
+IAM_DENIED = denied("node_pools.identities", call="iam:ListAttachedRolePolicies")
 CP_DENIED = denied("control_plane_identity", call="iam:GetRole")
 GCE_DEFAULT = "123456789012-compute@developer.gserviceaccount.com"
 
@@ -22,9 +22,17 @@ def _cp(exceeds: bool | None) -> Identity:
     )
 
 
+def _admin(name: str) -> Identity:
+    return node_identity(
+        id=f"arn:aws:iam::111122223333:role/{name}",
+        admin_equivalent=True,
+        grants=["AdministratorAccess (attached)"],
+    )
+
+
 def _gke_pool(name: str = "default-pool", **fields: Any) -> NodePool:
     identity = node_identity(id=GCE_DEFAULT, is_default=fields.pop("is_default", True))
-    return pool(name, identity=identity, **fields)
+    return pool(name, identities=[identity], **fields)
 
 
 CASES = [
@@ -37,27 +45,55 @@ CASES = [
             pool("ng-ok"),
             pool(
                 "ng-admin",
-                identity=node_identity(
-                    id="arn:aws:iam::111122223333:role/admin-nodes",
-                    admin_equivalent=True,
-                    grants=["AdministratorAccess (attached)"],
-                ),
+                identities=[_admin("admin-nodes")],
             ),
         ),
         Status.FAIL,
         ("ng-admin", "role/admin-nodes", "AdministratorAccess (attached)"),
     ),
     Case(
+        "mixed-pool-worst-decides",
+        "IAM-001",
+        with_pools(pool("self-managed", identities=[node_identity(), _admin("admin-nodes")])),
+        Status.FAIL,
+        ("self-managed", "role/admin-nodes"),
+    ),
+    Case(
+        "mixed-pool-one-unknown",
+        "IAM-001",
+        with_pools(
+            pool(
+                "self-managed", identities=[node_identity(), node_identity(admin_equivalent=None)]
+            ),
+            errors=(IAM_DENIED,),
+        ),
+        Status.ERROR,
+        (IAM_DENIED.one_line(),),
+    ),
+    Case(
+        "mixed-pool-one-unknown-one-admin",
+        "IAM-001",
+        with_pools(
+            pool(
+                "self-managed",
+                identities=[node_identity(admin_equivalent=None), _admin("admin-nodes")],
+            ),
+            errors=(IAM_DENIED,),
+        ),
+        Status.FAIL,
+        ("role/admin-nodes",),
+    ),
+    Case(
         "identity-unknown",
         "IAM-001",
-        with_pools(pool(identity=None), errors=(IAM_DENIED,)),
+        with_pools(pool(identities=None), errors=(IAM_DENIED,)),
         Status.ERROR,
         (IAM_DENIED.one_line(), "node pools: ng-1"),
     ),
     Case(
         "summary-unknown",
         "IAM-001",
-        with_pools(pool(identity=node_identity(admin_equivalent=None)), errors=(IAM_DENIED,)),
+        with_pools(pool(identities=[node_identity(admin_equivalent=None)]), errors=(IAM_DENIED,)),
         Status.ERROR,
         (IAM_DENIED.one_line(),),
     ),
@@ -96,7 +132,7 @@ CASES = [
     Case(
         "unknown",
         "IAM-003",
-        with_pools(pool(identity=None), errors=(IAM_DENIED,)),
+        with_pools(pool(identities=None), errors=(IAM_DENIED,)),
         Status.ERROR,
         (IAM_DENIED.one_line(),),
     ),

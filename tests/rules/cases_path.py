@@ -16,7 +16,7 @@ def _exposed(name: str, **overrides: Any) -> NodePool:
         "public_ip": True,
         "internet_ingress": [ingress("tcp", 8080)],
         "metadata_credentials_exposed": True,
-        "identity": ADMIN,
+        "identities": [ADMIN],
     }
     fields.update(overrides)
     return pool(name, **fields)
@@ -41,7 +41,7 @@ CASES = [
     Case(
         "least-privilege",
         "PATH-001",
-        with_pools(_exposed("ng", identity=node_identity())),
+        with_pools(_exposed("ng", identities=[node_identity()])),
         Status.PASS,
     ),
     Case(
@@ -53,7 +53,7 @@ CASES = [
                 public_ip=False,
                 internet_ingress=None,
                 metadata_credentials_exposed=None,
-                identity=None,
+                identities=None,
             )
         ),
         Status.PASS,

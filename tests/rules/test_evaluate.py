@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from cloudposture_aws.guidance import EKS_RESTRICT_ENDPOINT
+
 from cloudposture.model import ClusterPosture, Severity, Status, finding_uid
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, get_rule
 from cloudposture.rules.evaluate import error_findings, evaluate, evaluate_all
-from cloudposture.rules.references import EKS_RESTRICT_ENDPOINT
+from cloudposture.rules.guidance import installed_guidance
 
 from .builders import cluster_ref, good_posture, ingress, pool, with_pools
 
@@ -27,7 +29,6 @@ CRASHING = Rule(
         row="+",
         severity=Severity.LOW,
         rationale="Test rule. It crashes.",
-        guidance={},
     ),
     check=_crash,
 )
@@ -59,14 +60,14 @@ def test_finding_from_a_failing_rule() -> None:
     assert any(e.fact == "endpoint.authorized_cidrs" for e in finding.evidence)
 
 
-def test_not_applicable_comes_from_metadata_before_the_check() -> None:
+def test_not_applicable_comes_from_the_provider_before_the_check() -> None:
     rule = get_rule("IAM-002")
     posture = good_posture("gcp", control_plane_identity=None)
 
     finding = evaluate(rule, posture, SETTINGS, scan_id="s", now=NOW)
 
     assert finding.status is Status.NOT_APPLICABLE
-    assert finding.message == rule.meta.not_applicable["gcp"]
+    assert finding.message == installed_guidance().not_applicable("IAM-002", "gcp")
     assert finding.remediation is None
     assert finding.references == []
 

@@ -6,8 +6,8 @@ import pytest
 import trustme
 
 from cloudposture.model import ScanResult
+from cloudposture.outbox.outbox import RetryPolicy
 from cloudposture.reporters.example import example_result
-from cloudposture.sinks.outbox import RetryPolicy
 
 # Short enough that an outage test waits well under a second.
 FAST_RETRY = RetryPolicy(budget_seconds=0.3, first_delay=0.01, max_delay=0.05)

@@ -14,8 +14,8 @@ from typing import Any
 
 from rich.console import Console
 
+from cloudposture.cli.scan_command import CommonOptions, execute_scan
 from cloudposture.plugin import load_provider
-from cloudposture.scan_command import CommonOptions, execute_scan
 
 
 def main(out_dir: str, state: str, *sinks: str) -> None:

@@ -10,9 +10,9 @@ import pytest
 import trustme
 
 from cloudposture.model import ScanResult
+from cloudposture.outbox.outbox import build_events, utcnow
 from cloudposture.sinks.base import Sink
 from cloudposture.sinks.events import event_id
-from cloudposture.sinks.outbox import build_events, utcnow
 from cloudposture.sinks.registry import sink_from_url
 from tests.sinks.receivers import HttpReceiver, Request, server_context
 
@@ -81,7 +81,7 @@ def test_error_reply_fails_the_batch_and_never_leaks_the_token(result: ScanResul
     hec = HttpReceiver(echo_auth)
     try:
         sink = sink_from_url(f"splunk+http://127.0.0.1:{hec.port}?token_env=CP_HEC_TOKEN")
-        from cloudposture.sinks.outbox import attempt
+        from cloudposture.outbox.outbox import attempt
 
         acked, failed = attempt(sink, build_events(result, sink, utcnow()))
     finally:

@@ -12,7 +12,7 @@ import pytest
 import trustme
 
 from cloudposture.model import ScanResult
-from cloudposture.sinks.outbox import build_events, utcnow
+from cloudposture.outbox.outbox import build_events, utcnow
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from tests.sinks.receivers import HttpReceiver, server_context

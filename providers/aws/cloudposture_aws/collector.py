@@ -38,6 +38,7 @@ KEY_FACTS = [
     "secrets_encryption.key_usable",
     "secrets_encryption.rotation_enabled",
 ]
+NODE_IDENTITIES = "node_pools.identities"
 POOL_FACTS = [
     "node_pools.public_ip",
     "node_pools.internet_ingress",
@@ -142,6 +143,20 @@ class ClusterCollector:
             return None
         facts = self.attempt(affects, self.lookups.roles.get, arn)
         return summarize_role(facts, role) if facts is not None else None
+
+    def node_identities(self, arns: Sequence[str | None]) -> list[Identity] | None:
+        """Every distinct role the nodes run as, summarized; None when any of them is
+        unknown (no role named, an unreadable instance profile or role), so no rule passes
+        on a part of the pool."""
+        if not arns or any(not arn for arn in arns):
+            return None
+        found: list[Identity] = []
+        for arn in dict.fromkeys(a for a in arns if a):
+            identity = self.identity(arn, "node", [NODE_IDENTITIES])
+            if identity is None:
+                return None
+            found.append(identity)
+        return found
 
     def secrets(self) -> SecretsEncryption:
         key_arn = normalize.secrets_key_arn(self.cluster)
@@ -259,7 +274,7 @@ class ClusterCollector:
             else nodes.ingress_of(group_ids, groups),
             ssh_access=ssh,
             ssh_source_restricted=restricted,
-            identity=self.identity(ng.get("nodeRole"), "node", ["node_pools.identity"]),
+            identities=self.node_identities([ng.get("nodeRole")]),
             metadata_credentials_exposed=exposed,
             metadata_detail=detail,
             sources={
@@ -268,7 +283,7 @@ class ClusterCollector:
                 "ssh_access": "eks:DescribeNodegroup nodegroup.remoteAccess.ec2SshKey",
                 "ssh_source_restricted": "eks:DescribeNodegroup "
                 "nodegroup.remoteAccess.sourceSecurityGroups",
-                "identity": "eks:DescribeNodegroup nodegroup.nodeRole",
+                "identities": "eks:DescribeNodegroup nodegroup.nodeRole",
                 "metadata_credentials_exposed": meta_src,
             },
         )
@@ -292,13 +307,13 @@ class ClusterCollector:
             public_ip=False,
             internet_ingress=[],
             ssh_access=False,
-            identity=self.identity(role, "node", ["node_pools.identity"]) if profile else None,
+            identities=self.node_identities([role]) if profile else None,
             metadata_credentials_exposed=False,
             metadata_detail="EKS Fargate pods cannot reach the instance metadata service",
             sources={
                 "public_ip": why,
                 "internet_ingress": why,
-                "identity": "eks:DescribeFargateProfile fargateProfile.podExecutionRoleArn",
+                "identities": "eks:DescribeFargateProfile fargateProfile.podExecutionRoleArn",
                 "metadata_credentials_exposed": why,
             },
         )
@@ -317,13 +332,14 @@ class ClusterCollector:
         group_ids = [g["GroupId"] for i in instances for g in i.get("SecurityGroups") or []]
         groups = self._groups(group_ids)
         exposed, detail, meta_src = nodes.pool_metadata(None, instances, None)
-        profiles = {p["Arn"] for i in instances if (p := i.get("IamInstanceProfile"))}
-        identity: Identity | None = None
+        profiles = sorted({p["Arn"] for i in instances if (p := i.get("IamInstanceProfile"))})
+        identities: list[Identity] | None = None
         if profiles:
-            role = self.attempt(
-                ["node_pools.identity"], self.lookups.instance_profiles.get, sorted(profiles)[0]
-            )
-            identity = self.identity(role, "node", ["node_pools.identity"]) if role else None
+            roles = [
+                self.attempt([NODE_IDENTITIES], self.lookups.instance_profiles.get, profile)
+                for profile in profiles
+            ]
+            identities = self.node_identities(roles)
         source = "ec2:DescribeInstances Reservations[].Instances[]"
         return NodePool(
             name=name,
@@ -331,7 +347,7 @@ class ClusterCollector:
             public_ip=any(i.get("PublicIpAddress") for i in instances),
             internet_ingress=None if groups is None else nodes.ingress_of(group_ids, groups),
             ssh_access=False,
-            identity=identity,
+            identities=identities,
             metadata_credentials_exposed=exposed,
             metadata_detail=detail,
             sources={
@@ -339,7 +355,7 @@ class ClusterCollector:
                 "internet_ingress": f"{source}.SecurityGroups, ec2:DescribeSecurityGroups",
                 "ssh_access": "self-managed nodes have no EKS remote access (port 22 is judged "
                 "from their security groups)",
-                "identity": f"{source}.IamInstanceProfile, iam:GetInstanceProfile",
+                "identities": f"{source}.IamInstanceProfile, iam:GetInstanceProfile",
                 "metadata_credentials_exposed": meta_src,
             },
         )

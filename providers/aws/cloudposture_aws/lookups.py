@@ -14,8 +14,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError, CollectionFailure
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_aws.clients import ClientFactory
 from cloudposture_aws.errors import failing_as
 from cloudposture_aws.iam_analysis import RoleFacts, is_aws_managed, parse_document, policy_name

@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture_aws.guidance import GUIDANCE, NOT_APPLICABLE
+
 if TYPE_CHECKING:
     from cloudposture.plugin import ProviderScanner
 
@@ -19,6 +22,10 @@ if TYPE_CHECKING:
 class AwsPlugin:
     name = "aws"
     summary = "Amazon EKS: clusters, node groups, security groups, IAM roles and KMS keys"
+    title = "AWS (EKS)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
     supports_organizations = True
     """Settings ``organization_role`` (+ ``organization_external_id``, ``_include``,
     ``_exclude``) fan out over an organization's members (see organizations.py)."""

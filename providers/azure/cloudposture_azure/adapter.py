@@ -23,7 +23,6 @@ from typing import Any, Literal, TypeVar
 
 from azure.core.exceptions import ClientAuthenticationError
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import (
     ClusterPosture,
     ClusterRef,
@@ -37,6 +36,7 @@ from cloudposture.model import (
     VersionSupport,
 )
 from cloudposture.plugin import Target
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import ids, normalize, nsg, roles
 from cloudposture_azure.clients import AzureClients
 from cloudposture_azure.errors import AZURE_ERRORS, collection_error
@@ -55,7 +55,7 @@ Body = Mapping[str, Any]
 
 _LOG = logging.getLogger(__name__)
 _INGRESS = "node_pools.internet_ingress"
-_KUBELET = "node_pools.identity"
+_KUBELET = "node_pools.identities"
 
 
 class _Errors:

@@ -25,7 +25,7 @@ from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
 
 from cloudposture.endpoints import is_loopback_url
-from cloudposture.lookup import SharedLookup
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure.clouds import Cloud, check_endpoint
 
 TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"  # noqa: S105 - the variable's name, not a token

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import ids
 from cloudposture_azure.clients import AzureClients
 from cloudposture_azure.errors import AZURE_ERRORS, collection_error

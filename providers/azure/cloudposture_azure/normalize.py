@@ -349,13 +349,13 @@ def node_pool(
         kind="managed",
         public_ip=bool(profile.get("enableNodePublicIP")),
         internet_ingress=ingress,
-        identity=identity,
+        identities=None if identity is None else [identity],
         metadata_credentials_exposed=True,
         metadata_detail=IMDS_DETAIL,
         sources={
             "public_ip": f"{path}.enableNodePublicIP",
             "internet_ingress": ingress_source,
-            "identity": f"{GET} properties.identityProfile.kubeletidentity + "
+            "identities": f"{GET} properties.identityProfile.kubeletidentity + "
             "authorization:RoleAssignments.ListForSubscription",
             "metadata_credentials_exposed": "AKS node design (IMDS reachable from pods)",
         },

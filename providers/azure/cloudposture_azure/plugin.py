@@ -13,12 +13,18 @@ import click
 
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderScanner
+from cloudposture.rules.base import ProviderGuidance
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
+from cloudposture_azure.guidance import GUIDANCE, NOT_APPLICABLE
 
 
 class AzurePlugin:
     name = "azure"
     summary = "Azure Kubernetes Service (AKS) clusters in one or more subscriptions"
+    title = "Azure (AKS)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
     supports_management_groups = True
     """A config file's ``management_groups`` entries are resolved here (nightly checks it)."""
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from google.cloud import compute_v1, container_v1, kms_v1
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
 from cloudposture.plugin import PartialListing, Target
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
 from cloudposture_gcp.firewall import (

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 
 from google.cloud import resourcemanager_v3
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.iam import PolicyLevel
 from cloudposture_gcp.reads import JSON, read, to_json
 
-IAM_FACTS = ("node_pools.identity", "logging.audit_enabled")
+IAM_FACTS = ("node_pools.identities", "logging.audit_enabled")
 """What an unreadable IAM policy (or ancestry) can leave unknown."""
 POLICY_CALLS = {
     "projects/": "resourcemanager:GetIamPolicy",

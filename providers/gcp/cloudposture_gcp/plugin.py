@@ -13,12 +13,18 @@ from typing import Any
 import click
 
 from cloudposture.plugin import ProviderScanner
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture_gcp.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_gcp.settings import GcpSettings
 
 
 class GcpPlugin:
     name = "gcp"
     summary = "Google Kubernetes Engine (GKE) clusters in one or more projects"
+    title = "Google Cloud (GKE)"
+    guidance: Mapping[str, ProviderGuidance] = GUIDANCE
+    """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
+    not_applicable: Mapping[str, str] = NOT_APPLICABLE
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [

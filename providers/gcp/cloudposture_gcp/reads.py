@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
-from cloudposture.lookup import SharedLookup
 from cloudposture.model import CollectionError
+from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
 
 K = TypeVar("K", bound=Hashable)

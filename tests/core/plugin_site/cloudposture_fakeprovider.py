@@ -13,6 +13,8 @@ import click
 
 from cloudposture.model import CollectionError, ConfigurationError
 from cloudposture.plugin import ProviderScanner
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture.rules.guidance import guide
 from tests.core.fakes import FakeScanner
 
 SCENARIOS: dict[str, dict[str, Any]] = {
@@ -32,6 +34,18 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 class FakePlugin:
     name = "fake"
     summary = "A fake cloud for tests."
+    title = "Fake cloud"
+    guidance: Mapping[str, ProviderGuidance] = {
+        "CP-002": guide(
+            evidence="fake:DescribeCluster endpoint.public",
+            summary="Turn the public endpoint off.",
+            console="Fake console > Clusters > <cluster> > Endpoint",
+            cli="fake cluster update <cluster> --no-public-endpoint",
+            terraform="fake_cluster.public_endpoint",
+            docs=["https://fake.example/docs/endpoint"],
+        )
+    }
+    not_applicable: Mapping[str, str] = {"ETCD-001": "the fake cloud has no etcd"}
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [click.Option(["--scenario"], type=click.Choice(sorted(SCENARIOS)), required=True)]

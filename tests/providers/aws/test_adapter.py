@@ -146,8 +146,8 @@ def test_collect_reads_every_posture_fact(aws: dict[str, str]) -> None:
     managed = pool(posture, "managed")
     assert managed.public_ip is True  # one of its subnets maps public IPs
     assert managed.metadata_credentials_exposed is True  # hop limit 2
-    assert managed.identity is not None
-    assert managed.identity.admin_equivalent is True
+    assert managed.identities is not None
+    assert [i.admin_equivalent for i in managed.identities] == [True]
     ingress = {r.describe() for r in managed.internet_ingress or []}
     assert f"tcp/22 from 0.0.0.0/0 ({seeded['open_sg']})" in ingress
     assert f"all/all from ::/0 ({seeded['open_sg']})" in ingress
@@ -158,9 +158,10 @@ def test_collect_reads_every_posture_fact(aws: dict[str, str]) -> None:
         True,
         True,
     )
-    assert asg.identity is not None
-    assert asg.identity.id.endswith("role/node-star")
-    assert asg.identity.admin_equivalent is True
+    assert asg.identities is not None
+    [star] = asg.identities
+    assert star.id.endswith("role/node-star")
+    assert star.admin_equivalent is True
     assert pool(posture, "self-managed").metadata_credentials_exposed is False
     fargate = pool(posture, "jobs")
     assert (fargate.kind, fargate.public_ip, fargate.internet_ingress) == ("serverless", False, [])
@@ -206,10 +207,11 @@ def test_shared_role_group_and_template_are_read_once(aws: dict[str, str]) -> No
     with ThreadPoolExecutor(max_workers=8) as workers:
         postures = list(workers.map(scan.collect, refs))
 
-    assert all(p.node_pools and p.node_pools[0].identity for p in postures)
+    assert all(p.node_pools and p.node_pools[0].identities for p in postures)
     assert postures[0].node_pools
-    assert postures[0].node_pools[0].identity
-    assert postures[0].node_pools[0].identity.admin_equivalent is True  # customer policy *
+    identities = postures[0].node_pools[0].identities
+    assert identities
+    assert [i.admin_equivalent for i in identities] == [True]  # customer policy *
     assert recorder.count("iam:GetRole") == 2  # one cluster role, one node role
     assert recorder.count("iam:GetPolicyVersion") == 1
     assert recorder.count("ec2:DescribeLaunchTemplateVersions") == 1

@@ -19,6 +19,7 @@ from cloudposture_aws.emulator import EksFront
 from cloudposture.engine import ScanOptions, run_scan
 from cloudposture.model import ClusterPosture, CollectionFailure, ScanResult, Status
 from cloudposture.rules.catalog import ALL_RULES
+from cloudposture.rules.guidance import installed_guidance
 
 from .conftest import EXPECTED_FAILS
 from .support import Recorder, scanner
@@ -60,7 +61,7 @@ def test_demo_clusters_get_exactly_the_fails_they_deserve(clean_front: EksFront)
 def test_every_eks_rule_has_a_pass_and_a_fail_case(clean_front: EksFront, tmp_path: Path) -> None:
     got = statuses(scan(clean_front))
     for rule in ALL_RULES:
-        if "aws" in rule.meta.not_applicable:
+        if installed_guidance().not_applicable(rule.meta.id, "aws") is not None:
             continue
         seen = {
             status
@@ -113,13 +114,13 @@ def test_denied_get_role_leaves_identities_unknown_and_says_why(clean_front: Eks
     aws, posture = collect_one(clean_front, "payments-prod")
     assert posture.control_plane_identity is None
     assert posture.node_pools is not None
-    assert [p.identity for p in posture.node_pools] == [None]
+    assert [p.identities for p in posture.node_pools] == [None]
     assert posture.node_pools[0].internet_ingress == []  # the rest is still read
     errors = {e.resource.rsplit("/", 1)[-1]: e for e in posture.collection_errors}
     assert {e.call for e in errors.values()} == {"iam:GetRole"}
     assert {e.kind for e in errors.values()} == {"denied"}
     assert errors["eks-cluster"].affects == ["control_plane_identity"]  # one error per role
-    assert errors["eks-node"].affects == ["node_pools.identity"]
+    assert errors["eks-node"].affects == ["node_pools.identities"]
     result = run_scan([aws], ScanOptions(rules=ALL_RULES, max_workers=4))
     by_rule = {f.rule_id: f for f in result.findings if f.resource.cluster == "payments-prod"}
     assert by_rule["IAM-002"].status is Status.ERROR

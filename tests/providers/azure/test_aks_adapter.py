@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from cloudposture_azure.guidance import NOT_APPLICABLE
 from cloudposture_azure.permissions import CALLS
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionFailure, Finding, Status
 from cloudposture.plugin import Target
 from cloudposture.rules.base import RuleSettings
-from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
+from cloudposture.rules.catalog import ALL_RULES
 from cloudposture.rules.evaluate import evaluate_all
 from tests.providers.azure.aks_clients import make_scanner
 from tests.providers.azure.aks_fake import FakeArm
@@ -82,7 +83,7 @@ def test_each_aks_rule_passes_and_fails(
 
 
 def test_every_applicable_rule_has_a_pass_and_fail_case() -> None:
-    applicable = {r.meta.id for r in ALL_RULES if "azure" not in r.meta.not_applicable}
+    applicable = {r.meta.id for r in ALL_RULES if r.meta.id not in NOT_APPLICABLE}
     assert applicable - {"ETCD-001"} == {rule for rule, _, _ in PASS_FAIL}
 
 
@@ -92,7 +93,7 @@ def test_not_applicable_on_aks_and_etcd_provider_managed(
     found = findings(postures["public-wide"])
     for rule in ("NODE-004", "IAM-003", "IAM-004", "IAM-006"):
         assert found[rule].status is Status.NOT_APPLICABLE, rule
-        assert RULES_BY_ID[rule].meta.not_applicable["azure"] in found[rule].message
+        assert NOT_APPLICABLE[rule] in found[rule].message
     assert found["ETCD-001"].status is Status.PASS
 
 
@@ -135,9 +136,10 @@ def test_node_pool_facts(postures: dict[str, ClusterPosture]) -> None:
         ("tcp", 8080, False),
         ("tcp", 443, True),
     }
-    assert wide.identity is not None
-    assert wide.identity.admin_equivalent is True
-    assert wide.identity.grants == [f"Contributor at subscription scope /subscriptions/{SUB}"]
+    assert wide.identities is not None
+    assert len(wide.identities) == 1
+    assert wide.identities[0].admin_equivalent is True
+    assert wide.identities[0].grants == [f"Contributor at subscription scope /subscriptions/{SUB}"]
     assert wide.metadata_credentials_exposed is True
     (hardened,) = postures["hardened"].node_pools or []
     # the subnet NSG's Deny from the internet at 4000 hides the Allow 22 at 4001
@@ -147,9 +149,10 @@ def test_node_pool_facts(postures: dict[str, ClusterPosture]) -> None:
     narrow = postures["public-narrow"].node_pools or []
     assert [p.name for p in narrow] == ["pool1", "pool2"]  # from AgentPools.List, two pages
     assert all(p.internet_ingress == [] for p in narrow)
-    assert narrow[0].identity is not None
-    assert narrow[0].identity.admin_equivalent is False
-    assert "resource-group scope" in narrow[0].identity.grants[0]
+    assert narrow[0].identities is not None
+    assert len(narrow[0].identities) == 1
+    assert narrow[0].identities[0].admin_equivalent is False
+    assert "resource-group scope" in narrow[0].identities[0].grants[0]
 
 
 def test_identity_logging_version_policy_facts(postures: dict[str, ClusterPosture]) -> None:

@@ -13,11 +13,11 @@ from cloudposture_azure.plugin import AzurePlugin
 from cloudposture.config.loader import parse_config
 from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions, run_scan
-from cloudposture.fanout import merge_results, scan_bounded
 from cloudposture.model import CollectionFailure, Status
+from cloudposture.nightly.fanout import merge_results, scan_bounded
+from cloudposture.nightly.run_command import Plan, build_scanners
 from cloudposture.plugin import Target, load_provider
 from cloudposture.rules.catalog import ALL_RULES
-from cloudposture.run_command import Plan, build_scanners
 from tests.providers.azure.aks_clients import make_clients
 from tests.providers.azure.aks_fake import FakeArm
 from tests.providers.azure.aks_groups import (

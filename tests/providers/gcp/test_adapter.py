@@ -161,7 +161,8 @@ def test_a_failed_shared_read_is_recorded_with_what_it_leaves_unknown(
         assert error.affects == ["node_pools.internet_ingress"]
         assert all(p.internet_ingress is None for p in posture.node_pools or [])
         assert all(
-            p.identity and p.identity.admin_equivalent is not None for p in posture.node_pools or []
+            p.identities and p.identities[0].admin_equivalent is not None
+            for p in posture.node_pools or []
         )
     # The failure is memoized per network: not retried by every cluster on it.
     assert api.count("compute:GetEffectiveFirewalls") == 2

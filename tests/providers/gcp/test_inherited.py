@@ -175,8 +175,8 @@ def test_an_unwalkable_hierarchy_is_unknown_above_the_break(
     posture = scanner.collect(next(r for r in refs if r.name == "payments"))
     (error,) = posture.collection_errors
     assert (error.call, error.kind, error.resource) == ("resourcemanager:GetFolder", "denied", TEAM)
-    assert error.affects == ["node_pools.identity", "logging.audit_enabled"]
-    identity = (posture.node_pools or [])[0].identity
+    assert error.affects == ["node_pools.identities", "logging.audit_enabled"]
+    identity = ((posture.node_pools or [])[0].identities or [None])[0]
     assert identity is not None
     assert identity.admin_equivalent is None
     assert "ancestors of folders/200 (unreadable)" in identity.source_of("admin_equivalent")

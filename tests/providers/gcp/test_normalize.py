@@ -177,13 +177,18 @@ def ctx(
 
 def test_default_service_account_with_editor_is_admin_and_default() -> None:
     (pool,) = node_pools(legacy_public(), ctx(policy([f"serviceAccount:{PROD_DEFAULT_SA}"], False)))
-    assert pool.identity is not None
-    assert (pool.identity.id, pool.identity.is_default, pool.identity.admin_equivalent) == (
+    assert pool.identities is not None
+    assert len(pool.identities) == 1
+    assert (
+        pool.identities[0].id,
+        pool.identities[0].is_default,
+        pool.identities[0].admin_equivalent,
+    ) == (
         PROD_DEFAULT_SA,
         True,
         True,
     )
-    assert pool.identity.grants[0].startswith("roles/editor on projects/acme-prod")
+    assert pool.identities[0].grants[0].startswith("roles/editor on projects/acme-prod")
     assert pool.metadata_credentials_exposed is True
     assert "unset" in (pool.metadata_detail or "")
     assert "legacy metadata endpoints" in (pool.metadata_detail or "")
@@ -195,17 +200,19 @@ def test_default_email_written_out_is_still_the_default_identity() -> None:
     config = node_config(PROD_DEFAULT_SA)
     c = base(nodePools=[node_pool(PROD, "europe-west1", "c", "p", config)])
     (pool,) = node_pools(c, ctx(policy([], False), number=None))
-    assert pool.identity is not None
-    assert pool.identity.is_default is True
-    assert pool.identity.admin_equivalent is False
+    assert pool.identities is not None
+    assert len(pool.identities) == 1
+    assert pool.identities[0].is_default is True
+    assert pool.identities[0].admin_equivalent is False
     assert not needs_project_number(c)
 
 
 def test_unknown_project_number_leaves_the_default_identity_unjudged() -> None:
     (pool,) = node_pools(legacy_public(), ctx(policy([], False), number=None))
-    assert pool.identity is not None
-    assert pool.identity.is_default is True
-    assert pool.identity.admin_equivalent is None
+    assert pool.identities is not None
+    assert len(pool.identities) == 1
+    assert pool.identities[0].is_default is True
+    assert pool.identities[0].admin_equivalent is None
     assert needs_project_number(legacy_public())
 
 
@@ -214,8 +221,9 @@ def test_unread_iam_policy_and_firewalls_stay_unknown() -> None:
     (pool,) = node_pools(
         c, PoolContext(PROD, PROD_NUMBER, policies=project_level(PROD, None), firewalls=None)
     )
-    assert pool.identity is not None
-    assert pool.identity.admin_equivalent is None
+    assert pool.identities is not None
+    assert len(pool.identities) == 1
+    assert pool.identities[0].admin_equivalent is None
     assert pool.internet_ingress is None
 
 
@@ -232,9 +240,10 @@ def test_conditional_editor_binding_still_counts_and_says_so() -> None:
         ],
     )
     (pool,) = node_pools(legacy_public(), ctx(bound))
-    assert pool.identity is not None
-    assert pool.identity.admin_equivalent is True
-    assert "conditional: office-hours" in pool.identity.grants[0]
+    assert pool.identities is not None
+    assert len(pool.identities) == 1
+    assert pool.identities[0].admin_equivalent is True
+    assert "conditional: office-hours" in pool.identities[0].grants[0]
 
 
 def test_per_pool_private_nodes_override_the_cluster_setting() -> None:
@@ -268,8 +277,9 @@ def test_autopilot_pools_and_auto_provisioning_defaults() -> None:
     defaults = pools[1]
     assert defaults.metadata_credentials_exposed is False  # workload pool set -> GKE_METADATA
     assert defaults.full_cloud_api_scope is True
-    assert defaults.identity is not None
-    assert defaults.identity.is_default is True
+    assert defaults.identities is not None
+    assert len(defaults.identities) == 1
+    assert defaults.identities[0].is_default is True
 
 
 def test_standard_cluster_with_node_auto_provisioning() -> None:
@@ -298,8 +308,9 @@ def test_standard_cluster_with_node_auto_provisioning() -> None:
         ("auto-provisioning-defaults", "auto-provisioning"),
     ]
     assert pools[1].metadata_credentials_exposed is True  # no workload pool: GCE metadata
-    assert pools[1].identity is not None
-    assert pools[1].identity.id.startswith("nap@")
+    assert pools[1].identities is not None
+    assert len(pools[1].identities) == 1
+    assert pools[1].identities[0].id.startswith("nap@")
 
 
 def test_enum_integers_are_accepted_like_names() -> None:

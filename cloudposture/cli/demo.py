@@ -12,9 +12,9 @@ from typing import Any, cast
 
 from rich.console import Console
 
+from cloudposture.cli.scan_command import CommonOptions, execute_scan
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import load_provider
-from cloudposture.scan_command import CommonOptions, execute_scan
 
 
 def run_demo(formats: Sequence[str], quiet: bool, stderr: Console) -> int:

@@ -9,12 +9,14 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from cloudposture.model import ConfigurationError
-from cloudposture.rules.base import PROVIDERS, ROWS
+from cloudposture.rules.base import ROWS
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
 from cloudposture.rules.docs import render_rule_markdown
+from cloudposture.rules.guidance import installed_guidance
 
 
 def print_rule_list(fmt: str, console: Console) -> None:
+    catalog = installed_guidance()
     if fmt == "json":
         rows = [
             {
@@ -22,7 +24,7 @@ def print_rule_list(fmt: str, console: Console) -> None:
                 "title": r.meta.title,
                 "row": r.meta.row,
                 "severity": r.meta.severity.value,
-                "providers": [p for p in PROVIDERS if p not in r.meta.not_applicable],
+                "providers": catalog.applies_to(r.meta.id),
             }
             for r in ALL_RULES
         ]
@@ -32,7 +34,7 @@ def print_rule_list(fmt: str, console: Console) -> None:
     for column in ("id", "row", "severity", "title", "applies to"):
         table.add_column(column)
     for r in ALL_RULES:
-        applies = ", ".join(p for p in PROVIDERS if p not in r.meta.not_applicable)
+        applies = ", ".join(catalog.applies_to(r.meta.id))
         table.add_row(r.meta.id, r.meta.row, r.meta.severity.value, r.meta.title, applies)
     console.print(table)
     console.print("rows: " + "; ".join(f"{k} = {v}" for k, v in ROWS.items()))

@@ -14,11 +14,11 @@ from typing import Any
 
 from rich.console import Console
 
+from cloudposture.cli.progress import RichProgress
 from cloudposture.engine import ProgressListener, ScanOptions, run_scan
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
-from cloudposture.progress import RichProgress
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import Rule, RuleSettings
@@ -100,7 +100,7 @@ def execute_scan(
 def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
     down leaves events queued and never changes the exit code."""
-    from cloudposture.sinks.delivery import deliver_scan
+    from cloudposture.outbox.delivery import deliver_scan
 
     deliver_scan(result, common.sinks, common.state, stderr)
 

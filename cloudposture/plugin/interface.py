@@ -17,8 +17,10 @@ import click
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, ConfigurationError
 from cloudposture.model.posture import Frozen
+from cloudposture.rules.base import ProviderGuidance
+from cloudposture.rules.guidance import PROVIDER_ENTRY_POINTS
 
-ENTRY_POINT_GROUP = "cloudposture.providers"
+ENTRY_POINT_GROUP = PROVIDER_ENTRY_POINTS
 
 
 class Target(Frozen):
@@ -70,6 +72,12 @@ class ProviderPlugin(Protocol):
 
     name: str
     summary: str
+    title: str
+    """How docs and tables name the provider, e.g. 'AWS (EKS)'."""
+    guidance: Mapping[str, ProviderGuidance]
+    """Rule id -> this provider's evidence source, fix and benchmark references."""
+    not_applicable: Mapping[str, str]
+    """Rule id -> why the rule has no meaning on this provider (NOT_APPLICABLE)."""
 
     def cli_options(self) -> Sequence[click.Parameter]:
         """The options of ``cloudposture scan <name>`` (the core adds the common ones)."""

@@ -16,7 +16,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from cloudposture.model import ScanResult
-from cloudposture.sinks.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
+from cloudposture.outbox.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
 from cloudposture.sinks.registry import sinks_from_urls
 from cloudposture.store import STATE_ENV, Store, StoreUnavailable
 

@@ -19,8 +19,8 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloudposture.history import Change, RunDiff, Seen
 from cloudposture.model import Finding, ScanResult
+from cloudposture.nightly.history import Change, RunDiff, Seen
 
 RunState = Literal["incomplete", "complete"]
 

@@ -18,12 +18,12 @@ import click
 from rich.console import Console
 
 from cloudposture import __version__
+from cloudposture.cli.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
+from cloudposture.cli.outbox_cli import outbox
+from cloudposture.cli.scan_command import CommonOptions, execute_scan
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, Severity
-from cloudposture.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
-from cloudposture.outbox_cli import outbox
 from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
-from cloudposture.scan_command import CommonOptions, execute_scan
 
 SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
 
@@ -170,7 +170,7 @@ def scan() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def demo(formats: Sequence[str], quiet: bool) -> None:
     """Scan demo EKS clusters on a local moto server (no cloud account needed)."""
-    from cloudposture.demo import run_demo
+    from cloudposture.cli.demo import run_demo
 
     raise SystemExit(run_demo(formats, quiet, _stderr()))
 
@@ -184,7 +184,7 @@ def rules() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def rules_list(fmt: str) -> None:
     """List every rule with its table row, severity and providers."""
-    from cloudposture.rules_cli import print_rule_list
+    from cloudposture.cli.rules_cli import print_rule_list
 
     print_rule_list(fmt, Console(highlight=False))
 
@@ -193,7 +193,7 @@ def rules_list(fmt: str) -> None:
 @click.argument("rule_id")
 def rules_show(rule_id: str) -> None:
     """Show a rule: rationale, per-provider evidence, remediation and CIS references."""
-    from cloudposture.rules_cli import print_rule
+    from cloudposture.cli.rules_cli import print_rule
 
     print_rule(rule_id, Console(highlight=False))
 

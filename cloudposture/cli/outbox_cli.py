@@ -72,7 +72,7 @@ def flush_command(
     state: str | None, sink_urls: tuple[str, ...], retry_seconds: float | None
 ) -> None:
     """Deliver pending events now. Exits 1 when some stay pending, 2 on a configuration error."""
-    from cloudposture.sinks.outbox import RetryPolicy, flush
+    from cloudposture.outbox.outbox import RetryPolicy, flush
     from cloudposture.sinks.registry import sink_from_url, sinks_from_urls
     from cloudposture.store import Store
 

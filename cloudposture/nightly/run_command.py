@@ -21,12 +21,10 @@ from typing import Protocol
 
 from rich.console import Console
 
+from cloudposture.cli.scan_command import check_formats, exit_code, select_rules, write_to_directory
 from cloudposture.config.models import NightlyConfig
 from cloudposture.config.units import ScanUnit, scan_units
 from cloudposture.engine import ScanOptions
-from cloudposture.fanout import Slots, merge_results, scan_bounded
-from cloudposture.history import RunDiff, diff_run, merge_previous_open
-from cloudposture.history_store import HistoryStore
 from cloudposture.model import (
     ANY_PROVIDER,
     CollectionError,
@@ -37,12 +35,14 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.nightly.fanout import Slots, merge_results, scan_bounded
+from cloudposture.nightly.history import RunDiff, diff_run, merge_previous_open
+from cloudposture.nightly.history_store import HistoryStore
+from cloudposture.nightly.sharding import Shard, partition
+from cloudposture.nightly.suppressions import apply_suppressions
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, load_provider
 from cloudposture.region_filter import RegionFilter
 from cloudposture.rules.base import Rule, RuleSettings
-from cloudposture.scan_command import check_formats, exit_code, select_rules, write_to_directory
-from cloudposture.sharding import Shard, partition
-from cloudposture.suppressions import apply_suppressions
 
 
 class Deliver(Protocol):
@@ -301,7 +301,7 @@ def deliver(
         return
     send = env.deliver
     if send is None:
-        from cloudposture.sinks.delivery import deliver_scan
+        from cloudposture.outbox.delivery import deliver_scan
 
         send = deliver_scan
     send(

@@ -17,7 +17,7 @@ from cloudposture.model import ConfigurationError
 
 if TYPE_CHECKING:
     from cloudposture.config import NightlyConfig
-    from cloudposture.history_store import HistoryStore, StoredRun
+    from cloudposture.nightly.history_store import HistoryStore, StoredRun
     from cloudposture.store import Store
 
 RUN_ID_ENV = "CLOUDPOSTURE_RUN_ID"
@@ -95,8 +95,8 @@ def run(
     Exit codes: 0 ok, 1 FAIL at or above fail_on, 2 configuration error, 3 some target could
     not be read. A shard (--shard) exits 0 once its part is saved; the finalizer reports.
     """
-    from cloudposture.run_command import RunEnv, config_key, execute_run
-    from cloudposture.sharding import parse_shard
+    from cloudposture.nightly.run_command import RunEnv, config_key, execute_run
+    from cloudposture.nightly.sharding import parse_shard
 
     config = _load(config_path)
     if shard is not None and finalize is not None:
@@ -237,7 +237,7 @@ def _line(f: object) -> str:
 @_store_option
 def diff(runs: tuple[str, ...], config_name: str | None, store_url: str | None) -> None:
     """What changed between RUN_A and RUN_B (default: the last two complete runs)."""
-    from cloudposture.history import diff_run, merge_previous_open
+    from cloudposture.nightly.history import diff_run, merge_previous_open
 
     if len(runs) not in (0, 2):
         raise ConfigurationError("diff takes no run ids (the last two runs) or exactly two")
