@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cloudposture.model import ConfigurationError, ScanResult
-from cloudposture.sinks.outbox import RetryPolicy, SinkReport, enqueue, flush, retention_from_env
+from cloudposture.outbox.outbox import RetryPolicy, SinkReport, enqueue, flush, retention_from_env
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.url import SinkUrl
 from cloudposture.store import Store
