@@ -35,6 +35,7 @@ from cloudposture.plugin import PartialListing, ProviderScanner, Target
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.evaluate import error_findings, evaluate_all
 from cloudposture.rules.guidance import GuidanceCatalog
+from cloudposture.workers import worker_pool
 
 
 class ProgressListener(Protocol):
@@ -149,7 +150,7 @@ def run_scan(
     """Scan everything the scanners can reach; never raises for a cloud-side failure."""
     started = clock()
     run = _Run(options, str(uuid.uuid4()), started, progress or SilentProgress())
-    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
+    with worker_pool(options.max_workers, "scan") as pool:
         targets = _plan_targets(scanners, pool, run)
         run.progress.targets_planned(len(targets))
         pending: dict[Future[object], tuple[str, ProviderScanner, Target | ClusterRef]] = {}

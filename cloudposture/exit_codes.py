@@ -9,3 +9,5 @@ class ExitCode(IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     INTERNAL = 4
+    INTERRUPTED = 130
+    """Ctrl-C / SIGINT: the shell's convention (128 + SIGINT)."""

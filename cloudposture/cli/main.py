@@ -8,6 +8,7 @@ line with a documented exit code; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -167,12 +168,17 @@ def scan() -> None:
 
 @cli.command()
 @click.option("--format", "formats", multiple=True, metavar="FORMAT", help="Output format.")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write every --format to DIR/cloudposture-<scan id>.<ext> (needed for several).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def demo(formats: Sequence[str], quiet: bool) -> None:
+def demo(formats: Sequence[str], output_dir: Path | None, quiet: bool) -> None:
     """Scan demo EKS clusters on a local moto server (no cloud account needed)."""
     from cloudposture.cli.demo import run_demo
 
-    raise SystemExit(run_demo(formats, quiet, _stderr()))
+    raise SystemExit(run_demo(formats, quiet, _stderr(), output_dir))
 
 
 @cli.group()
@@ -230,6 +236,15 @@ for _command in (*NIGHTLY_COMMANDS, outbox):  # run, config, history, diff; outb
     cli.add_command(_command)
 
 
+def _end_now(code: int) -> None:
+    """End the process without waiting for worker threads still blocked in a cloud or SIEM
+    call: after Ctrl-C nothing they return is used, and the interpreter's exit would join
+    them. Only the real entry point (no ``argv``) does this; an embedding caller gets 130."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -239,11 +254,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=args, prog_name="cloudposture", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else ExitCode.OK
-    except click.exceptions.Abort:
-        click.echo("error: aborted", err=True)
-        return ExitCode.USAGE
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; either way it is an interrupt (130), not a usage error
+        click.echo("error: interrupted", err=True)
+        if argv is None:
+            _end_now(ExitCode.INTERRUPTED)
+        return ExitCode.INTERRUPTED
     except click.ClickException as exc:
-        exc.show()
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
         return ExitCode.USAGE
     except OSError as exc:  # an output file or state path the user named cannot be written
         if debug:
@@ -256,9 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         click.echo(f"error: {exc}", err=True)
         return ExitCode.USAGE
-    except KeyboardInterrupt:
-        click.echo("error: interrupted", err=True)
-        return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 4
         if debug:
             traceback.print_exc()

@@ -19,11 +19,16 @@ from cloudposture.engine import ProgressListener, ScanOptions, run_scan
 from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, ScanResult, Severity
 from cloudposture.plugin import ProviderPlugin
+from cloudposture.reporters.files import (
+    check_output_dir,
+    check_output_file,
+    write_all_atomic,
+    write_atomic,
+)
 from cloudposture.reporters.registry import get_reporter
 from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
-from cloudposture.sinks.registry import sinks_from_urls
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,10 @@ class CommonOptions:
 
 def select_rules(only: Sequence[str], skip: Sequence[str]) -> list[Rule]:
     """The catalogue filtered by ``--rule`` / ``--skip-rule``; unknown ids are an error."""
+    if any(not i.strip() for i in [*only, *skip]):
+        raise ConfigurationError(
+            "empty rule id in --rule/--skip-rule (see 'cloudposture rules list')"
+        )
     wanted = [i.upper() for i in only]
     unwanted = {i.upper() for i in skip}
     unknown = [i for i in [*wanted, *unwanted] if i not in RULES_BY_ID]
@@ -82,9 +91,12 @@ def execute_scan(
     common: CommonOptions,
     stderr: Console,
 ) -> int:
+    from cloudposture.outbox.delivery import check_delivery
+
     rules = select_rules(common.rules, common.skip_rules)
     formats = _resolve_formats(common, plugin.name)
-    sinks_from_urls(common.sinks)  # a bad --sink fails before any API call
+    check_outputs(common)
+    check_delivery(common.sinks, common.state)  # sinks, store, retry settings: before any call
     scanners = plugin.scanners(settings, common.max_workers)
     options = ScanOptions(
         rules=rules,
@@ -93,16 +105,26 @@ def execute_scan(
     )
     result = scan_with_progress(scanners, options, stderr, quiet=common.quiet)
     write_outputs(result, formats, common, stderr)
-    deliver(result, common, stderr)
-    return exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+    delivered = deliver(result, common, stderr)
+    code = exit_code(result, common.fail_on, stderr, quiet=common.quiet)
+    return code if delivered else max(code, ExitCode.INCOMPLETE)
 
 
-def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> None:
+def check_outputs(common: CommonOptions) -> None:
+    """``-o`` / ``--output-dir`` can be written: found now, not after the whole scan."""
+    if common.output is not None:
+        check_output_file(common.output)
+    if common.output_dir is not None:
+        check_output_dir(common.output_dir)
+
+
+def deliver(result: ScanResult, common: CommonOptions, stderr: Console) -> bool:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
-    down leaves events queued and never changes the exit code."""
+    down leaves events queued and never changes the exit code; findings that could not even
+    be queued (the store failed meanwhile) do: False, and the scan exits 3."""
     from cloudposture.outbox.delivery import deliver_scan
 
-    deliver_scan(result, common.sinks, common.state, stderr)
+    return not deliver_scan(result, common.sinks, common.state, stderr).problem
 
 
 def scan_with_progress(
@@ -144,13 +166,17 @@ def write_to_directory(
     ocsf_class: str,
     stderr: Console | None,
 ) -> None:
-    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run), all
+    rendered first and then written together, so a failure leaves none half-written."""
+    check_output_dir(directory)
+    files = []
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
         path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        path.write_text(reporter.render(result), encoding="utf-8")
-        if stderr is not None:
+        files.append((path, reporter.render(result)))
+    write_all_atomic(files)
+    if stderr is not None:
+        for path, _ in files:
             stderr.print(f"wrote {path}")
 
 
@@ -165,7 +191,7 @@ def write_outputs(
     (name,) = formats
     if common.output is not None:
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-        common.output.write_text(reporter.render(result), encoding="utf-8")
+        write_atomic(common.output, reporter.render(result))
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
             stderr.print(summary_line(result))
@@ -190,6 +216,9 @@ def exit_code(
             style="yellow",
         )
         return ExitCode.INCOMPLETE
+    skipped = [c for c in result.scan.coverage if c.status == "skipped"]
+    if skipped and not quiet:
+        stderr.print(f"note: {len(skipped)} unit(s) skipped on purpose (see coverage)")
     if fail_on is not None and result.failing(fail_on):
         return ExitCode.FINDINGS
     return ExitCode.OK

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -30,6 +30,7 @@ from cloudposture.engine import (
 )
 from cloudposture.model import ANY_PROVIDER, CoverageEntry, Finding, ScanInfo, ScanResult
 from cloudposture.plugin import ProviderScanner
+from cloudposture.workers import worker_pool
 
 Clock = Callable[[], datetime]
 
@@ -64,7 +65,7 @@ def scan_bounded(
     results: dict[int, ScanResult] = {}
     running: dict[Future[ScanResult], tuple[int, str]] = {}
     busy: dict[str, int] = {}
-    with ThreadPoolExecutor(max_workers=slots.overall) as pool:
+    with worker_pool(slots.overall, "fanout") as pool:
         while queue or running:
             for item in list(queue):
                 index, scanner = item

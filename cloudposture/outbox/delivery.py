@@ -16,7 +16,15 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from cloudposture.model import ScanResult
-from cloudposture.outbox.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
+from cloudposture.outbox.outbox import (
+    RetryPolicy,
+    SinkReport,
+    enqueue,
+    flush,
+    retention_from_env,
+    utcnow,
+)
+from cloudposture.sinks.base import Sink
 from cloudposture.sinks.registry import sinks_from_urls
 from cloudposture.store import STATE_ENV, Store, StoreUnavailable
 
@@ -27,7 +35,7 @@ FLUSH_HINT = "cloudposture outbox flush"
 class DeliverySummary:
     reports: tuple[SinkReport, ...] = ()
     problem: str = ""
-    """Set when nothing could be queued (the state store could not be used)."""
+    """Set when the state store failed: what was not recorded, queued or delivered."""
 
     @property
     def pending(self) -> int:
@@ -81,18 +89,51 @@ def deliver_scan(
     or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
     ConfigurationError; call :func:`sinks_from_urls` before scanning to catch it early.
     """
-    if not sink_urls and state_url is None and not os.environ.get(STATE_ENV):
+    if not uses_store(sink_urls, state_url):
         return DeliverySummary()
     sinks = sinks_from_urls(sink_urls)
+    queued = False
     try:
         with Store.open(state_url) as store:
             store.record_scan(result, config_key or config_key_of(result), utcnow())
             enqueue(store, result, sinks)
+            queued = True
             summary = DeliverySummary(tuple(flush(store, sinks, policy)))
     except (SQLAlchemyError, OSError, StoreUnavailable) as err:
         reason = " ".join(str(err).split())[:300]
-        summary = DeliverySummary(problem=f"state store unavailable, nothing queued: {reason}")
+        summary = DeliverySummary(problem=_lost(result, sinks, queued, reason))
     if console_err is not None:
         for line in summary.lines():
             console_err.print(line, markup=False, highlight=False)
     return summary
+
+
+def uses_store(sink_urls: Sequence[str], state_url: str | None) -> bool:
+    """Whether a scan records itself: with sinks, or when a state store was asked for."""
+    return bool(sink_urls) or state_url is not None or bool(os.environ.get(STATE_ENV))
+
+
+def check_delivery(sink_urls: Sequence[str], state_url: str | None) -> None:
+    """Everything delivery will need, checked before any cloud API call: every sink builds
+    (secrets set, options known), the retry and retention settings are sane, and the state
+    store opens and takes writes (a read-only or corrupt file is exit 2 now, not a lost scan
+    later)."""
+    sinks_from_urls(sink_urls)
+    if not uses_store(sink_urls, state_url):
+        return
+    RetryPolicy.from_env()
+    retention_from_env()
+    with Store.open(state_url) as store:
+        store.check_writable()
+
+
+def _lost(result: ScanResult, sinks: Sequence[Sink], queued: bool, reason: str) -> str:
+    """What the store's failure cost, said plainly: nothing of this is silently dropped."""
+    if queued:
+        return (
+            f"state store failed while delivering ({reason}): the queued events stay queued "
+            f"for `{FLUSH_HINT}`"
+        )
+    lost = [(s.name, sum(s.accepts(f) for f in result.findings)) for s in sinks]
+    what = ", ".join(f"{n} finding(s) for {name}" for name, n in lost) or "the scan"
+    return f"state store unavailable: not recorded, not queued, not delivered: {what} ({reason})"

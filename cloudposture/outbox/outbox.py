@@ -13,7 +13,6 @@ import os
 import random
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from cloudposture.sinks.base import DeliveryResult, Sink
 from cloudposture.sinks.events import OutboxEvent, event_id
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store
+from cloudposture.workers import worker_pool
 
 RETRY_ENV = "CLOUDPOSTURE_SINK_RETRY_SECONDS"
 RETENTION_ENV = "CLOUDPOSTURE_OUTBOX_RETENTION_DAYS"
@@ -99,7 +99,7 @@ def flush(
     policy = policy or RetryPolicy.from_env()
     if not sinks:
         return []
-    with ThreadPoolExecutor(max_workers=len(sinks), thread_name_prefix="sink") as pool:
+    with worker_pool(len(sinks), "sink") as pool:
         futures = [pool.submit(_flush_sink, store, s, policy) for s in sinks]
         reports = [f.result() for f in futures]
     store.prune_delivered(utcnow() - retention_from_env())
