@@ -218,7 +218,7 @@ def skipped_entry(target: Target) -> CoverageEntry:
 
 def setup_entry(scanner: ProviderScanner, error: CollectionError) -> CoverageEntry:
     """Coverage for a scanner that failed before it had targets (credentials, role, setup)."""
-    label = getattr(scanner, "label", "") or "*"
+    label = scanner.label or "*"
     return CoverageEntry(
         provider=scanner.name, account=str(label), region="*", status="error", errors=[error]
     )

@@ -24,7 +24,7 @@ class RegionFilter:
     def __init__(self, inner: ProviderScanner, regions: Sequence[str]) -> None:
         self.inner = inner
         self.name = inner.name
-        self.label = str(getattr(inner, "label", "") or "")
+        self.label = inner.label
         self.regions = tuple(regions)
 
     def targets(self) -> Sequence[Target]:

@@ -9,28 +9,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from rich.console import Console
 
 from cloudposture.cli.scan_command import CommonOptions, execute_scan
 from cloudposture.model import ConfigurationError
-from cloudposture.plugin import load_provider
+from cloudposture.plugin import available_providers, load_provider
 
 
 def run_demo(
     formats: Sequence[str], quiet: bool, stderr: Console, output_dir: Path | None = None
 ) -> int:
-    plugin = load_provider("aws")
-    demo = getattr(plugin, "demo", None)
-    if demo is None:
-        raise ConfigurationError("the installed cloudposture-aws has no demo")
-    try:
-        environment = cast(AbstractContextManager[dict[str, Any]], demo())
-    except ImportError as exc:
-        raise ConfigurationError(
-            f"the demo needs moto: pip install 'cloudposture-aws[demo]' ({exc.name} missing)"
-        ) from None
+    environment: AbstractContextManager[dict[str, Any]] | None = None
+    for name in available_providers():  # the first installed provider that ships a demo
+        plugin = load_provider(name)
+        try:
+            environment = plugin.demo()
+        except ImportError as exc:
+            raise ConfigurationError(
+                f"the demo needs {exc.name}: pip install 'cloudposture-{name}[demo]' "
+                f"({exc.name} missing)"
+            ) from None
+        if environment is not None:
+            break
+    if environment is None:
+        raise ConfigurationError("no installed provider has a demo")
     with environment as settings:
         if not quiet:
             stderr.print(

@@ -214,10 +214,10 @@ def schema() -> None:
     click.echo(json.dumps(scan_result_schema(), indent=2))
 
 
-# SDK loggers stay at ERROR even with --debug: their DEBUG output carries request and response
-# bodies (an STS AssumeRole response holds credentials), and their WARNINGs repeat as
-# multi-line text what cloudposture already reports as one line (DefaultAzureCredential).
-_SDK_LOGGERS = ("azure", "google", "botocore", "boto3", "urllib3", "werkzeug", "moto")
+# Each provider names its SDKs' loggers (ProviderPlugin.sdk_loggers); load_provider keeps
+# them at ERROR even with --debug: their DEBUG output carries request and response bodies
+# (credentials), and their WARNINGs repeat as multi-line text what cloudposture already
+# reports as one line.
 
 
 def _configure_logging() -> None:
@@ -228,8 +228,6 @@ def _configure_logging() -> None:
     if not root.handlers:
         root.addHandler(handler)
     root.setLevel(logging.WARNING)
-    for name in _SDK_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 for _command in (*NIGHTLY_COMMANDS, outbox):  # run, config, history, diff; outbox

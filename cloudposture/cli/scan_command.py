@@ -141,7 +141,7 @@ def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: 
     """Every format problem fails here, before any API call, not after a whole scan."""
     for name in formats:
         reporter = get_reporter(name, ocsf_class=ocsf_class)
-        only = getattr(reporter, "only_providers", None)
+        only = reporter.only_providers
         others = [p for p in providers if only is not None and p not in only]
         if only is not None and others:
             raise ConfigurationError(

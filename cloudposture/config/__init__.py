@@ -1,27 +1,25 @@
-"""The nightly job's config file: models, a loader that names file:line:key, an example."""
+"""The nightly job's config file: models, a loader that names file:line:key, an example.
+
+Each cloud's ``targets.<cloud>`` entry is that provider's own model (its plugin's
+``target_model``); :func:`config_model` assembles them with the core's sections.
+"""
 
 from cloudposture.config.loader import ConfigFileError, format_path, load_config, parse_config
 from cloudposture.config.models import (
-    AwsOrganization,
-    AwsTarget,
-    AzureTarget,
     Concurrency,
-    GcpTarget,
     NightlyConfig,
     SuppressionMatch,
     SuppressionRule,
+    config_model,
 )
 
 __all__ = [
-    "AwsOrganization",
-    "AwsTarget",
-    "AzureTarget",
     "Concurrency",
     "ConfigFileError",
-    "GcpTarget",
     "NightlyConfig",
     "SuppressionMatch",
     "SuppressionRule",
+    "config_model",
     "format_path",
     "load_config",
     "parse_config",

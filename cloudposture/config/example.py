@@ -1,10 +1,13 @@
 """The text of ``cloudposture config example``: every key, commented.
 
-A test loads this text through the real loader and checks that it names every field of the
-model, so the example cannot drift from what the loader accepts.
+The ``targets`` block is each installed provider's own (its plugin's ``config_example``). A
+test loads this text through the real loader and checks that it names every field of the
+assembled model, so the example cannot drift from what the loader accepts.
 """
 
-EXAMPLE = """\
+from __future__ import annotations
+
+_HEAD = """\
 # cloudposture nightly configuration: `cloudposture run --config THIS_FILE`.
 # Validate with `cloudposture config validate THIS_FILE`. Credentials never go here: use
 # profiles, instance/workload identity, or the environment; `${VAR}` is replaced by the
@@ -18,42 +21,9 @@ name: production-estate
 regions: [eu-west-1, us-east-1]
 
 targets:
-  aws:
-    # One account through a named profile, in its own regions.
-    - name: payments-prod            # label in reports (default: the account id)
-      profile: payments-prod
-      regions: [eu-west-1]
-    # One account through a role, with an external id.
-    - role_arn: arn:aws:iam::111111111111:role/cloudposture-audit
-      external_id: ${CLOUDPOSTURE_EXTERNAL_ID}
-      endpoint_url: https://vpce-example.eks.eu-west-1.vpce.amazonaws.com   # rarely needed
-    # Every member account of an organization: ListAccounts from the management account
-    # (this entry's profile / role_arn), then sts:AssumeRole into role_name in each member.
-    # A member whose role cannot be assumed is a coverage error; the others complete.
-    - name: org
-      profile: org-management
-      organization:
-        role_name: cloudposture-audit
-        external_id: ${CLOUDPOSTURE_ORG_EXTERNAL_ID}
-        include_accounts: []             # only these members (default: every ACTIVE one)
-        exclude_accounts: ["222222222222"]
-  gcp:
-    - name: platform
-      projects: [platform-prod, platform-staging]
-      folders: ["folders/123456789012"]
-      organization: "organizations/987654321098"
-      impersonate_service_account: cloudposture@audit-project.iam.gserviceaccount.com
-      regions: [europe-west1]          # GKE locations to keep (zones of a region match it)
-      endpoint: https://container.googleapis.com   # rarely needed
-  azure:
-    - name: corp
-      subscriptions: ["00000000-0000-0000-0000-000000000000"]
-      management_groups: [corp-landing-zones]
-      all_visible: false               # true: every subscription the identity can see
-      cloud: public                    # public | china | usgov
-      regions: [westeurope]
-      arm_endpoint: https://management.azure.com   # rarely needed
+"""
 
+_TAIL = """
 rules:
   only: []                             # run only these rule ids (default: all)
   skip: [VER-001]
@@ -96,3 +66,18 @@ output:
   formats: [json]                      # also written to `directory`
   directory: ./reports
 """
+
+
+def example_text() -> str:
+    """The whole example, with one ``targets.<cloud>`` block per installed provider."""
+    from cloudposture.plugin import available_providers, load_provider
+
+    blocks = []
+    for name in available_providers():
+        block = load_provider(name).config_example
+        if block:
+            blocks.append(f"  {name}:\n{block}")
+    return _HEAD + "".join(blocks) + _TAIL
+
+
+EXAMPLE = example_text()

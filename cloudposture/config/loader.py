@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cloudposture.config.models import NightlyConfig
+from cloudposture.config.models import NightlyConfig, config_model
 from cloudposture.model import ConfigurationError
 
 KeyPath = tuple[str | int, ...]
@@ -57,7 +57,7 @@ class _Problems:
 
 
 def format_path(path: KeyPath) -> str:
-    """``("targets", "aws", 0, "role_arn")`` -> ``targets.aws[0].role_arn``."""
+    """``("suppressions", 0, "match", "cluster")`` -> ``suppressions[0].match.cluster``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
@@ -95,7 +95,7 @@ def parse_config(text: str, file: str, environ: Mapping[str, str]) -> NightlyCon
         problems.add((), "the file must be a mapping (targets:, rules:, ...)")
         problems.raise_if_any()
     try:
-        config = NightlyConfig.model_validate(data)
+        config = config_model().model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False, include_input=False):
             loc = tuple(error["loc"])
@@ -296,7 +296,7 @@ def _message(error: Mapping[str, Any], loc: KeyPath) -> str:
 
 def _allowed_keys(loc: KeyPath) -> list[str]:
     """The field names of the model at ``loc`` (walking lists, dicts and optionals)."""
-    current: Any = NightlyConfig
+    current: Any = config_model()
     for part in loc:
         if isinstance(part, int):
             continue  # a list index: the container was unwrapped with its field

@@ -10,45 +10,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from functools import cache
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model, model_validator
 
 from cloudposture.model import Severity
+from cloudposture.plugin.settings import NonEmpty
 
 FailOn = Literal["info", "low", "medium", "high", "critical", "none"]
-AzureCloud = Literal["public", "china", "usgov"]
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
-_ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,512}$")
 _STORE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
-
-
-def _account_id(value: str) -> str:
-    if not _ACCOUNT_ID.match(value):
-        raise ValueError("an AWS account id is 12 digits (quote it so YAML keeps the zeros)")
-    return value
-
-
-def _role_arn(value: str) -> str:
-    if not _ROLE_ARN.match(value):
-        raise ValueError("not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
-    return value
-
-
-def _role_name(value: str) -> str:
-    if not _ROLE_NAME.match(value) or value.startswith("arn:"):
-        raise ValueError("a role name such as 'cloudposture-audit', not an ARN")
-    return value
-
-
-def _http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("not an http(s) URL")
-    return value
 
 
 def _sink_url(value: str) -> str:
@@ -70,89 +43,29 @@ def _store_url(value: str) -> str:
     return value
 
 
-AccountId = Annotated[str, AfterValidator(_account_id)]
-RoleArn = Annotated[str, AfterValidator(_role_arn)]
-RoleName = Annotated[str, AfterValidator(_role_name)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
 SinkUrl = Annotated[str, AfterValidator(_sink_url)]
 StoreUrl = Annotated[str, AfterValidator(_store_url)]
-NonEmpty = Annotated[str, Field(min_length=1)]
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class AwsOrganization(_Section):
-    """Discover member accounts with Organizations ListAccounts, then assume a role in each."""
-
-    role_name: RoleName = Field(description="role assumed in every member account")
-    external_id: str | None = Field(default=None, description="sts:ExternalId for that role")
-    include_accounts: list[AccountId] = Field(
-        default_factory=list, description="only these members (default: every ACTIVE member)"
-    )
-    exclude_accounts: list[AccountId] = Field(default_factory=list)
-
-
-class AwsTarget(_Section):
-    """An AWS account (profile and/or role ARN), or an organization to fan out over."""
-
-    name: str | None = Field(default=None, description="label in reports (default: account id)")
-    profile: str | None = None
-    role_arn: RoleArn | None = Field(
-        default=None, description="assumed first; with organization: the management account"
-    )
-    external_id: str | None = None
-    organization: AwsOrganization | None = None
-    regions: list[NonEmpty] | None = Field(default=None, description="default: top-level regions")
-    endpoint_url: HttpUrl | None = Field(default=None, description="custom AWS endpoint")
-
-
-class GcpTarget(_Section):
-    """GCP projects, folders or a whole organization."""
-
-    name: str | None = None
-    projects: list[NonEmpty] = Field(default_factory=list)
-    folders: list[NonEmpty] = Field(default_factory=list)
-    organization: str | None = None
-    impersonate_service_account: str | None = None
-    regions: list[NonEmpty] | None = Field(default=None, description="GKE locations to keep")
-    endpoint: HttpUrl | None = None
-
-    @model_validator(mode="after")
-    def _has_scope(self) -> GcpTarget:
-        if not (self.projects or self.folders or self.organization):
-            raise ValueError("give projects, folders or organization")
-        return self
-
-
-class AzureTarget(_Section):
-    """Azure subscriptions, management groups, or every subscription the identity can see."""
-
-    name: str | None = None
-    subscriptions: list[NonEmpty] = Field(default_factory=list)
-    management_groups: list[NonEmpty] = Field(default_factory=list)
-    all_visible: bool = False
-    cloud: AzureCloud = "public"
-    regions: list[NonEmpty] | None = Field(default=None, description="AKS locations to keep")
-    arm_endpoint: HttpUrl | None = None
-
-    @model_validator(mode="after")
-    def _has_scope(self) -> AzureTarget:
-        if not (self.subscriptions or self.management_groups or self.all_visible):
-            raise ValueError("give subscriptions, management_groups or all_visible: true")
-        return self
-
-
 class Targets(_Section):
-    aws: list[AwsTarget] = Field(default_factory=list)
-    gcp: list[GcpTarget] = Field(default_factory=list)
-    azure: list[AzureTarget] = Field(default_factory=list)
+    """``targets.<cloud>``: one list per installed provider, each entry typed by that
+    provider's ``target_model``. The fields are added by :func:`config_model` from the
+    installed plugins; the core names no cloud."""
+
+    def entries(self) -> dict[str, list[BaseModel]]:
+        """Provider name -> its validated entries (every installed provider, by name)."""
+        return {name: list(getattr(self, name)) for name in type(self).model_fields}
 
     @model_validator(mode="after")
     def _not_empty(self) -> Targets:
-        if not (self.aws or self.gcp or self.azure):
-            raise ValueError("no targets: add at least one aws, gcp or azure entry")
+        if not any(self.entries().values()):
+            names = list(type(self).model_fields)
+            choices = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+            raise ValueError(f"no targets: add at least one {choices or 'provider'} entry")
         return self
 
 
@@ -219,3 +132,22 @@ class NightlyConfig(_Section):
     @property
     def fail_on_severity(self) -> Severity | None:
         return None if self.fail_on == "none" else Severity(self.fail_on)
+
+
+@cache
+def config_model() -> type[NightlyConfig]:
+    """:class:`NightlyConfig` whose ``targets`` has one typed list per installed provider.
+
+    Built once from the plugins' ``target_model`` (their plugin modules are cheap: no SDK), so
+    pydantic reports a bad entry at its real key path (``targets.<cloud>[0].<key>``) and the
+    loader can name the line and the allowed keys, exactly as for the core's own sections.
+    """
+    from cloudposture.plugin import available_providers, load_provider
+
+    fields: dict[str, Any] = {}
+    for name in available_providers():
+        model = load_provider(name).target_model
+        if model is not None:
+            fields[name] = (list[model], Field(default_factory=list))  # type: ignore[valid-type]
+    targets = create_model("Targets", __base__=Targets, **fields)
+    return create_model("NightlyConfig", __base__=NightlyConfig, targets=(targets, ...))

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from cloudposture.cli.scan_command import check_formats, exit_code, select_rules, write_to_directory
 from cloudposture.config.models import NightlyConfig
-from cloudposture.config.units import ScanUnit, scan_units
+from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions
 from cloudposture.model import (
     ANY_PROVIDER,
@@ -40,7 +40,7 @@ from cloudposture.nightly.history import RunDiff, diff_run, merge_previous_open
 from cloudposture.nightly.history_store import HistoryStore
 from cloudposture.nightly.sharding import Shard, partition
 from cloudposture.nightly.suppressions import apply_suppressions
-from cloudposture.plugin import ProviderPlugin, ProviderScanner, load_provider
+from cloudposture.plugin import ProviderPlugin, ProviderScanner, ScanUnit, load_provider
 from cloudposture.region_filter import RegionFilter
 from cloudposture.rules.base import Rule, RuleSettings
 
@@ -55,14 +55,6 @@ class Deliver(Protocol):
         *,
         config_key: str | None = None,
     ) -> object: ...
-
-
-# Settings a plugin must declare support for; otherwise the unit would silently scan
-# something else (an Azure plugin without management groups would scan every subscription).
-_NEEDS_SUPPORT = {
-    "management_group": "supports_management_groups",
-    "organization_role": "supports_organizations",
-}
 
 
 def utc_now() -> datetime:
@@ -133,28 +125,18 @@ def build_scanners(
     for unit in units:
         try:
             plugin = load_plugin(unit.provider)
-            _check_support(plugin, unit)
             made = list(plugin.scanners(unit.settings, max_workers))
         except Exception as exc:  # noqa: BLE001 - one broken target never stops the run
             setup_errors.append((unit.key, _unit_error(unit, exc)))
             continue
         for index, scanner in enumerate(made):
-            label = str(getattr(scanner, "label", "") or "")
+            label = scanner.label
             key = f"{unit.provider}:{label}" if label else f"{unit.key}#{index}"
             wrapped = RegionFilter(scanner, unit.regions) if unit.regions else scanner
             scanners.append((key, wrapped))
     owned = partition(scanners, lambda pair: pair[0], shard)
     errors = partition(setup_errors, lambda pair: pair[0], shard)
     return [s for _, s in owned], [e for _, e in errors]
-
-
-def _check_support(plugin: ProviderPlugin, unit: ScanUnit) -> None:
-    for key, flag in _NEEDS_SUPPORT.items():
-        if key in unit.settings and not getattr(plugin, flag, False):
-            raise ConfigurationError(
-                f"the installed cloudposture-{unit.provider} does not support '{key}' "
-                f"({unit.origin})"
-            )
 
 
 def _unit_error(unit: ScanUnit, exc: BaseException) -> CoverageEntry:
@@ -323,8 +305,7 @@ def check_sinks(config: NightlyConfig) -> None:
 
 def check_reports(config: NightlyConfig) -> None:
     """An unknown format, or ASFF with GCP/Azure targets, is exit 2 before the scan."""
-    targets = config.targets
-    providers = [p for p in ("aws", "gcp", "azure") if getattr(targets, p)]
+    providers = [name for name, entries in config.targets.entries().items() if entries]
     check_formats(config.output.formats, providers, "compliance")
 
 

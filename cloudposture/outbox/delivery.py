@@ -24,7 +24,7 @@ from cloudposture.outbox.outbox import (
     retention_from_env,
     utcnow,
 )
-from cloudposture.sinks.base import Sink
+from cloudposture.sinks.interface import Sink
 from cloudposture.sinks.registry import sinks_from_urls
 from cloudposture.store import STATE_ENV, Store, StoreUnavailable
 

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from cloudposture.model import ScanResult
 from cloudposture.numbers import bounded_number
-from cloudposture.sinks.base import DeliveryResult, Sink
 from cloudposture.sinks.events import OutboxEvent, event_id
+from cloudposture.sinks.interface import DeliveryResult, Sink
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store
 from cloudposture.workers import worker_pool

@@ -1,19 +1,24 @@
-"""The provider plugin interface, and the registry that finds plugins by entry point.
+"""The provider plugin interface: what a cloud declares, and nothing the core knows about it.
 
-A provider is its own distribution (``cloudposture-aws`` ...) that registers an object under
-the entry-point group ``cloudposture.providers``. The core never imports a provider: it loads
-the entry point only when that provider is scanned, so ``cloudposture --help`` and an AWS scan
-never pay for the Google or Azure SDKs. The module an entry point names must itself be cheap
-to import (no SDK at module level).
+A provider is its own distribution (``cloudposture-aws`` ...) that registers a
+:class:`ProviderPlugin` under the entry-point group ``cloudposture.providers``. Everything
+cloud-specific reaches the core through that object: the ``scan <cloud>`` options, the typed
+``targets.<cloud>`` entry of the nightly config and how one becomes scan units, its
+``config example`` block, its permissions, its OCSF cloud mapping, its SDK loggers and its
+demo. The core loads the entry point only when that cloud is used, so the module an entry
+point names must itself be cheap to import (no SDK at module level).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from importlib.metadata import entry_points
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 import click
+from pydantic import BaseModel
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, ConfigurationError
 from cloudposture.model.posture import Frozen
@@ -50,6 +55,9 @@ class ProviderScanner(Protocol):
     """I/O for one provider and one set of credentials. Methods may run on worker threads."""
 
     name: str
+    label: str
+    """Which credentials this scanner uses (role ARN, member account...): names its coverage
+    when it fails before it has targets; "" when the plugin has nothing better."""
 
     def targets(self) -> Sequence[Target]:
         """The units to discover in. Raises ConfigurationError or CollectionFailure."""
@@ -66,11 +74,55 @@ class ProviderScanner(Protocol):
         ...
 
 
-@runtime_checkable
-class ProviderPlugin(Protocol):
-    """What a provider distribution registers."""
+@dataclass(frozen=True)
+class ScanUnit:
+    """One config entry's worth of scanning: a provider plus the settings its ``scanners``
+    takes. A unit is what the per-account concurrency bound and ``--shard`` act on."""
+
+    provider: str
+    label: str
+    """account id / project / subscription, or the entry's name: names coverage errors."""
+    settings: Mapping[str, Any]
+    regions: tuple[str, ...] = ()
+    """locations to keep after discovery (empty: the plugin's settings decide)."""
+    origin: str = field(default="", compare=False)
+    """where in the config this unit came from, e.g. targets.gcp[0].projects[1]."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider}:{self.label}"
+
+
+@dataclass(frozen=True)
+class OcsfCloud:
+    """How this cloud's findings fill OCSF ``cloud`` and ``resources``."""
+
+    provider: str
+    """``cloud.provider``, e.g. the cloud's own spelling of its name."""
+    account_type_id: int
+    """``cloud.account.type_id`` from the OCSF account type enum."""
+    account_type: str
+    resource_type: str
+    """``resources[].type``: the cloud's own type name for a managed cluster."""
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """The read-only permissions a scan needs, as shipped and as called."""
+
+    calls: Mapping[str, tuple[str, ...]]
+    """Every API call a scan may make (as the provider's tests record it) -> the permissions
+    it needs; the provider's permission test compares it with the calls a scan makes."""
+    document: str
+    """The shipped policy / role file, relative to the repository's docs/permissions/."""
+
+
+class ProviderPlugin(ABC):
+    """What a provider distribution registers. Optional capabilities have defaults here, so
+    the core reads them as attributes and never has to guess with ``getattr``."""
 
     name: str
+    """The cloud id: ``scan <name>``, ``targets.<name>``, findings' ``resource.provider``."""
     summary: str
     title: str
     """How docs and tables name the provider, e.g. 'AWS (EKS)'."""
@@ -79,32 +131,42 @@ class ProviderPlugin(Protocol):
     not_applicable: Mapping[str, str]
     """Rule id -> why the rule has no meaning on this provider (NOT_APPLICABLE)."""
 
+    sdk_loggers: tuple[str, ...] = ()
+    """Logger names of the SDKs this provider uses. Kept at ERROR even with --debug: their
+    DEBUG output carries request and response bodies (credentials), and their WARNINGs repeat
+    as multi-line text what cloudposture already reports as one line."""
+
+    ocsf: OcsfCloud | None = None
+    """None: OCSF events of this cloud carry the provider id as ``cloud.provider``."""
+
+    permissions: Permissions | None = None
+
+    target_model: type[BaseModel] | None = None
+    """One ``targets.<name>`` entry of the nightly config (``extra="forbid"``); None: this
+    provider cannot be used from a config file."""
+
+    config_example: str = ""
+    """This provider's commented ``targets.<name>`` block for ``cloudposture config example``,
+    indented as it sits under ``targets:``; it must load through :attr:`target_model`."""
+
+    @abstractmethod
     def cli_options(self) -> Sequence[click.Parameter]:
         """The options of ``cloudposture scan <name>`` (the core adds the common ones)."""
-        ...
 
+    @abstractmethod
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
-        """Scanners for the given settings: the CLI options by parameter name, or a config
-        file's target entry. One scanner per set of credentials (account, project list, ...).
+        """Scanners for the given settings: the CLI options by parameter name, or a scan
+        unit's settings. One scanner per set of credentials (account, project list, ...).
         Raises ConfigurationError for settings that cannot work."""
-        ...
 
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        """The scan units of one validated ``targets.<name>`` entry (``origin`` is where it
+        sits in the file; ``default_regions`` the config's top-level ``regions``)."""
+        raise ConfigurationError(f"provider '{self.name}' cannot be used in a config file")
 
-def available_providers() -> list[str]:
-    """Installed provider names, read from metadata only (imports nothing)."""
-    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
-
-
-def load_provider(name: str) -> ProviderPlugin:
-    """Import and return the plugin registered as ``name``."""
-    matches = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
-    if not matches:
-        installed = ", ".join(available_providers()) or "none"
-        raise ConfigurationError(
-            f"provider '{name}' is not installed (installed: {installed}); "
-            f"install cloudposture-{name}"
-        )
-    plugin = matches[0].load()
-    if not isinstance(plugin, ProviderPlugin):
-        raise ConfigurationError(f"entry point '{name}' does not provide a cloudposture plugin")
-    return plugin
+    def demo(self) -> AbstractContextManager[dict[str, Any]] | None:
+        """A local emulator seeded with demo clusters, yielding the settings that scan it;
+        None when this provider has no demo."""
+        return None

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Severity, Status
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.ocsf import control_name
 
 ASFF_SCHEMA_VERSION = "2018-10-08"
@@ -127,7 +128,7 @@ def _not_aws(provider: str) -> str:
     )
 
 
-class AsffReporter:
+class AsffReporter(Reporter):
     name = "asff"
     extension = "asff.json"
     description = "AWS Security Finding Format (Security Hub), AWS findings only"

@@ -12,6 +12,7 @@ import io
 import json
 
 from cloudposture.model import Finding, ScanResult
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.ocsf import control_name
 
 COLUMNS = (
@@ -72,7 +73,7 @@ def _row(f: Finding) -> list[str]:
     return [_cell(v) for v in row]
 
 
-class CsvReporter:
+class CsvReporter(Reporter):
     name = "csv"
     extension = "csv"
     description = "one row per finding (RFC 4180 quoting, formula cells neutralized)"

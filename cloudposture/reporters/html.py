@@ -14,6 +14,7 @@ from collections import Counter
 from html import escape
 
 from cloudposture.model import Finding, ScanResult, Status
+from cloudposture.reporters.interface import Reporter
 
 _ATTENTION = (Status.FAIL, Status.ERROR, Status.MUTED)
 _STYLE = """
@@ -31,7 +32,7 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-class HtmlReporter:
+class HtmlReporter(Reporter):
     name = "html"
     extension = "html"
     description = "one self-contained HTML page: per-cluster summary, coverage, findings"

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from cloudposture.model import ScanResult
+from cloudposture.reporters.interface import Reporter
 
 
-class JsonReporter:
+class JsonReporter(Reporter):
     name = "json"
     extension = "json"
     description = "one JSON object: scan (id, version, times, coverage) and findings"

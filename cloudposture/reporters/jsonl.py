@@ -6,9 +6,10 @@ For log shippers and ``jq``: each line stands alone and carries its own ``scan_i
 from __future__ import annotations
 
 from cloudposture.model import ScanResult
+from cloudposture.reporters.interface import Reporter
 
 
-class JsonlReporter:
+class JsonlReporter(Reporter):
     name = "jsonl"
     extension = "jsonl"
     description = "one finding per line, the same fields as --format json"

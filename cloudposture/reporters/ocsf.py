@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 
 from cloudposture.model import (
@@ -27,6 +28,8 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.plugin.interface import OcsfCloud
+from cloudposture.reporters.interface import Reporter
 from cloudposture.rules.base import ROWS
 from cloudposture.sinks.events import event_id
 
@@ -58,12 +61,6 @@ _LIFECYCLE_STATUS: Mapping[Status, tuple[int, str]] = {
     Status.MUTED: (3, "Suppressed"),
     Status.PASS: (4, "Resolved"),
     Status.NOT_APPLICABLE: (4, "Resolved"),
-}
-_CLOUD: Mapping[str, tuple[str, int, str, str]] = {
-    # provider -> (OCSF cloud.provider, account.type_id, account.type, resource type)
-    "aws": ("AWS", 10, "AWS Account", "AWS::EKS::Cluster"),
-    "gcp": ("GCP", 11, "GCP Project", "container.googleapis.com/Cluster"),
-    "azure": ("Azure", 13, "Azure Subscription", "Microsoft.ContainerService/managedClusters"),
 }
 _CREATE = 1
 
@@ -170,13 +167,26 @@ def _finding_info(finding: Finding) -> dict[str, Any]:
     return info
 
 
+@cache
+def _ocsf_cloud(provider: str) -> OcsfCloud:
+    """The provider plugin's OCSF mapping; "Other" for one not installed or without one."""
+    from cloudposture.plugin import available_providers, load_provider
+
+    mapping = load_provider(provider).ocsf if provider in available_providers() else None
+    return mapping or OcsfCloud(provider, 99, "Other", "Kubernetes cluster")
+
+
 def _cloud(finding: Finding) -> dict[str, Any]:
     res = finding.resource
-    provider, type_id, type_name, _ = _CLOUD.get(res.provider, (res.provider, 99, "Other", ""))
+    cloud = _ocsf_cloud(res.provider)
     return {
-        "provider": provider,
+        "provider": cloud.provider,
         "region": res.region,
-        "account": {"uid": res.account, "type_id": type_id, "type": type_name},
+        "account": {
+            "uid": res.account,
+            "type_id": cloud.account_type_id,
+            "type": cloud.account_type,
+        },
     }
 
 
@@ -185,7 +195,7 @@ def _resource(finding: Finding) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "uid": res.id,
         "name": res.cluster,
-        "type": _CLOUD.get(res.provider, ("", 0, "", "Kubernetes cluster"))[3],
+        "type": _ocsf_cloud(res.provider).resource_type,
         "region": res.region,
     }
     if res.tags:
@@ -223,7 +233,7 @@ def _compliance(finding: Finding) -> dict[str, Any]:
     return compliance
 
 
-class OcsfReporter:
+class OcsfReporter(Reporter):
     """OCSF events as JSON Lines; the class is chosen by ``--ocsf-class``."""
 
     name = "ocsf"
@@ -232,6 +242,9 @@ class OcsfReporter:
 
     def __init__(self, ocsf_class: OcsfClass = "compliance") -> None:
         self.ocsf_class: OcsfClass = ocsf_class
+
+    def with_ocsf_class(self, ocsf_class: str) -> Reporter:
+        return OcsfReporter(ocsf_class_of(ocsf_class))
 
     def render(self, result: ScanResult) -> str:
         events = [ocsf_event(f, result.scan, self.ocsf_class) for f in result.findings]
@@ -275,7 +288,7 @@ def scan_activity(result: ScanResult) -> dict[str, Any] | None:
         "num_skipped_items": len(skipped),
         "num_detections": sum(f.status is Status.FAIL for f in result.findings),
         "scan": {"uid": info.id, "name": info.tool, "type_id": 99, "type": "Cloud posture"},
-        "cloud": {"provider": ", ".join(_CLOUD.get(p, (p,))[0] for p in info.providers)},
+        "cloud": {"provider": ", ".join(_ocsf_cloud(p).provider for p in info.providers)},
         "metadata": {
             "version": OCSF_VERSION,
             "correlation_uid": info.id,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cloudposture.model import Finding, ScanResult, Severity, Status
+from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.ocsf import control_name, fix_steps
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -109,7 +110,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
 
 
-class SarifReporter:
+class SarifReporter(Reporter):
     name = "sarif"
     extension = "sarif"
     description = "SARIF 2.1.0, FAIL findings only, cloud resources as logical locations"

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cloudposture.model import ScanResult, Severity, Status
+from cloudposture.reporters.interface import Reporter
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -70,7 +71,7 @@ def summary_line(result: ScanResult) -> str:
     return f"scan {result.scan.id}: {clusters} cluster(s), {counts or 'no findings'}; {state}"
 
 
-class TableReporter:
+class TableReporter(Reporter):
     name = "table"
     extension = "txt"
     description = "a table for people: FAIL, ERROR and MUTED findings plus a summary"

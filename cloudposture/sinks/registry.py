@@ -1,56 +1,44 @@
-"""Which sink a URL scheme means: the core's schemes listed here, the rest from entry points.
+"""Which sink a URL scheme means: every scheme is an entry point (``cloudposture.sinks``).
 
-SDK-based sinks live in the provider distributions (Security Hub and S3 in cloudposture-aws,
-Sentinel in cloudposture-azure) and register under the entry-point group
-``cloudposture.sinks`` (scheme -> factory), so the core imports no cloud SDK and an AWS-only
-user never installs Azure's.
+The core's schemes are declared in cloudposture's pyproject; SDK-based sinks live in the
+provider distributions (Security Hub and S3 in cloudposture-aws, Sentinel in
+cloudposture-azure) and register the same way, so the core imports no cloud SDK and an
+AWS-only user never installs Azure's. A sink module is imported only when its scheme is used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib.metadata import entry_points
 from types import MappingProxyType
 
 from cloudposture.model import ConfigurationError
-from cloudposture.sinks.base import Sink, SinkFactory
-from cloudposture.sinks.splunk import splunk_http, splunk_https
-from cloudposture.sinks.syslog import syslog_tcp, syslog_tls
+from cloudposture.plugin.registry import Registry
+from cloudposture.sinks.interface import Sink, SinkFactory
 from cloudposture.sinks.url import SinkUrl
-from cloudposture.sinks.webhook import webhook_http, webhook_https
 
 ENTRY_POINT_GROUP = "cloudposture.sinks"
 
-CORE_SINKS: Mapping[str, SinkFactory] = MappingProxyType(
-    {
-        "splunk+https": splunk_https,
-        "splunk+http": splunk_http,
-        "syslog+tls": syslog_tls,
-        "syslog+tcp": syslog_tcp,
-        "webhook+https": webhook_https,
-        "webhook+http": webhook_http,
-    }
-)
 PLUGIN_HINTS: Mapping[str, str] = MappingProxyType(
     {"securityhub": "cloudposture-aws", "s3": "cloudposture-aws", "sentinel": "cloudposture-azure"}
 )
 
 
+def _as_factory(obj: object) -> SinkFactory | None:
+    return obj if callable(obj) else None
+
+
+SINKS: Registry[SinkFactory] = Registry(ENTRY_POINT_GROUP, "sink factory", _as_factory)
+
+
 def available_schemes() -> list[str]:
-    """Every scheme this installation understands (plugin schemes read from metadata only)."""
-    plugins = {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    return sorted(set(CORE_SINKS) | plugins)
+    """Every scheme this installation understands (read from metadata only)."""
+    return sorted(SINKS.names())
 
 
 def _factory(scheme: str) -> SinkFactory:
-    if scheme in CORE_SINKS:
-        return CORE_SINKS[scheme]
-    matches = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == scheme]
-    if matches:
-        factory = matches[0].load()
-        if not callable(factory):
-            raise ConfigurationError(f"sink entry point '{scheme}' is not a factory")
-        return factory  # type: ignore[no-any-return]
+    factory = SINKS.get(scheme)
+    if factory is not None:
+        return factory
     if scheme in PLUGIN_HINTS:
         dist = PLUGIN_HINTS[scheme]
         raise ConfigurationError(f"sink scheme '{scheme}' needs {dist}: pip install {dist}")

@@ -39,6 +39,7 @@ class FakeScanner:
 
     clusters: Mapping[tuple[str, str], Sequence[tuple[str, bool | None]]]
     name: str = "fake"
+    label: str = ""
     failing_regions: Mapping[str, CollectionError] = field(default_factory=dict)
     failing_clusters: Mapping[str, BaseException] = field(default_factory=dict)
     partial_clusters: Mapping[str, CollectionError] = field(default_factory=dict)

@@ -11,7 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from cloudposture.cli import main
-from cloudposture.config import ConfigFileError, NightlyConfig, parse_config
+from cloudposture.config import ConfigFileError, config_model, parse_config
 from cloudposture.config.example import EXAMPLE
 from cloudposture.config.units import scan_units
 
@@ -50,7 +50,7 @@ def test_example_is_valid_and_names_every_key() -> None:
                         out |= keys(inner)
         return out
 
-    missing = sorted(k for k in keys(NightlyConfig) if f"{k}:" not in EXAMPLE)
+    missing = sorted(k for k in keys(config_model()) if f"{k}:" not in EXAMPLE)
     assert missing == []
 
 
@@ -60,12 +60,12 @@ def test_example_expands_into_units_per_project_and_subscription() -> None:
         ("aws", "payments-prod"),
         ("aws", "111111111111"),
         ("aws", "org"),
+        ("azure", "00000000-0000-0000-0000-000000000000"),
+        ("azure", "corp-landing-zones"),
         ("gcp", "platform-prod"),
         ("gcp", "platform-staging"),
         ("gcp", "folders/123456789012"),
         ("gcp", "organizations/987654321098"),
-        ("azure", "00000000-0000-0000-0000-000000000000"),
-        ("azure", "corp-landing-zones"),
     ]
     org = units[2].settings
     assert org["organization_role"] == "cloudposture-audit"
@@ -73,8 +73,8 @@ def test_example_expands_into_units_per_project_and_subscription() -> None:
     assert org["organization_exclude"] == ("222222222222",)
     assert units[0].settings["region"] == ("eu-west-1",)
     assert units[1].settings["region"] == ("eu-west-1", "us-east-1")  # the top-level default
-    assert units[3].regions == ("europe-west1",)
-    assert units[7].settings["cloud"] == "AzurePublicCloud"
+    assert units[5].regions == ("europe-west1",)
+    assert units[3].settings["cloud"] == "AzurePublicCloud"
 
 
 CORPUS = [
@@ -145,7 +145,7 @@ CORPUS = [
     ),
     pytest.param(
         "targets: {}\n",
-        "cfg.yaml:1: targets: no targets: add at least one aws, gcp or azure entry",
+        "cfg.yaml:1: targets: no targets: add at least one aws, azure or gcp entry",
         id="no-targets",
     ),
     pytest.param(

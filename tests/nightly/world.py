@@ -22,7 +22,7 @@ from cloudposture.model import (
     ConfigurationError,
     EndpointAccess,
 )
-from cloudposture.plugin import Target
+from cloudposture.plugin import ProviderPlugin, Target
 
 
 @dataclass
@@ -83,7 +83,7 @@ class WorldScanner:
         )
 
 
-class WorldPlugin:
+class WorldPlugin(ProviderPlugin):
     name = "aws"
     summary = "a fake estate"
     supports_organizations = True

@@ -145,7 +145,7 @@ def test_partition_of(arn: str, partition: str) -> None:
 
 
 def test_registry_lists_every_format_and_checks_options() -> None:
-    assert list(REPORTERS) == ["table", "json", "ocsf", "sarif", "csv", "jsonl", "asff", "html"]
+    assert sorted(REPORTERS) == ["asff", "csv", "html", "json", "jsonl", "ocsf", "sarif", "table"]
     assert all(r.name == name for name, r in REPORTERS.items())
     assert len({r.extension for r in REPORTERS.values()}) == len(REPORTERS)
     detection = get_reporter("ocsf", ocsf_class="detection")

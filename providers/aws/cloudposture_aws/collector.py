@@ -15,12 +15,12 @@ from cloudposture.model import (
     ClusterPosture,
     ClusterRef,
     CollectionError,
-    CollectionFailure,
     Identity,
     NetworkPolicySupport,
     NodePool,
     SecretsEncryption,
 )
+from cloudposture.plugin.attempt import Attempts
 from cloudposture_aws import nodes, normalize
 from cloudposture_aws.errors import failing_as
 from cloudposture_aws.iam_analysis import summarize_role
@@ -55,23 +55,12 @@ class ClusterCollector:
         self.cluster = cluster
         self.today = today
         self.region = ref.region
-        self.errors: list[CollectionError] = []
+        self._attempts = Attempts()
+        self.errors: list[CollectionError] = self._attempts.items
 
     def attempt(self, affects: Sequence[str], fetch: Callable[..., T], *args: Any) -> T | None:
         """``fetch(*args)``, or None with the failure recorded against ``affects``."""
-        try:
-            return fetch(*args)
-        except CollectionFailure as failure:
-            self._record(failure.error, affects)
-            return None
-
-    def _record(self, error: CollectionError, affects: Sequence[str]) -> None:
-        for i, seen in enumerate(self.errors):
-            if seen.model_copy(update={"affects": []}) == error.model_copy(update={"affects": []}):
-                merged = list(dict.fromkeys([*seen.affects, *affects]))
-                self.errors[i] = seen.model_copy(update={"affects": merged})
-                return
-        self.errors.append(error.model_copy(update={"affects": list(affects)}))
+        return self._attempts.attempt(affects, lambda: fetch(*args))
 
     def posture(self) -> ClusterPosture:
         c = self.cluster

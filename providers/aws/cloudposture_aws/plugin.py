@@ -11,21 +11,32 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import click
+from pydantic import BaseModel
 
+from cloudposture.plugin.interface import OcsfCloud, Permissions, ProviderPlugin, ScanUnit
 from cloudposture.rules.base import ProviderGuidance
+from cloudposture_aws import config
 from cloudposture_aws.guidance import GUIDANCE, NOT_APPLICABLE
+from cloudposture_aws.permissions import ACTIONS
 
 if TYPE_CHECKING:
     from cloudposture.plugin import ProviderScanner
 
 
-class AwsPlugin:
+class AwsPlugin(ProviderPlugin):
     name = "aws"
     summary = "Amazon EKS: clusters, node groups, security groups, IAM roles and KMS keys"
     title = "AWS (EKS)"
     guidance: Mapping[str, ProviderGuidance] = GUIDANCE
     """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
     not_applicable: Mapping[str, str] = NOT_APPLICABLE
+    sdk_loggers = ("botocore", "boto3", "urllib3", "werkzeug", "moto")
+    ocsf = OcsfCloud("AWS", 10, "AWS Account", "AWS::EKS::Cluster")
+    permissions = Permissions(
+        calls={action: (action,) for action in ACTIONS}, document="aws-readonly-policy.json"
+    )
+    target_model = config.AwsTarget
+    config_example = config.EXAMPLE
     supports_organizations = True
     """Settings ``organization_role`` (+ ``organization_external_id``, ``_include``,
     ``_exclude``) fan out over an organization's members (see organizations.py)."""
@@ -72,6 +83,12 @@ class AwsPlugin:
         if org is not None:
             return organization_scanners(aws, org, clients)
         return [EksScanner(aws, clients)]
+
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        assert isinstance(entry, config.AwsTarget)
+        return config.aws_units(entry, origin, default_regions)
 
     def demo(self) -> AbstractContextManager[dict[str, Any]]:
         """A seeded local EKS emulator and the settings that scan it (needs the demo extra)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any, Literal, TypeVar
 
@@ -36,6 +36,7 @@ from cloudposture.model import (
     VersionSupport,
 )
 from cloudposture.plugin import Target
+from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure import ids, normalize, nsg, roles
 from cloudposture_azure.clients import AzureClients
@@ -58,26 +59,16 @@ _INGRESS = "node_pools.internet_ingress"
 _KUBELET = "node_pools.identities"
 
 
-class _Errors:
-    """Collects the CollectionErrors of one ``collect`` call."""
-
-    def __init__(self) -> None:
-        self.items: list[CollectionError] = []
-
-    def attempt(
-        self, call: str, resource: str, affects: Sequence[str], fn: Callable[[], T]
-    ) -> T | None:
-        try:
-            return fn()
-        except AZURE_ERRORS as exc:
-            self.items.append(collection_error(exc, call, resource, affects))
-            return None
+def _errors() -> Attempts:
+    """The CollectionErrors of one ``collect`` call (each failure recorded as it happened)."""
+    return Attempts(AZURE_ERRORS, collection_error, merge=False)
 
 
 class AzureScanner:
     """One credential, one ARM endpoint, subscriptions and/or management groups (or all)."""
 
     name = "azure"
+    label = ""
 
     def __init__(
         self,
@@ -190,7 +181,7 @@ class AzureScanner:
 
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         cluster = self._cluster(ref)
-        errors = _Errors()
+        errors = _errors()
         pools = self._node_pools(ref, cluster, errors)
         posture = ClusterPosture(
             ref=ref,
@@ -224,44 +215,44 @@ class AzureScanner:
         except AZURE_ERRORS as exc:
             raise CollectionFailure(collection_error(exc, call, ref.native_id, [])) from None
 
-    def _version(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> VersionSupport:
+    def _version(self, ref: ClusterRef, cluster: Body, errors: Attempts) -> VersionSupport:
         p = normalize.props(cluster)
         current = p.get("currentKubernetesVersion") or p.get("kubernetesVersion")
         location = str(cluster.get("location") or ref.region)
         versions = errors.attempt(
-            "containerservice:ManagedClusters.ListKubernetesVersions",
-            f"/subscriptions/{ref.account}/locations/{location}",
             ["version.standard_support"],
             lambda: self._versions.get((ref.account, location)),
+            call="containerservice:ManagedClusters.ListKubernetesVersions",
+            resource=f"/subscriptions/{ref.account}/locations/{location}",
         )
         if versions is None:
             return VersionSupport(version=current)
         return version_support(current, versions)
 
-    def _logging(self, ref: ClusterRef, errors: _Errors) -> Logging:
+    def _logging(self, ref: ClusterRef, errors: Attempts) -> Logging:
         monitor = self._clients.monitor(ref.account)
         settings = errors.attempt(
-            normalize.DIAG,
-            ref.native_id,
             ["logging"],
             lambda: [
                 as_rest(s)
                 for s in monitor.diagnostic_settings.list(resource_uri=ref.native_id.lstrip("/"))
             ],
+            call=normalize.DIAG,
+            resource=ref.native_id,
         )
         return Logging() if settings is None else normalize.logging(settings)
 
     # -- identities --------------------------------------------------------------------------
 
     def _summary(
-        self, subscription: str, principal: str, affects: str, errors: _Errors
+        self, subscription: str, principal: str, affects: str, errors: Attempts
     ) -> roles.RoleSummary | None:
         call = "authorization:RoleAssignments.ListForSubscription"
         assignments = errors.attempt(
-            call,
-            f"/subscriptions/{subscription} principalId {principal}",
             [affects],
             lambda: self._assignments.get((subscription, principal)),
+            call=call,
+            resource=f"/subscriptions/{subscription} principalId {principal}",
         )
         if assignments is None:
             return None
@@ -273,10 +264,10 @@ class AzureScanner:
             if guid in definitions:
                 continue
             definitions[guid] = errors.attempt(
-                "authorization:RoleDefinitions.GetById",
-                role_id,
                 [affects],
                 partial(self._role_defs.get, (subscription, role_id)),
+                call="authorization:RoleDefinitions.GetById",
+                resource=role_id,
             )
         return roles.summarize(mine, definitions)
 
@@ -287,7 +278,7 @@ class AzureScanner:
         label: str,
         kind: Literal["control-plane", "node"],
         affects: str,
-        errors: _Errors,
+        errors: Attempts,
     ) -> Identity:
         summary = None
         if principal:
@@ -296,7 +287,7 @@ class AzureScanner:
             return Identity(id=label, role=kind)
         return normalize.identity(label, kind, summary)
 
-    def _control_plane_identity(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> Identity:
+    def _control_plane_identity(self, ref: ClusterRef, cluster: Body, errors: Attempts) -> Identity:
         found = normalize.identities(cluster)
         affects = "control_plane_identity"
         if found.control_plane is None:
@@ -312,17 +303,19 @@ class AzureScanner:
 
     # -- node pools --------------------------------------------------------------------------
 
-    def _node_pools(self, ref: ClusterRef, cluster: Body, errors: _Errors) -> list[NodePool] | None:
+    def _node_pools(
+        self, ref: ClusterRef, cluster: Body, errors: Attempts
+    ) -> list[NodePool] | None:
         p = normalize.props(cluster)
         profiles: list[Body] | None = list(p.get("agentPoolProfiles") or [])
         if not profiles:
             rid = ids.parse(ref.native_id)
             client = self._clients.containerservice(ref.account)
             listed = errors.attempt(
-                "containerservice:AgentPools.List",
-                ref.native_id,
                 ["node_pools"],
                 lambda: [as_rest(a) for a in client.agent_pools.list(rid.resource_group, rid.name)],
+                call="containerservice:AgentPools.List",
+                resource=ref.native_id,
             )
             if listed is None:
                 return None
@@ -345,15 +338,15 @@ class AzureScanner:
         return pools
 
     def _group_ingress(
-        self, ref: ClusterRef, group: str, errors: _Errors
+        self, ref: ClusterRef, group: str, errors: Attempts
     ) -> list[IngressRule] | None:
         if not group:
             return []
         nsgs = errors.attempt(
-            "network:NetworkSecurityGroups.List",
-            f"/subscriptions/{ref.account}/resourceGroups/{group}",
             [_INGRESS],
             lambda: self._group_nsgs.get((ref.account, group)),
+            call="network:NetworkSecurityGroups.List",
+            resource=f"/subscriptions/{ref.account}/resourceGroups/{group}",
         )
         if nsgs is None:
             return None
@@ -364,22 +357,25 @@ class AzureScanner:
         ref: ClusterRef,
         profile: Body,
         group_rules: list[IngressRule] | None,
-        errors: _Errors,
+        errors: Attempts,
     ) -> list[IngressRule] | None:
         subnet = str(profile.get("vnetSubnetID") or "")
         rules: list[IngressRule] = []
         if subnet:
             nsg_id = errors.attempt(
-                "network:Subnets.Get", subnet, [_INGRESS], lambda: self._subnet_nsg.get(subnet)
+                [_INGRESS],
+                lambda: self._subnet_nsg.get(subnet),
+                call="network:Subnets.Get",
+                resource=subnet,
             )
             if nsg_id is None:
                 return None
             if nsg_id:
                 body = errors.attempt(
-                    "network:NetworkSecurityGroups.Get",
-                    nsg_id,
                     [_INGRESS],
                     lambda: self._nsg.get(nsg_id),
+                    call="network:NetworkSecurityGroups.Get",
+                    resource=nsg_id,
                 )
                 if body is None:
                     return None

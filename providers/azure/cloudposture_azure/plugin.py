@@ -10,21 +10,40 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import click
+from pydantic import BaseModel
 
 from cloudposture.model import ConfigurationError
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import (
+    OcsfCloud,
+    Permissions,
+    ProviderPlugin,
+    ProviderScanner,
+    ScanUnit,
+)
 from cloudposture.rules.base import ProviderGuidance
+from cloudposture_azure import config
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 from cloudposture_azure.guidance import GUIDANCE, NOT_APPLICABLE
+from cloudposture_azure.permissions import CALLS
 
 
-class AzurePlugin:
+class AzurePlugin(ProviderPlugin):
     name = "azure"
     summary = "Azure Kubernetes Service (AKS) clusters in one or more subscriptions"
     title = "Azure (AKS)"
     guidance: Mapping[str, ProviderGuidance] = GUIDANCE
     """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
     not_applicable: Mapping[str, str] = NOT_APPLICABLE
+    sdk_loggers = ("azure", "urllib3")
+    ocsf = OcsfCloud(
+        "Azure", 13, "Azure Subscription", "Microsoft.ContainerService/managedClusters"
+    )
+    permissions = Permissions(
+        calls={call: (action,) for call, action in CALLS.items()},
+        document="azure-custom-role.json",
+    )
+    target_model = config.AzureTarget
+    config_example = config.EXAMPLE
     supports_management_groups = True
     """A config file's ``management_groups`` entries are resolved here (nightly checks it)."""
 
@@ -58,6 +77,12 @@ class AzurePlugin:
                 help="Any other Resource Manager endpoint (https; plain http only for loopback).",
             ),
         ]
+
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        assert isinstance(entry, config.AzureTarget)
+        return config.azure_units(entry, origin, default_regions)
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
         cloud_name = str(settings.get("cloud") or "AzurePublicCloud")

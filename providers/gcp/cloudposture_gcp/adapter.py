@@ -52,6 +52,7 @@ _KEY_FACTS = (
 
 class GcpScanner:
     name = "gcp"
+    label = ""
 
     def __init__(self, settings: GcpSettings, clients: GoogleClients) -> None:
         self._settings = settings

@@ -11,20 +11,40 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import click
+from pydantic import BaseModel
 
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import (
+    OcsfCloud,
+    Permissions,
+    ProviderPlugin,
+    ProviderScanner,
+    ScanUnit,
+)
 from cloudposture.rules.base import ProviderGuidance
+from cloudposture_gcp import config
 from cloudposture_gcp.guidance import GUIDANCE, NOT_APPLICABLE
+from cloudposture_gcp.permissions import PERMISSIONS_BY_CALL
 from cloudposture_gcp.settings import GcpSettings
 
 
-class GcpPlugin:
+class GcpPlugin(ProviderPlugin):
     name = "gcp"
     summary = "Google Kubernetes Engine (GKE) clusters in one or more projects"
     title = "Google Cloud (GKE)"
     guidance: Mapping[str, ProviderGuidance] = GUIDANCE
     """Per-rule evidence source, fix and benchmark references (see guidance.py)."""
     not_applicable: Mapping[str, str] = NOT_APPLICABLE
+    sdk_loggers = ("google", "urllib3")
+    ocsf = OcsfCloud("GCP", 11, "GCP Project", "container.googleapis.com/Cluster")
+    permissions = Permissions(calls=PERMISSIONS_BY_CALL, document="gcp-custom-role.yaml")
+    target_model = config.GcpTarget
+    config_example = config.EXAMPLE
+
+    def scan_units(
+        self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]
+    ) -> list[ScanUnit]:
+        assert isinstance(entry, config.GcpTarget)
+        return config.gcp_units(entry, origin, default_regions)
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cloudposture.model import CollectionError, ConfigurationError
-from cloudposture.plugin import ProviderScanner
+from cloudposture.plugin import ProviderPlugin, ProviderScanner
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture.rules.guidance import guide
 from tests.core.fakes import FakeScanner
@@ -31,7 +31,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
 }
 
 
-class FakePlugin:
+class FakePlugin(ProviderPlugin):
     name = "fake"
     summary = "A fake cloud for tests."
     title = "Fake cloud"
