@@ -56,7 +56,8 @@ def test_a_hec_that_accepts_and_never_answers_ends_within_the_budget(
     assert took < 3
     assert report.delivered == 0
     assert report.pending == len(result.findings)
-    assert "timed out" in report.last_error
+    # the socket's own timeout or the whole-call deadline, whichever fires first
+    assert "timed out" in report.last_error or "within 0.3s" in report.last_error
 
 
 def test_a_hec_answering_one_byte_at_a_time_ends_at_the_call_deadline(
