@@ -40,12 +40,7 @@ def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
     from cloudposture.store.runs import SqlHistoryStore
 
     normalized = normalize_state_url(url)
-    try:
-        store = Store.open(normalized)
-    except ModuleNotFoundError as exc:
-        raise ConfigurationError(
-            f"the store needs the {exc.name} driver: pip install 'cloudposture[postgres]'"
-        ) from None
+    store = Store.open(normalized)  # every reason it cannot be used is one line (exit 2)
     return store, SqlHistoryStore(store), normalized
 
 
@@ -104,6 +99,12 @@ def run(
     parsed = parse_shard(shard) if shard is not None else None
     store, history, url = _open_store(store_url or config.store)
     with store:
+        store.check_writable()  # a read-only store fails now, not after the scan
+        if config.sinks:
+            from cloudposture.outbox.outbox import RetryPolicy, retention_from_env
+
+            RetryPolicy.from_env()
+            retention_from_env()
         env = RunEnv(
             store=history,
             store_url=url,
@@ -248,6 +249,15 @@ def diff(runs: tuple[str, ...], config_name: str | None, store_url: str | None) 
             missing = [r for r, s in zip(runs, (older, newer), strict=True) if s is None]
             if missing:
                 raise ConfigurationError(f"no complete run '{missing[0]}' in the store")
+            assert older is not None
+            assert newer is not None
+            keys = (older.record.config_key, newer.record.config_key)
+            if keys[0] != keys[1]:
+                raise ConfigurationError(
+                    f"runs '{runs[0]}' and '{runs[1]}' belong to different configs ('{keys[0]}' "
+                    f"and '{keys[1]}'): a diff compares two runs of one config, since targets "
+                    "the other config never scanned would all look new or resolved"
+                )
         else:
             complete = [r for r in history.list_runs(config_name, 1000) if r.state == "complete"]
             if complete and config_name is None:

@@ -25,7 +25,7 @@ from cloudposture.reporters.files import (
     write_all_atomic,
     write_atomic,
 )
-from cloudposture.reporters.registry import get_reporter
+from cloudposture.reporters.registry import check_formats, get_reporter
 from cloudposture.reporters.table import render_table, summary_line
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, RULES_BY_ID
@@ -135,18 +135,6 @@ def scan_with_progress(
     with RichProgress(stderr) as progress:
         listener: ProgressListener = progress
         return run_scan(scanners, options, listener)
-
-
-def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
-    """Every format problem fails here, before any API call, not after a whole scan."""
-    for name in formats:
-        reporter = get_reporter(name, ocsf_class=ocsf_class)
-        only = reporter.only_providers
-        others = [p for p in providers if only is not None and p not in only]
-        if only is not None and others:
-            raise ConfigurationError(
-                f"--format {name} holds {', '.join(only)} findings only, not {', '.join(others)}"
-            )
 
 
 def _resolve_formats(common: CommonOptions, provider: str) -> tuple[str, ...]:

@@ -65,6 +65,7 @@ concurrency:
 output:
   formats: [json]                      # also written to `directory`
   directory: ./reports
+  ocsf_class: compliance               # for the ocsf format: compliance or detection
 """
 
 

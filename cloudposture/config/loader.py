@@ -13,8 +13,9 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -128,26 +129,50 @@ def semantic_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
         check(("rules", "severity", rule_id), rule_id)
     for i, suppression in enumerate(config.suppressions):
         check(("suppressions", i, "rule"), suppression.rule)
-    out += _sink_problems(config)
+    out += _run_problems(config)
     return out
 
 
-def _sink_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
-    """The sinks' own URL rules (known scheme, no secret in clear), without reading secrets."""
-    from cloudposture.sinks.registry import available_schemes
-    from cloudposture.sinks.url import SinkUrl
+def _run_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
+    """Every check ``run`` makes before scanning, so ``config validate`` says ok only when the
+    run will start: each sink is built as the run builds it (scheme, options, secrets set,
+    TLS files, plain text only to loopback), the formats and output directory are usable,
+    the store URL is one the store opens."""
+    from cloudposture.reporters.files import check_output_dir
+    from cloudposture.reporters.registry import check_formats
+    from cloudposture.sinks.registry import sink_from_url
+    from cloudposture.store import parse_state_url
 
-    out: list[tuple[KeyPath, str]] = []
+    providers = [name for name, entries in config.targets.entries().items() if entries]
+    output = config.output
+    checks: list[tuple[KeyPath, Callable[[], object]]] = []
     for i, url in enumerate(config.sinks):
+        checks.append((("sinks", i), partial(sink_from_url, url)))
+    for i, name in enumerate(output.formats):
+        checks.append(
+            (("output", "formats", i), partial(check_formats, [name], providers, output.ocsf_class))
+        )
+    if output.directory is not None:
+        directory = Path(output.directory)
+        checks.append(
+            (("output", "directory"), partial(check_output_dir, directory, "", create=False))
+        )
+    if config.store is not None:
+        checks.append((("store",), partial(parse_state_url, config.store)))
+    out: list[tuple[KeyPath, str]] = []
+    for where, check in checks:
         try:
-            scheme = SinkUrl.parse(url).scheme
+            check()
         except ConfigurationError as exc:
-            out.append((("sinks", i), str(exc)))
-            continue
-        if scheme not in available_schemes():
-            known = ", ".join(available_schemes())
-            out.append((("sinks", i), f"unknown sink scheme '{scheme}' (known: {known})"))
+            out.append((where, str(exc).strip()))
     return out
+
+
+def check_config(config: NightlyConfig) -> None:
+    """The checks of :func:`semantic_problems` for a config built in code (``run`` calls it
+    too): the first problem as a ConfigurationError."""
+    for path, message in semantic_problems(config):
+        raise ConfigurationError(f"{format_path(path)}: {message}")
 
 
 class _StrictLoader(yaml.SafeLoader):

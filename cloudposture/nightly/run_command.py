@@ -21,7 +21,8 @@ from typing import Protocol
 
 from rich.console import Console
 
-from cloudposture.cli.scan_command import check_formats, exit_code, select_rules, write_to_directory
+from cloudposture.cli.scan_command import exit_code, select_rules, write_to_directory
+from cloudposture.config.loader import check_config
 from cloudposture.config.models import NightlyConfig
 from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions
@@ -295,24 +296,11 @@ def deliver(
     )
 
 
-def check_sinks(config: NightlyConfig) -> None:
-    """Build every sink once before scanning: a missing token is exit 2, not a lost night."""
-    if config.sinks:
-        from cloudposture.sinks.registry import sinks_from_urls
-
-        sinks_from_urls(list(config.sinks))
-
-
-def check_reports(config: NightlyConfig) -> None:
-    """An unknown format, or ASFF with GCP/Azure targets, is exit 2 before the scan."""
-    providers = [name for name, entries in config.targets.entries().items() if entries]
-    check_formats(config.output.formats, providers, "compliance")
-
-
 def write_reports(config: NightlyConfig, result: ScanResult, stderr: Console) -> None:
-    if config.output.formats:
-        directory = Path(config.output.directory or ".")
-        write_to_directory(result, config.output.formats, directory, "compliance", stderr)
+    output = config.output
+    if output.formats:
+        directory = Path(output.directory or ".")
+        write_to_directory(result, output.formats, directory, output.ocsf_class, stderr)
 
 
 def print_summary(done: Finalized, key: str, out: Console) -> None:
@@ -356,8 +344,7 @@ def execute_run(
 ) -> int:
     """The whole ``cloudposture run``; returns the exit code."""
     Plan.from_config(config)  # unknown rules etc. fail before anything is scanned
-    check_sinks(config)
-    check_reports(config)
+    check_config(config)  # what `config validate` checks: sinks, formats, output, store
     if finalize is None:
         if shard is not None and not run_id:
             raise ConfigurationError(
@@ -376,8 +363,11 @@ def execute_run(
             )
             return 0
         finalize = run_id
-    elif wait_seconds:
-        wait_for_shards(env, finalize, wait_seconds, sleep)
+    else:
+        if env.store.get_run(finalize) is None:  # a typo fails now, not after --wait seconds
+            raise ConfigurationError(f"no run '{finalize}' in the store (did any shard start?)")
+        if wait_seconds:
+            wait_for_shards(env, finalize, wait_seconds, sleep)
     done = finalize_run(config, key, env, finalize)
     deliver(config, key, env, done.result, done.diff)
     write_reports(config, done.result, env.stderr)

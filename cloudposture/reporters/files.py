@@ -30,12 +30,16 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def check_output_dir(directory: Path, option: str = "--output-dir") -> None:
-    """The directory exists (or can be created) and a file can be created in it."""
+def check_output_dir(directory: Path, option: str = "--output-dir", *, create: bool = True) -> None:
+    """The directory exists (or can be created) and a file can be created in it. With
+    ``create=False`` (``config validate``) a directory that does not exist yet passes: the
+    run creates it."""
     if not str(directory).strip():
-        raise ConfigurationError(f"{option} is empty: give a directory")
+        raise ConfigurationError(f"{option} is empty: give a directory".strip())
     if directory.exists() and not directory.is_dir():
-        raise ConfigurationError(f"{option} {directory} is not a directory")
+        raise ConfigurationError(f"{option} {directory} is not a directory".strip())
+    if not create and not directory.exists():
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temp = _temp_in(directory, "cloudposture-check")
