@@ -26,6 +26,17 @@ from cloudposture.exit_codes import ExitCode
 from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
 
+
+class OutputPath(click.Path):
+    """click.Path that refuses an empty value: ``-o ''`` is a mistake, not the current
+    directory (pathlib reads ``''`` as ``.``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
 
 
@@ -41,12 +52,12 @@ def _common_scan_options() -> list[click.Parameter]:
         ),
         click.Option(
             ["--output", "-o"],
-            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            type=OutputPath(dir_okay=False, writable=True, path_type=Path),
             help="Write the (single) format to this file instead of stdout.",
         ),
         click.Option(
             ["--output-dir"],
-            type=click.Path(file_okay=False, path_type=Path),
+            type=OutputPath(file_okay=False, path_type=Path),
             help="Write every --format to DIR/cloudposture-<scan id>.<ext>.",
         ),
         click.Option(
@@ -147,7 +158,9 @@ class _ProviderGroup(click.Group):
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    """stderr, one message per line: never wrapped at the terminal width (logs and CI keep
+    each error whole)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,7 +183,7 @@ def scan() -> None:
 @click.option("--format", "formats", multiple=True, metavar="FORMAT", help="Output format.")
 @click.option(
     "--output-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     help="Write every --format to DIR/cloudposture-<scan id>.<ext> (needed for several).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
@@ -262,7 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = ""
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             hint = f" (see '{exc.ctx.command_path} --help')"
-        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        message = " ".join(exc.format_message().split())  # click's choice lists span lines
+        click.echo(f"error: {message}{hint}", err=True)
         return ExitCode.USAGE
     except OSError as exc:  # an output file or state path the user named cannot be written
         if debug:

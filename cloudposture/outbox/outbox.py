@@ -97,12 +97,13 @@ def flush(
 ) -> list[SinkReport]:
     """Deliver every sink's pending events, the sinks in parallel, within the policy's time."""
     policy = policy or RetryPolicy.from_env()
+    retention = retention_from_env()  # a bad value is an error even with nothing to send
     if not sinks:
         return []
     with worker_pool(len(sinks), "sink") as pool:
         futures = [pool.submit(_flush_sink, store, s, policy) for s in sinks]
         reports = [f.result() for f in futures]
-    store.prune_delivered(utcnow() - retention_from_env())
+    store.prune_delivered(utcnow() - retention)
     return reports
 
 

@@ -45,8 +45,7 @@ CONFIGS: dict[str, str | bytes] = {
     "bad-date.yaml": config_with(
         "suppressions:\n  - rule: CP-001\n    reason: r\n    owner: o\n    expires: 2024-02-30\n"
     ),
-    "int-account.yaml": "targets:\n  aws:\n    - organization:\n        role_name: r\n"
-    "        include_accounts: [012345678901]\n",
+    "fail-on.yaml": config_with("fail_on: urgent\n"),
     "unset-env.yaml": config_with("store: ${CP_NOT_SET_ANYWHERE}\n"),
     "store-mysql.yaml": config_with("store: mysql://db/x\n"),
     "sink-plain-http.yaml": config_with(
@@ -69,7 +68,9 @@ CONFIGS: dict[str, str | bytes] = {
         f"sinks: ['splunk+https://hec.example.com?token={CANARY}']\n"
     ),
     "formats-yaml.yaml": config_with("output:\n  formats: [yaml]\n"),
-    "directory-is-file.yaml": config_with("output:\n  formats: [json]\n  directory: good.yaml\n"),
+    "directory-is-file.yaml": config_with(
+        "output:\n  formats: [json]\n  directory: /proc/version\n"
+    ),
 }
 
 
