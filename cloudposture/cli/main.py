@@ -107,9 +107,9 @@ def _common_scan_options() -> list[click.Parameter]:
         click.Option(
             ["--state"],
             metavar="URL|PATH",
-            help="State store for scans and the outbox: a SQLite path or a "
-            "postgresql+psycopg:// URL (default $CLOUDPOSTURE_STATE or "
-            "~/.cloudposture/state.db, used when --sink is given).",
+            help="State store for scans and the outbox: a SQLite path, sqlite:///RELATIVE or "
+            "sqlite:////ABSOLUTE, or a postgresql:// URL (default $CLOUDPOSTURE_STATE or "
+            "~/.cloudposture/state.db, used when --sink is given). Checked before the scan.",
         ),
     ]
 

@@ -49,8 +49,9 @@ _store_option = click.option(
     "store_url",
     metavar="URL",
     default=None,
-    help="History store: sqlite:///PATH, a file path, or postgresql://... "
-    "(default: the config's store, else $CLOUDPOSTURE_STATE, else ~/.cloudposture/state.db).",
+    help="History store: a file path, sqlite:///RELATIVE or sqlite:////ABSOLUTE, or "
+    "postgresql://... (default: the config's store, else $CLOUDPOSTURE_STATE, else "
+    "~/.cloudposture/state.db).",
 )
 
 

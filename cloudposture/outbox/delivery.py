@@ -1,7 +1,9 @@
 """After a scan: record it, queue its findings for every sink, deliver, and say what is pending.
 
 This is the one call the ``scan`` command makes. A SIEM that is down never changes the scan's
-exit code: the summary says how many events wait in the outbox and how to send them later.
+exit code: the summary says how many events wait in the outbox and how to send them later. A
+state store that fails during the run does (exit 3): findings that could not be recorded or
+queued would otherwise be lost without a word, so the summary names what was not delivered.
 """
 
 from __future__ import annotations
