@@ -348,6 +348,53 @@ CASES: list[Case] = [
         server="silent",
         lines=4,
     ),
+    # --- credential setups -------------------------------------------------------------------
+    Case("aws-profile-missing", ("scan", "aws", "--profile", "nope", "-q"), 2, "profile not found"),
+    Case(
+        "aws-no-credentials",
+        ("scan", "aws", "--region", "us-east-1", "-q"),
+        2,
+        "no AWS credentials found",
+    ),
+    Case(
+        "gcp-key-file-missing",
+        ("scan", "gcp", "--project", "p", "-q"),
+        2,
+        "no Google credentials found",
+        env={"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"},
+    ),
+    Case(
+        "gcp-key-file-junk",
+        ("scan", "gcp", "--project", "p", "-q"),
+        2,
+        "no Google credentials found",
+        env={"GOOGLE_APPLICATION_CREDENTIALS": "{art}/random.yaml"},
+    ),
+    # --- cloud endpoints that answer junk or reset: coverage errors, exit 3 ----------------
+    Case(
+        "aws-endpoint-junk",
+        ("scan", "aws", "--region", "us-east-1", "--max-attempts", "1", "-q"),
+        3,
+        "scan incomplete",
+        env={
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:{port}",
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": CANARY,
+        },
+        server="junk",
+    ),
+    Case(
+        "aws-endpoint-reset",
+        ("scan", "aws", "--region", "us-east-1", "--max-attempts", "1", "-q"),
+        3,
+        "scan incomplete",
+        env={
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:{port}",
+            "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": CANARY,
+        },
+        server="reset",
+    ),
     # --- an output that cannot be replaced keeps the previous report ----------------------
     Case(
         "previous-report-kept",
@@ -376,7 +423,7 @@ def test_bad_input(
 
     port = servers[case.server].port if case.server else 9
     for name, value in case.env.items():
-        monkeypatch.setenv(name, value)
+        monkeypatch.setenv(name, fill(value, artifacts, cli_env, port))
     previous = b'{"scan": {}, "findings": []}\n'
     if case.previous:
         (cli_env / case.previous).write_bytes(previous)
