@@ -43,6 +43,7 @@ docs: install-dev
 bench: install-dev
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/aws_bench.py --clusters 60 --regions 3
+	$(BIN)/python bench/startup_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,9 +8,12 @@ unencrypted, while local emulators and test receivers still work over plain http
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from cloudposture.model import ConfigurationError
+
+_USERINFO = re.compile(r"//[^@\s]*@")
 
 
 def is_loopback(host: str) -> bool:
@@ -27,15 +30,34 @@ def is_loopback_url(url: str) -> bool:
     return is_loopback(urlsplit(url).hostname or "")
 
 
+def redact_userinfo(text: str) -> str:
+    """``text`` with the user name and password of every URL in it replaced by ``***``."""
+    return _USERINFO.sub("//***@", text)
+
+
 def checked_endpoint(url: str, option: str) -> str:
-    """``url`` without a trailing slash; ConfigurationError unless https, or http to loopback."""
+    """``url`` without a trailing slash; ConfigurationError unless https, or http to loopback.
+
+    A user name or password in the URL is refused (the scan sends its own bearer token; a
+    password there would also land in shell history), and never echoed in the message.
+    """
     text = url.strip()
-    parts = urlsplit(text)
+    shown = redact_userinfo(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - parsed lazily: a bad port raises here
+    except ValueError:  # its text may quote the password (as a "port")
+        raise ConfigurationError(f"{option} is not a valid URL: {shown!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(f"{option} must be an https URL, got {text!r}")
+        raise ConfigurationError(f"{option} must be an https URL, got {shown!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError(
+            f"{option} must not carry a user name or password, got {shown!r}: the scan "
+            "authenticates with its own credentials"
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
-            f"{option} {text!r} uses plain http to a non-loopback host: use https (plain http "
+            f"{option} {shown!r} uses plain http to a non-loopback host: use https (plain http "
             "is accepted only for 127.0.0.1, ::1 and localhost, so a token never travels "
             "unencrypted)"
         )

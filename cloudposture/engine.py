@@ -12,10 +12,11 @@ same way instead of ending the scan.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Literal, Protocol, cast
 
 from cloudposture import __version__
@@ -31,10 +32,11 @@ from cloudposture.model import (
     ScanResult,
     Severity,
 )
+from cloudposture.model.spool import FindingSpool
 from cloudposture.plugin import PartialListing, ProviderScanner, Target
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.evaluate import error_findings, evaluate_all
-from cloudposture.rules.guidance import GuidanceCatalog
+from cloudposture.rules.guidance import GuidanceCatalog, with_guidance
 from cloudposture.workers import worker_pool
 
 
@@ -89,11 +91,11 @@ class _Run:
     scan_id: str
     now: datetime
     progress: ProgressListener
+    findings: FindingSpool
     coverage: list[CoverageEntry] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
 
     def record_cluster(self, ref: ClusterRef, posture: ClusterPosture) -> None:
-        self.findings.extend(
+        self.findings.add(
             evaluate_all(
                 posture,
                 self.options.rules,
@@ -109,7 +111,7 @@ class _Run:
         self.progress.cluster_done(ref, failed=bool(posture.collection_errors))
 
     def record_unreadable_cluster(self, ref: ClusterRef, error: CollectionError) -> None:
-        self.findings.extend(
+        self.findings.add(
             error_findings(
                 ref,
                 self.options.rules,
@@ -141,6 +143,44 @@ def _failure(exc: BaseException, call: str, resource: str) -> CollectionError:
     return unexpected_error(call, exc, resource)
 
 
+@dataclass(frozen=True)
+class SpooledScan:
+    """A finished scan whose findings wait in a spool (see :mod:`cloudposture.model.spool`)
+    instead of the heap: what a large scan keeps while it is written out."""
+
+    scan: ScanInfo
+    findings: FindingSpool
+    guidance: GuidanceCatalog | None = None
+
+    def completed(self) -> Iterator[Finding]:
+        """The findings in report order as they are written out: each with its rule's
+        remediation and references for its provider (findings do not carry them while the
+        scan runs; they are filled in here, at serialisation)."""
+        return (with_guidance(f, self.guidance) for f in self.findings)
+
+    def result(self) -> ScanResult:
+        """Everything in one :class:`ScanResult` (for formats that render a whole document)."""
+        return ScanResult.model_construct(scan=self.scan, findings=list(self.completed()))
+
+    def failing(self, at_or_above: Severity) -> bool:
+        """Whether a FAIL reaches ``at_or_above`` (from the spool's counters)."""
+        return self.findings.fails_at_or_above(at_or_above)
+
+    @cached_property
+    def whole(self) -> ScanResult:
+        """:meth:`result`, built once however many formats ask for it."""
+        return self.result()
+
+    def close(self) -> None:
+        self.findings.close()
+
+    def __enter__(self) -> SpooledScan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def run_scan(
     scanners: Sequence[ProviderScanner],
     options: ScanOptions,
@@ -148,8 +188,40 @@ def run_scan(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> ScanResult:
     """Scan everything the scanners can reach; never raises for a cloud-side failure."""
+    spooled = spool_scan(scanners, options, progress, clock)
+    try:
+        return spooled.result()
+    finally:
+        spooled.close()
+
+
+def spool_scan(
+    scanners: Sequence[ProviderScanner],
+    options: ScanOptions,
+    progress: ProgressListener | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SpooledScan:
+    """:func:`run_scan` with the findings left in a spool: memory stays flat in the number of
+    clusters. The caller closes the result."""
     started = clock()
-    run = _Run(options, str(uuid.uuid4()), started, progress or SilentProgress())
+    spool = FindingSpool()
+    try:
+        info = _scan_into(spool, scanners, options, progress, clock, started)
+    except BaseException:
+        spool.close()
+        raise
+    return SpooledScan(info, spool, options.guidance)
+
+
+def _scan_into(
+    spool: FindingSpool,
+    scanners: Sequence[ProviderScanner],
+    options: ScanOptions,
+    progress: ProgressListener | None,
+    clock: Callable[[], datetime],
+    started: datetime,
+) -> ScanInfo:
+    run = _Run(options, str(uuid.uuid4()), started, progress or SilentProgress(), spool)
     with worker_pool(options.max_workers, "scan") as pool:
         targets = _plan_targets(scanners, pool, run)
         run.progress.targets_planned(len(targets))
@@ -170,7 +242,7 @@ def run_scan(
                 else:
                     assert isinstance(item, ClusterRef)
                     _collected(future, item, run)
-    info = ScanInfo(
+    return ScanInfo(
         id=run.scan_id,
         tool_version=__version__,
         providers=sorted({s.name for s in scanners}),
@@ -179,7 +251,6 @@ def run_scan(
         coverage=sorted(run.coverage, key=_coverage_key),
         complete=is_complete(run.coverage),
     )
-    return ScanResult(scan=info, findings=_sorted_findings(run.findings, options.rules))
 
 
 def _plan_targets(
@@ -268,17 +339,3 @@ def _collected(future: Future[object], ref: ClusterRef, run: _Run) -> None:
 
 def _coverage_key(entry: CoverageEntry) -> tuple[str, str, str, str]:
     return (entry.provider, entry.account, entry.region, entry.cluster or "")
-
-
-def _sorted_findings(findings: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
-    order = {rule.meta.id: i for i, rule in enumerate(rules)}
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.resource.provider,
-            f.resource.account,
-            f.resource.region,
-            f.resource.cluster,
-            order.get(f.rule_id, len(order)),
-        ),
-    )

@@ -1,7 +1,8 @@
 """The ``cloudposture`` command line.
 
-Providers are loaded lazily: ``cloudposture --help`` reads only entry-point metadata, and
-``cloudposture scan aws`` imports the AWS plugin alone. Every error reaches the user as one
+Everything is imported lazily: ``cloudposture --help`` imports click and the command
+definitions only (no pydantic, rich, SQLAlchemy or SDK; a test keeps it so), and ``scan <cloud>``
+imports that cloud's plugin alone. Every error reaches the user as one
 line with a documented exit code; ``--debug`` shows the traceback instead.
 """
 
@@ -13,18 +14,18 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from cloudposture import __version__
 from cloudposture.cli.nightly_cli import COMMANDS as NIGHTLY_COMMANDS
 from cloudposture.cli.outbox_cli import outbox
-from cloudposture.cli.scan_command import CommonOptions, execute_scan
 from cloudposture.exit_codes import ExitCode
-from cloudposture.model import ConfigurationError, Severity
-from cloudposture.plugin import ProviderPlugin, available_providers, load_provider
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cloudposture.plugin import ProviderPlugin
 
 
 class OutputPath(click.Path):
@@ -37,11 +38,11 @@ class OutputPath(click.Path):
         return super().convert(value, param, ctx)
 
 
-SEVERITY_CHOICES = [s.value for s in Severity] + ["none"]
-
-
 def _common_scan_options() -> list[click.Parameter]:
     """Options every ``scan <provider>`` command shares."""
+    from cloudposture.model import Severity
+
+    severity_choices = [s.value for s in Severity] + ["none"]
     return [
         click.Option(
             ["--format", "formats"],
@@ -62,7 +63,7 @@ def _common_scan_options() -> list[click.Parameter]:
         ),
         click.Option(
             ["--fail-on"],
-            type=click.Choice(SEVERITY_CHOICES, case_sensitive=False),
+            type=click.Choice(severity_choices, case_sensitive=False),
             default="low",
             show_default=True,
             help="Exit 1 when a FAIL at or above this severity is found ('none': never).",
@@ -132,6 +133,8 @@ _COMMON_NAMES = {
 
 def _provider_command(plugin: ProviderPlugin) -> click.Command:
     def callback(**kwargs: Any) -> None:
+        from cloudposture.cli.scan_command import CommonOptions, execute_scan
+
         common = CommonOptions.from_kwargs({k: kwargs.pop(k) for k in list(_COMMON_NAMES)})
         raise SystemExit(execute_scan(plugin, kwargs, common, _stderr()))
 
@@ -149,22 +152,51 @@ class _ProviderGroup(click.Group):
     """``scan <provider>``: one subcommand per installed plugin, imported on demand."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        from cloudposture.plugin.registry import available_providers
+
         return available_providers()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from cloudposture.plugin.registry import available_providers, load_provider
+
         if cmd_name not in available_providers():
             return None
         return _provider_command(load_provider(cmd_name))
 
 
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
 def _stderr() -> Console:
     """stderr, one message per line: never wrapped at the terminal width (logs and CI keep
     each error whole)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``, reading the installed metadata only when asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from cloudposture import __version__
+
+    click.echo(f"cloudposture, version {__version__}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cloudposture")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors (never shows secrets).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -205,7 +237,7 @@ def rules_list(fmt: str) -> None:
     """List every rule with its table row, severity and providers."""
     from cloudposture.cli.rules_cli import print_rule_list
 
-    print_rule_list(fmt, Console(highlight=False))
+    print_rule_list(fmt, _stdout())
 
 
 @rules.command("show")
@@ -214,7 +246,7 @@ def rules_show(rule_id: str) -> None:
     """Show a rule: rationale, per-provider evidence, remediation and CIS references."""
     from cloudposture.cli.rules_cli import print_rule
 
-    print_rule(rule_id, Console(highlight=False))
+    print_rule(rule_id, _stdout())
 
 
 @cli.command()
@@ -278,24 +310,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(exc.format_message().split())  # click's choice lists span lines
         click.echo(f"error: {message}{hint}", err=True)
         return ExitCode.USAGE
-    except OSError as exc:  # an output file or state path the user named cannot be written
-        if debug:
-            traceback.print_exc()
+    except Exception as exc:  # noqa: BLE001 - mapped to one line and an exit code
+        return _report(exc, debug)
+    return ExitCode.OK
+
+
+def _report(exc: Exception, debug: bool) -> int:
+    """One line for ``exc`` and its exit code. Imports the model only on this error path, so a
+    successful ``--help`` never pays for pydantic."""
+    from cloudposture.model import ConfigurationError
+
+    if debug:
+        traceback.print_exc()
+    if isinstance(exc, OSError):  # an output file or state path the user named cannot be written
         where = f": {exc.filename}" if exc.filename else ""
         click.echo(f"error: {exc.strerror or exc}{where}", err=True)
         return ExitCode.USAGE
-    except ConfigurationError as exc:
-        if debug:
-            traceback.print_exc()
+    if isinstance(exc, ConfigurationError):
         click.echo(f"error: {exc}", err=True)
         return ExitCode.USAGE
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 4
-        if debug:
-            traceback.print_exc()
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        click.echo(
-            f"error: internal error: {type(exc).__name__}: {first} (re-run with --debug)",
-            err=True,
-        )
-        return ExitCode.INTERNAL
-    return ExitCode.OK
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    click.echo(
+        f"error: internal error: {type(exc).__name__}: {first} (re-run with --debug)", err=True
+    )
+    return ExitCode.INTERNAL

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from cloudposture.exit_codes import ExitCode
-from cloudposture.model import ConfigurationError
 
 if TYPE_CHECKING:
     from cloudposture.config import NightlyConfig
@@ -36,8 +34,8 @@ def _load(path: Path) -> NightlyConfig:
 
 
 def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
+    from cloudposture.nightly.history_sql import SqlHistoryStore
     from cloudposture.store import Store, normalize_state_url
-    from cloudposture.store.runs import SqlHistoryStore
 
     normalized = normalize_state_url(url)
     store = Store.open(normalized)  # every reason it cannot be used is one line (exit 2)
@@ -91,6 +89,9 @@ def run(
     Exit codes: 0 ok, 1 FAIL at or above fail_on, 2 configuration error, 3 some target could
     not be read. A shard (--shard) exits 0 once its part is saved; the finalizer reports.
     """
+    from rich.console import Console
+
+    from cloudposture.model import ConfigurationError
     from cloudposture.nightly.run_command import RunEnv, config_key, execute_run
     from cloudposture.nightly.sharding import parse_shard
 
@@ -188,6 +189,8 @@ def history_list(config_name: str | None, limit: int, store_url: str | None) -> 
 @_store_option
 def history_show(run_id: str, fmt: str, store_url: str | None) -> None:
     """One run: coverage, changes since its previous run, and its open findings."""
+    from cloudposture.model import ConfigurationError
+
     store, history, _ = _open_store(store_url)
     with store:
         stored = history.load_run(run_id)
@@ -239,6 +242,7 @@ def _line(f: object) -> str:
 @_store_option
 def diff(runs: tuple[str, ...], config_name: str | None, store_url: str | None) -> None:
     """What changed between RUN_A and RUN_B (default: the last two complete runs)."""
+    from cloudposture.model import ConfigurationError
     from cloudposture.nightly.history import diff_run, merge_previous_open
 
     if len(runs) not in (0, 2):

@@ -13,9 +13,6 @@ from datetime import datetime
 
 import click
 
-from cloudposture.model import ConfigurationError
-from cloudposture.numbers import bounded_number
-
 STATE_HELP = (
     "state store: a SQLite path or a SQLAlchemy URL (postgresql+psycopg://...); "
     "default $CLOUDPOSTURE_STATE or ~/.cloudposture/state.db"
@@ -28,6 +25,8 @@ def _when(moment: datetime | None) -> str:
 
 def _retry_seconds(value: str | None) -> float | None:
     """A finite number of seconds: ``nan`` never expires and ``inf`` never returns."""
+    from cloudposture.model import ConfigurationError
+    from cloudposture.numbers import bounded_number
     from cloudposture.outbox.outbox import MAX_RETRY_SECONDS
 
     if value is None:
@@ -85,6 +84,7 @@ def flush_command(
     state: str | None, sink_urls: tuple[str, ...], retry_seconds: float | None
 ) -> None:
     """Deliver pending events now. Exits 1 when some stay pending, 2 on a configuration error."""
+    from cloudposture.model import ConfigurationError
     from cloudposture.outbox.outbox import RetryPolicy, flush
     from cloudposture.sinks.registry import sink_from_url, sinks_from_urls
     from cloudposture.store import Store

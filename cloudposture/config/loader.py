@@ -139,7 +139,7 @@ def _run_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
     TLS files, plain text only to loopback), the formats and output directory are usable,
     the store URL is one the store opens."""
     from cloudposture.reporters.files import check_output_dir
-    from cloudposture.reporters.registry import check_formats
+    from cloudposture.reporters.output import check_formats
     from cloudposture.sinks.registry import sink_from_url
     from cloudposture.store import parse_state_url
 

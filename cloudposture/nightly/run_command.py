@@ -21,11 +21,11 @@ from typing import Protocol
 
 from rich.console import Console
 
-from cloudposture.cli.scan_command import exit_code, select_rules, write_to_directory
 from cloudposture.config.loader import check_config
 from cloudposture.config.models import NightlyConfig
 from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions
+from cloudposture.exit_codes import exit_code
 from cloudposture.model import (
     ANY_PROVIDER,
     CollectionError,
@@ -43,7 +43,9 @@ from cloudposture.nightly.sharding import Shard, partition
 from cloudposture.nightly.suppressions import apply_suppressions
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, ScanUnit, load_provider
 from cloudposture.region_filter import RegionFilter
+from cloudposture.reporters.output import write_to_directory
 from cloudposture.rules.base import Rule, RuleSettings
+from cloudposture.rules.catalog import select_rules
 
 
 class Deliver(Protocol):

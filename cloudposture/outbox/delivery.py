@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ from cloudposture.outbox.outbox import (
 )
 from cloudposture.sinks.interface import Sink
 from cloudposture.sinks.registry import sinks_from_urls
-from cloudposture.store import STATE_ENV, Store, StoreUnavailable
+from cloudposture.state_env import store_wanted
+from cloudposture.store import Store, StoreUnavailable
 
 FLUSH_HINT = "cloudposture outbox flush"
 
@@ -91,7 +91,7 @@ def deliver_scan(
     or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
     ConfigurationError; call :func:`sinks_from_urls` before scanning to catch it early.
     """
-    if not uses_store(sink_urls, state_url):
+    if not store_wanted(sink_urls, state_url):
         return DeliverySummary()
     sinks = sinks_from_urls(sink_urls)
     queued = False
@@ -110,18 +110,13 @@ def deliver_scan(
     return summary
 
 
-def uses_store(sink_urls: Sequence[str], state_url: str | None) -> bool:
-    """Whether a scan records itself: with sinks, or when a state store was asked for."""
-    return bool(sink_urls) or state_url is not None or bool(os.environ.get(STATE_ENV))
-
-
 def check_delivery(sink_urls: Sequence[str], state_url: str | None) -> None:
     """Everything delivery will need, checked before any cloud API call: every sink builds
     (secrets set, options known), the retry and retention settings are sane, and the state
     store opens and takes writes (a read-only or corrupt file is exit 2 now, not a lost scan
     later)."""
     sinks_from_urls(sink_urls)
-    if not uses_store(sink_urls, state_url):
+    if not store_wanted(sink_urls, state_url):
         return
     RetryPolicy.from_env()
     retention_from_env()

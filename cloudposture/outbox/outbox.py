@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cloudposture.model import ScanResult
+from cloudposture.model.events import OutboxEvent, event_id
 from cloudposture.numbers import bounded_number
-from cloudposture.sinks.events import OutboxEvent, event_id
 from cloudposture.sinks.interface import DeliveryResult, Sink
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store

@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
+from typing import TextIO
 
-from cloudposture.model import Finding, ScanResult
+from cloudposture.model import Finding, ScanInfo, ScanResult
 from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.ocsf import control_name
 
@@ -77,10 +79,15 @@ class CsvReporter(Reporter):
     name = "csv"
     extension = "csv"
     description = "one row per finding (RFC 4180 quoting, formula cells neutralized)"
+    streams = True
 
     def render(self, result: ScanResult) -> str:
-        out = io.StringIO()
+        buffer = io.StringIO()
+        self.write(result.scan, result.findings, buffer)
+        return buffer.getvalue()
+
+    def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
+        """The header, then one row per finding as it comes (streams from the spool)."""
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(_row(f) for f in result.findings)
-        return out.getvalue()
+        writer.writerows(_row(f) for f in findings)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from cloudposture.model import ConfigurationError
 
@@ -78,29 +79,49 @@ def _mode_for(path: Path) -> int:
         return 0o644
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` all at once (see the module docstring)."""
-    write_all_atomic([(path, text)])
+class StagedFiles:
+    """Files written to temporary siblings and put in place together by :meth:`commit`;
+    ``with StagedFiles() as staged:`` removes every temporary file if the block fails, and
+    turns a write error (a full disk) into one ConfigurationError naming the target."""
 
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, Path]] = []
 
-def write_all_atomic(files: Sequence[tuple[Path, str]]) -> None:
-    """Write every file to a temporary sibling first, then rename them all: a failure while
-    writing (a full disk) leaves every target as it was and no temporary file behind."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in files:
-            handle, temp = _temp_in(path.parent, path.name)
-            staged.append((temp, path))
-            os.fchmod(handle, _mode_for(path))
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-        for temp, path in staged:
+    def open(self, path: Path) -> TextIO:
+        """A text handle on a temporary file beside ``path`` (streaming writers use it)."""
+        handle, temp = _temp_in(path.parent, path.name)
+        self._staged.append((temp, path))
+        os.fchmod(handle, _mode_for(path))
+        return os.fdopen(handle, "w", encoding="utf-8")
+
+    def commit(self) -> None:
+        for temp, path in self._staged:
             os.replace(temp, path)
-    except OSError as exc:
-        for temp, _ in staged:
+        self._staged.clear()
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        for temp, _ in self._staged:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        target = staged[-1][1] if staged else files[0][0]
-        raise ConfigurationError(f"cannot write {target}: {_reason(exc)}") from None
+        if isinstance(exc, OSError):
+            target = self._staged[-1][1] if self._staged else "the report"
+            raise ConfigurationError(f"cannot write {target}: {_reason(exc)}") from None
+
+
+def write_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Replace ``path`` with what ``write`` writes, all at once (see the module docstring)."""
+    with StagedFiles() as staged:
+        with staged.open(path) as out:
+            write(out)
+            _sync(out)
+        staged.commit()
+
+
+def _sync(out: TextIO) -> None:
+    out.flush()
+    os.fsync(out.fileno())

@@ -13,11 +13,12 @@ satisfied, so a SIEM keyed on ``finding_info.uid`` closes the matching alert).
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from cloudposture.model import (
     ConfigurationError,
@@ -28,10 +29,10 @@ from cloudposture.model import (
     Severity,
     Status,
 )
+from cloudposture.model.events import event_id
 from cloudposture.plugin.interface import OcsfCloud
 from cloudposture.reporters.interface import Reporter
 from cloudposture.rules.base import ROWS
-from cloudposture.sinks.events import event_id
 
 OcsfClass = Literal["compliance", "detection"]
 OCSF_CLASSES: tuple[OcsfClass, ...] = ("compliance", "detection")
@@ -239,6 +240,7 @@ class OcsfReporter(Reporter):
     name = "ocsf"
     extension = "ocsf.jsonl"
     description = "OCSF 1.5.0 Compliance Finding (or Detection Finding) events, JSON Lines"
+    streams = True
 
     def __init__(self, ocsf_class: OcsfClass = "compliance") -> None:
         self.ocsf_class: OcsfClass = ocsf_class
@@ -247,22 +249,29 @@ class OcsfReporter(Reporter):
         return OcsfReporter(ocsf_class_of(ocsf_class))
 
     def render(self, result: ScanResult) -> str:
-        events = [ocsf_event(f, result.scan, self.ocsf_class) for f in result.findings]
-        activity = scan_activity(result)
+        buffer = io.StringIO()
+        self.write(result.scan, result.findings, buffer)
+        return buffer.getvalue()
+
+    def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
+        """One event per line, one finding at a time (a large scan streams from the spool)."""
+        detections = 0
+        for f in findings:
+            detections += f.status is Status.FAIL
+            out.write(json.dumps(ocsf_event(f, scan, self.ocsf_class), sort_keys=True) + "\n")
+        activity = scan_activity(scan, detections)  # units not read travel with the findings
         if activity is not None:
-            events.append(activity)
-        return "".join(json.dumps(e, sort_keys=True) + "\n" for e in events)
+            out.write(json.dumps(activity, sort_keys=True) + "\n")
 
 
 _SCAN_ACTIVITY = 6007
 _COMPLETED = 2
 
 
-def scan_activity(result: ScanResult) -> dict[str, Any] | None:
+def scan_activity(info: ScanInfo, detections: int) -> dict[str, Any] | None:
     """One OCSF Scan Activity event (class 6007) when some unit was not read: coverage errors
     and units skipped on purpose (with their note) travel with the findings, since a finding
     event can only speak of a cluster that was read. None when every unit was ok."""
-    info = result.scan
     units = [c for c in info.coverage if c.status != "ok"]
     if not units:
         return None
@@ -286,7 +295,7 @@ def scan_activity(result: ScanResult) -> dict[str, Any] | None:
         "status": "Success" if info.complete else "Failure",
         "message": f"{failed} unit(s) could not be read, {len(skipped)} skipped on purpose",
         "num_skipped_items": len(skipped),
-        "num_detections": sum(f.status is Status.FAIL for f in result.findings),
+        "num_detections": detections,
         "scan": {"uid": info.id, "name": info.tool, "type_id": 99, "type": "Cloud posture"},
         "cloud": {"provider": ", ".join(_ocsf_cloud(p).provider for p in info.providers)},
         "metadata": {

@@ -6,7 +6,7 @@ from metadata and a format's module (and its libraries) is imported only when it
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin.registry import Registry
@@ -51,15 +51,3 @@ def get_reporter(name: str, *, ocsf_class: str = "compliance") -> Reporter:
     if name not in REPORTERS:
         raise ConfigurationError(f"unknown format '{name}' (choose from: {', '.join(REPORTERS)})")
     return REPORTERS[name].with_ocsf_class(ocsf_class)
-
-
-def check_formats(formats: Sequence[str], providers: Sequence[str], ocsf_class: str) -> None:
-    """Every format problem fails here, before any API call, not after a whole scan."""
-    for name in formats:
-        reporter = get_reporter(name, ocsf_class=ocsf_class)
-        only = reporter.only_providers
-        others = [p for p in providers if only is not None and p not in only]
-        if only is not None and others:
-            raise ConfigurationError(
-                f"--format {name} holds {', '.join(only)} findings only, not {', '.join(others)}"
-            )

@@ -7,12 +7,13 @@ partial, and a one-line summary; PASS and NOT_APPLICABLE are counted, not listed
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cloudposture.model import ScanResult, Severity, Status
+from cloudposture.model import ScanInfo, ScanResult, Severity, Status
 from cloudposture.reporters.interface import Reporter
 
 _SEVERITY_STYLE = {
@@ -66,9 +67,14 @@ def render_table(result: ScanResult, console: Console) -> None:
 def summary_line(result: ScanResult) -> str:
     """One line a person or a log reader takes in at a glance: clusters, counts, completeness."""
     clusters = len({(f.resource.provider, f.resource.id) for f in result.findings})
-    counts = ", ".join(f"{n} {status.lower()}" for status, n in result.counts().items() if n)
-    state = "complete" if result.scan.complete else "INCOMPLETE"
-    return f"scan {result.scan.id}: {clusters} cluster(s), {counts or 'no findings'}; {state}"
+    return summary_of(result.scan, result.counts(), clusters)
+
+
+def summary_of(scan: ScanInfo, counts: Mapping[str, int], clusters: int) -> str:
+    """:func:`summary_line` from totals (a spooled scan keeps totals, not findings)."""
+    shown = ", ".join(f"{n} {status.lower()}" for status, n in counts.items() if n)
+    state = "complete" if scan.complete else "INCOMPLETE"
+    return f"scan {scan.id}: {clusters} cluster(s), {shown or 'no findings'}; {state}"
 
 
 class TableReporter(Reporter):

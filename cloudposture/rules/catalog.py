@@ -7,9 +7,10 @@ place and a rule cannot appear or vanish because of import order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
+from cloudposture.model import ConfigurationError
 from cloudposture.rules import (
     exposure_path,
     logging_rules,
@@ -45,3 +46,23 @@ def get_rule(rule_id: str) -> Rule:
     except KeyError:
         known = ", ".join(RULES_BY_ID)
         raise KeyError(f"unknown rule id '{rule_id}'; known ids: {known}") from None
+
+
+def select_rules(only: Sequence[str], skip: Sequence[str]) -> list[Rule]:
+    """The catalogue filtered by ``--rule`` / ``--skip-rule``; unknown ids are an error."""
+    if any(not i.strip() for i in [*only, *skip]):
+        raise ConfigurationError(
+            "empty rule id in --rule/--skip-rule (see 'cloudposture rules list')"
+        )
+    wanted = [i.upper() for i in only]
+    unwanted = {i.upper() for i in skip}
+    unknown = [i for i in [*wanted, *unwanted] if i not in RULES_BY_ID]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown rule id(s): {', '.join(unknown)} (see 'cloudposture rules list')"
+        )
+    chosen = [r for r in ALL_RULES if (not wanted or r.meta.id in wanted)]
+    chosen = [r for r in chosen if r.meta.id not in unwanted]
+    if not chosen:
+        raise ConfigurationError("no rules left to run after --rule/--skip-rule")
+    return chosen

@@ -20,7 +20,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-from cloudposture.model import ConfigurationError, Reference, Remediation
+from cloudposture.model import ConfigurationError, Finding, Reference, Remediation
 from cloudposture.rules.base import ProviderGuidance
 
 PROVIDER_ENTRY_POINTS = "cloudposture.providers"
@@ -130,3 +130,18 @@ def installed_guidance() -> GuidanceCatalog:
             )
         sources.append(plugin)
     return GuidanceCatalog(sources)
+
+
+def with_guidance(finding: Finding, guidance: GuidanceCatalog | None = None) -> Finding:
+    """The finding as it is written out: with its rule's remediation and references for its
+    provider. Findings do not carry them while a scan runs (110,000 copies of the same text
+    in a large scan); every output fills them in here. A finding that already carries them
+    (read back from a store, or built by hand) is returned as it is."""
+    if finding.remediation is not None or finding.references:
+        return finding
+    text = (guidance or installed_guidance()).guidance(finding.rule_id, finding.resource.provider)
+    if text is None:
+        return finding
+    return finding.model_copy(
+        update={"remediation": text.remediation, "references": list(text.references)}
+    )

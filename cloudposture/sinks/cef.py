@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cloudposture.model import Finding, ScanInfo, Severity, Status
+from cloudposture.model.events import event_id
 from cloudposture.reporters.ocsf import epoch_ms
-from cloudposture.sinks.events import event_id
 
 _SEVERITY: Mapping[Severity, int] = {
     Severity.INFO: 1,

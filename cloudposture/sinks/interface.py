@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from cloudposture.model import Finding, ScanInfo
-from cloudposture.sinks.events import OutboxEvent
+from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
 
 

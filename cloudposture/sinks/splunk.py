@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from cloudposture.model import Finding, ScanInfo
+from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryError, DeliveryResult, OcsfSink
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.http import HttpReply, HttpTarget
 from cloudposture.sinks.url import SinkUrl, clip
 

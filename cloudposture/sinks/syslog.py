@@ -19,9 +19,9 @@ import ssl
 from collections.abc import Mapping, Sequence
 
 from cloudposture.model import Finding, ScanInfo, Severity, Status
+from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryError, DeliveryResult, OcsfSink
 from cloudposture.sinks.cef import cef_line
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.http import DEFAULT_TIMEOUT, CallDeadline, tls_context
 from cloudposture.sinks.url import SinkUrl
 

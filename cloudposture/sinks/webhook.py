@@ -26,8 +26,8 @@ from collections.abc import Sequence
 
 from cloudposture import __version__
 from cloudposture.model import ConfigurationError
+from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryError, DeliveryResult, OcsfSink
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.http import HttpTarget
 from cloudposture.sinks.url import SinkUrl
 

@@ -38,11 +38,10 @@ from sqlalchemy.exc import (
 )
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
-from cloudposture.sinks.events import OutboxEvent
+from cloudposture.model.events import OutboxEvent
+from cloudposture.state_env import STATE_ENV
 from cloudposture.store import migrate
 from cloudposture.store.schema import as_utc, findings, outbox, scans
-
-STATE_ENV = "CLOUDPOSTURE_STATE"
 
 
 class StoreUnavailable(ConfigurationError):
@@ -158,7 +157,7 @@ class Store:
 
     @property
     def engine(self) -> Engine:
-        """The connection pool, for the nightly run's tables (cloudposture.store.runs)."""
+        """The connection pool, for the nightly run's tables (cloudposture.nightly.history_sql)."""
         return self._engine
 
     def insert(self, table: Table) -> sqlite.Insert | postgresql.Insert:

@@ -12,10 +12,10 @@ from rich.console import Console
 
 from cloudposture.config import parse_config
 from cloudposture.model import ScanResult
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.nightly.run_command import RunEnv, execute_run
 from cloudposture.nightly.sharding import Shard
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0
 from tests.nightly.world import World, WorldPlugin
 

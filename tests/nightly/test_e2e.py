@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.moto_estate import Estate, _as_account, _client, moto_organization
 from tests.nightly.test_deploy import dockerfile_command
 from tests.providers.azure.aks_fake import TOKEN as ARM_TOKEN

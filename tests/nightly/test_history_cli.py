@@ -7,8 +7,8 @@ import json
 import pytest
 
 from cloudposture.cli import main
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.runner import Runner
 from tests.nightly.world import World, config_text
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from cloudposture.model import Status
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.nightly.sharding import Shard
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0
 from tests.nightly.runner import Runner
 from tests.nightly.world import World, config_text

@@ -10,8 +10,8 @@ import pytest
 
 from cloudposture.model import ScanInfo, ScanResult, Status
 from cloudposture.nightly.history import diff_run
+from cloudposture.nightly.history_sql import SqlHistoryStore
 from cloudposture.store import Store
-from cloudposture.store.runs import SqlHistoryStore
 from tests.nightly.factories import T0, finding, ok
 from tests.nightly.runner import Runner, shard_process
 from tests.nightly.world import World, config_text

@@ -9,13 +9,13 @@ import json
 import pytest
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
+from cloudposture.model.events import event_id
 from cloudposture.reporters.asff import AsffReporter, asff_finding, partition_of
 from cloudposture.reporters.csv_report import COLUMNS, CsvReporter
 from cloudposture.reporters.jsonl import JsonlReporter
 from cloudposture.reporters.ocsf import OcsfReporter, ocsf_event
 from cloudposture.reporters.registry import REPORTERS, get_reporter
 from cloudposture.reporters.sarif import sarif_log
-from cloudposture.sinks.events import event_id
 
 
 def by_status(result: ScanResult) -> dict[Status, Finding]:

@@ -10,7 +10,7 @@ from cloudposture.model import ClusterPosture, Severity, Status, finding_uid
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings
 from cloudposture.rules.catalog import ALL_RULES, get_rule
 from cloudposture.rules.evaluate import error_findings, evaluate, evaluate_all
-from cloudposture.rules.guidance import installed_guidance
+from cloudposture.rules.guidance import installed_guidance, with_guidance
 
 from .builders import cluster_ref, good_posture, ingress, pool, with_pools
 
@@ -52,9 +52,12 @@ def test_finding_from_a_failing_rule() -> None:
     assert finding.resource.cluster == "prod"
     assert finding.resource.id == ref.native_id
     assert finding.resource.tags == {"team": "platform"}
-    assert finding.remediation is not None
-    assert finding.remediation.terraform == "aws_eks_cluster.vpc_config.public_access_cidrs"
-    assert finding.references == [EKS_RESTRICT_ENDPOINT]
+    assert finding.remediation is None, "the fix stays with the provider's guidance"
+    written = with_guidance(finding)
+    assert written.remediation is not None
+    assert written.remediation.terraform == "aws_eks_cluster.vpc_config.public_access_cidrs"
+    assert written.references == [EKS_RESTRICT_ENDPOINT]
+    assert written.model_copy(update={"remediation": None, "references": []}) == finding
     assert finding.scan_id == "scan-1"
     assert finding.created_at == NOW
     assert any(e.fact == "endpoint.authorized_cidrs" for e in finding.evidence)
@@ -68,8 +71,7 @@ def test_not_applicable_comes_from_the_provider_before_the_check() -> None:
 
     assert finding.status is Status.NOT_APPLICABLE
     assert finding.message == installed_guidance().not_applicable("IAM-002", "gcp")
-    assert finding.remediation is None
-    assert finding.references == []
+    assert with_guidance(finding) == finding, "no fix for a rule that does not apply"
 
 
 def test_outcome_severity_raises_the_default() -> None:
@@ -106,14 +108,13 @@ def test_a_crashing_rule_becomes_one_error_and_the_rest_still_run() -> None:
     assert findings[1].message == "rule crashed: ZeroDivisionError: division by zero second line"
 
 
-def test_third_party_provider_gets_no_guidance() -> None:
-    posture = good_posture().model_copy(update={"ref": cluster_ref("oci")})
+def test_a_provider_that_is_not_installed_gets_no_guidance() -> None:
+    posture = good_posture().model_copy(update={"ref": cluster_ref("no-such-cloud")})
 
     finding = evaluate(get_rule("CP-002"), posture, SETTINGS, scan_id="s", now=NOW)
 
     assert finding.status is Status.PASS
-    assert finding.remediation is None
-    assert finding.references == []
+    assert with_guidance(finding) == finding
 
 
 def test_uid_is_stable_across_scans_and_distinct_per_rule_and_cluster() -> None:

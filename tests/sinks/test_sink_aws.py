@@ -14,10 +14,10 @@ from cloudposture_aws.sinks.securityhub import SecurityHubSink, unique_id_chunks
 from moto.server import ThreadedMotoServer
 
 from cloudposture.model import Finding, ScanResult, Severity, Status, finding_uid
+from cloudposture.model.events import event_id
 from cloudposture.outbox.outbox import build_events, utcnow
 from cloudposture.reporters.asff import asff_id
 from cloudposture.reporters.example import EKS, example_result
-from cloudposture.sinks.events import event_id
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.url import SinkUrl
 

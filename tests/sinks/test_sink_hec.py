@@ -10,9 +10,9 @@ import pytest
 import trustme
 
 from cloudposture.model import ScanResult
+from cloudposture.model.events import event_id
 from cloudposture.outbox.outbox import build_events, utcnow
 from cloudposture.sinks.base import Sink
-from cloudposture.sinks.events import event_id
 from cloudposture.sinks.registry import sink_from_url
 from tests.sinks.receivers import HttpReceiver, Request, server_context
 

@@ -19,10 +19,10 @@ from rich.console import Console
 
 from cloudposture.cli.outbox_cli import outbox
 from cloudposture.model import Finding, ScanInfo, ScanResult
+from cloudposture.model.events import OutboxEvent, event_id
 from cloudposture.outbox.delivery import config_key_of, deliver_scan
 from cloudposture.outbox.outbox import RetryPolicy, enqueue, flush
 from cloudposture.sinks.base import DeliveryResult, UrlSink
-from cloudposture.sinks.events import OutboxEvent, event_id
 from cloudposture.sinks.url import SinkUrl
 from cloudposture.store import Store
 from tests.sinks.conftest import FAST_RETRY

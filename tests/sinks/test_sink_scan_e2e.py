@@ -21,7 +21,7 @@ import trustme
 from click.testing import CliRunner
 
 from cloudposture.cli import cli
-from cloudposture.sinks.events import event_id
+from cloudposture.model.events import event_id
 from tests.sinks.receivers import HttpReceiver, SyslogReceiver, server_context
 from tests.sinks.test_sink_outbox import hec_event_ids, syslog_event_ids
 

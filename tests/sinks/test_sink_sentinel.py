@@ -15,8 +15,8 @@ from azure.core.credentials import AccessToken
 from cloudposture_azure.sinks.sentinel import SentinelSink
 
 from cloudposture.model import ScanResult
+from cloudposture.model.events import event_id
 from cloudposture.outbox.outbox import build_events, utcnow
-from cloudposture.sinks.events import event_id
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.url import SinkUrl
 from tests.sinks.receivers import HttpReceiver, Request, server_context

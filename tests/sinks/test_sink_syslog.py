@@ -11,10 +11,10 @@ import pytest
 import trustme
 
 from cloudposture.model import ScanResult, Status
+from cloudposture.model.events import event_id
 from cloudposture.outbox.outbox import build_events, utcnow
 from cloudposture.reporters.example import example_findings, example_result
 from cloudposture.sinks.cef import cef_line, escape_extension, escape_header
-from cloudposture.sinks.events import event_id
 from cloudposture.sinks.registry import sink_from_url
 from cloudposture.sinks.syslog import frame
 from tests.sinks.receivers import SyslogReceiver, server_context

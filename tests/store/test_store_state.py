@@ -12,8 +12,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Column, Integer, MetaData, inspect
 
 from cloudposture.model import ConfigurationError, ScanResult, Status
+from cloudposture.model.events import OutboxEvent
 from cloudposture.reporters.example import example_result
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.store import Store, normalize_state_url
 from cloudposture.store.schema import findings, outbox, scans
 

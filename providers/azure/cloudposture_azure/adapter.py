@@ -2,8 +2,10 @@
 
 Discovery lists managed clusters per subscription; the list already carries whole
 ManagedCluster bodies, which are kept so ``collect`` never GETs a cluster again. Lookups many
-clusters share (subnets, NSGs, role definitions, Kubernetes versions per location, key vaults)
-go through :class:`SharedLookup`, so each is read once per scan, failures included.
+clusters share (subnets, NSGs, Kubernetes versions per location, key vaults) go through
+:class:`SharedLookup`, so each is read once per scan, failures included; identities, their
+role assignments and definitions, and Microsoft Graph for service principals are read by
+:class:`~cloudposture_azure.principals.RoleReader` the same way.
 
 Subscriptions come from ``--subscription``, from ``--management-group`` (resolved in
 ``targets``, see :mod:`management_groups`), or else from every subscription the credential
@@ -18,8 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping, Sequence
-from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 from azure.core.exceptions import ClientAuthenticationError
 
@@ -38,7 +39,7 @@ from cloudposture.model import (
 from cloudposture.plugin import Target
 from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
-from cloudposture_azure import ids, normalize, nsg, roles
+from cloudposture_azure import ids, normalize, nsg
 from cloudposture_azure.clients import AzureClients
 from cloudposture_azure.errors import AZURE_ERRORS, collection_error
 from cloudposture_azure.keys import KeyReader
@@ -48,10 +49,11 @@ from cloudposture_azure.management_groups import (
     group_unit,
     plan_subscriptions,
 )
+from cloudposture_azure.normalize import ClusterIdentities
+from cloudposture_azure.principals import RoleReader
 from cloudposture_azure.rest import as_rest
 from cloudposture_azure.versions import version_support
 
-T = TypeVar("T")
 Body = Mapping[str, Any]
 
 _LOG = logging.getLogger(__name__)
@@ -94,19 +96,7 @@ class AzureScanner:
                 as_rest(n) for n in clients.network(key[0]).network_security_groups.list(key[1])
             ]
         )
-        self._assignments: SharedLookup[tuple[str, str], list[dict[str, Any]]] = SharedLookup(
-            lambda key: [
-                as_rest(a)
-                for a in clients.authorization(key[0]).role_assignments.list_for_subscription(
-                    filter=f"principalId eq '{key[1]}'"
-                )
-            ]
-        )
-        self._role_defs: SharedLookup[tuple[str, str], roles.RoleDefinition] = SharedLookup(
-            lambda key: roles.role_definition(
-                as_rest(clients.authorization(key[0]).role_definitions.get_by_id(key[1]))
-            )
-        )
+        self._roles = RoleReader(clients)
         self._keys = KeyReader(clients)
 
     # -- targets and discovery ---------------------------------------------------------------
@@ -175,6 +165,8 @@ class AzureScanner:
             for cluster in clusters:
                 self._listed[str(cluster["id"]).lower()] = cluster
                 refs.append(_ref(subscription, cluster))
+        for cluster in clusters:
+            self._roles.expect(subscription, cluster)
         return refs
 
     # -- collection --------------------------------------------------------------------------
@@ -182,13 +174,16 @@ class AzureScanner:
     def collect(self, ref: ClusterRef) -> ClusterPosture:
         cluster = self._cluster(ref)
         errors = _errors()
-        pools = self._node_pools(ref, cluster, errors)
+        found = self._roles.resolve(
+            normalize.identities(cluster), ["control_plane_identity", _KUBELET], errors
+        )
+        pools = self._node_pools(ref, cluster, found, errors)
         posture = ClusterPosture(
             ref=ref,
             endpoint=normalize.endpoint(cluster),
             authentication=normalize.authentication(cluster),
             node_pools=pools,
-            control_plane_identity=self._control_plane_identity(ref, cluster, errors),
+            control_plane_identity=self._control_plane_identity(ref, found, errors),
             workload_identity=normalize.workload_identity(cluster),
             secrets_encryption=normalize.secrets_encryption(
                 cluster, self._keys.facts(ref.account, normalize.kms_config(cluster), errors.items)
@@ -244,55 +239,13 @@ class AzureScanner:
 
     # -- identities --------------------------------------------------------------------------
 
-    def _summary(
-        self, subscription: str, principal: str, affects: str, errors: Attempts
-    ) -> roles.RoleSummary | None:
-        call = "authorization:RoleAssignments.ListForSubscription"
-        assignments = errors.attempt(
-            [affects],
-            lambda: self._assignments.get((subscription, principal)),
-            call=call,
-            resource=f"/subscriptions/{subscription} principalId {principal}",
-        )
-        if assignments is None:
-            return None
-        mine = roles.principal_assignments(assignments, principal)
-        definitions: dict[str, roles.RoleDefinition | None] = {}
-        for assignment in mine:
-            role_id = str((assignment.get("properties") or {}).get("roleDefinitionId") or "")
-            guid = roles.role_guid(role_id)
-            if guid in definitions:
-                continue
-            definitions[guid] = errors.attempt(
-                [affects],
-                partial(self._role_defs.get, (subscription, role_id)),
-                call="authorization:RoleDefinitions.GetById",
-                resource=role_id,
-            )
-        return roles.summarize(mine, definitions)
-
-    def _identity(
-        self,
-        subscription: str,
-        principal: str | None,
-        label: str,
-        kind: Literal["control-plane", "node"],
-        affects: str,
-        errors: Attempts,
+    def _control_plane_identity(
+        self, ref: ClusterRef, found: ClusterIdentities, errors: Attempts
     ) -> Identity:
-        summary = None
-        if principal:
-            summary = self._summary(subscription, principal, affects, errors)
-        if summary is None:
-            return Identity(id=label, role=kind)
-        return normalize.identity(label, kind, summary)
-
-    def _control_plane_identity(self, ref: ClusterRef, cluster: Body, errors: Attempts) -> Identity:
-        found = normalize.identities(cluster)
         affects = "control_plane_identity"
-        if found.control_plane is None:
-            errors.items.append(_no_principal(ref, found.problem, "cluster identity", affects))
-        return self._identity(
+        if found.control_plane is None and found.service_principal is None:
+            errors.items.append(_no_principal(ref, "cluster identity", affects))
+        return self._roles.identity(
             ref.account,
             found.control_plane,
             found.control_plane_label,
@@ -304,7 +257,7 @@ class AzureScanner:
     # -- node pools --------------------------------------------------------------------------
 
     def _node_pools(
-        self, ref: ClusterRef, cluster: Body, errors: Attempts
+        self, ref: ClusterRef, cluster: Body, found: ClusterIdentities, errors: Attempts
     ) -> list[NodePool] | None:
         p = normalize.props(cluster)
         profiles: list[Body] | None = list(p.get("agentPoolProfiles") or [])
@@ -320,12 +273,21 @@ class AzureScanner:
             if listed is None:
                 return None
             profiles = [{"name": a.get("name"), **(a.get("properties") or {})} for a in listed]
-        found = normalize.identities(cluster)
-        if found.kubelet is None:
-            errors.items.append(_no_principal(ref, found.problem, "kubelet identity", _KUBELET))
-        kubelet = self._identity(
-            ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
-        )
+        if found.kubelet is None and found.service_principal is None:
+            errors.items.append(_no_principal(ref, "kubelet identity", _KUBELET))
+        nodes = [
+            self._roles.identity(
+                ref.account, found.kubelet, found.kubelet_label, "node", _KUBELET, errors
+            )
+        ]
+        for extra in found.node_extra:
+            if extra.principal is None:
+                errors.items.append(_no_principal(ref, extra.label, _KUBELET))
+            nodes.append(
+                self._roles.identity(
+                    ref.account, extra.principal, extra.label, "node", _KUBELET, errors
+                )
+            )
         group_rules = self._group_ingress(ref, str(p.get("nodeResourceGroup") or ""), errors)
         pools = []
         for profile in profiles:
@@ -334,7 +296,7 @@ class AzureScanner:
                 "network:Subnets.Get(vnetSubnetID).networkSecurityGroup + "
                 f"NetworkSecurityGroups.List({p.get('nodeResourceGroup')})"
             )
-            pools.append(normalize.node_pool(profile, ingress, kubelet, source))
+            pools.append(normalize.node_pool(profile, ingress, nodes, source))
         return pools
 
     def _group_ingress(
@@ -414,12 +376,12 @@ def _ref(subscription: str, cluster: Body) -> ClusterRef:
     )
 
 
-def _no_principal(ref: ClusterRef, problem: str | None, what: str, affects: str) -> CollectionError:
+def _no_principal(ref: ClusterRef, what: str, affects: str) -> CollectionError:
     return CollectionError(
         call=normalize.GET,
         kind="other",
         code="NoPrincipalId",
-        message=problem or f"the cluster reports no principal id for its {what}",
+        message=f"the cluster reports no principal id for its {what}",
         resource=ref.native_id,
         affects=[affects],
     )

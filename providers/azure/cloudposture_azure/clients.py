@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
+import requests
 from azure.core.credentials import AccessToken, TokenCredential
 from azure.core.pipeline import PipelineRequest
 from azure.core.pipeline.policies import SansIOHTTPPolicy
+from azure.core.pipeline.transport import RequestsTransport
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerservice import ContainerServiceClient
 from azure.mgmt.keyvault import KeyVaultManagementClient
@@ -23,12 +26,21 @@ from azure.mgmt.managementgroups import ManagementGroupsMgmtClient
 from azure.mgmt.monitor import MonitorManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.subscription import SubscriptionClient
+from urllib3.util.retry import Retry
 
 from cloudposture.endpoints import is_loopback_url
+from cloudposture.plugin.deadline import requests_adapter
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_azure.clouds import Cloud, check_endpoint
+from cloudposture_azure.graph import GraphClient
 
 TOKEN_ENV = "CLOUDPOSTURE_AZURE_TOKEN"  # noqa: S105 - the variable's name, not a token
+GRAPH_TOKEN_ENV = "CLOUDPOSTURE_AZURE_GRAPH_TOKEN"  # noqa: S105 - a name, not a token
+NO_GRAPH_TOKEN = (
+    f"{TOKEN_ENV} holds a Resource Manager token, which Microsoft Graph does not accept: set "
+    f"{GRAPH_TOKEN_ENV} to a Graph token (Application.Read.All) to judge clusters that use a "
+    "service principal"
+)
 
 
 class StaticTokenCredential:
@@ -67,7 +79,24 @@ class AllowLoopbackHttp(SansIOHTTPPolicy[Any, Any]):
             request.context.options["enforce_https"] = False
 
 
-def make_credential(cloud: Cloud, environ: dict[str, str] | None = None) -> TokenCredential:
+def bounded_transport(deadline: float, timeout: float) -> RequestsTransport:
+    """azure-core's requests transport, every request of it bounded by ``deadline`` in total
+    (and each socket operation by ``timeout``).
+
+    Configured as RequestsTransport configures its own session (environment proxy settings,
+    no urllib3-level retries: azure-core's RetryPolicy retries)."""
+    session = requests.Session()
+    adapter = requests_adapter(
+        deadline, max_retries=Retry(total=False, redirect=False, raise_on_status=False)
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return RequestsTransport(
+        session=session, session_owner=False, connection_timeout=timeout, read_timeout=timeout
+    )
+
+
+def make_credential(cloud: Cloud, environ: Mapping[str, str] | None = None) -> TokenCredential:
     """``CLOUDPOSTURE_AZURE_TOKEN`` when set, else DefaultAzureCredential for ``cloud``."""
     env = os.environ if environ is None else environ
     token = env.get(TOKEN_ENV, "").strip()
@@ -76,6 +105,18 @@ def make_credential(cloud: Cloud, environ: dict[str, str] | None = None) -> Toke
     from azure.identity import DefaultAzureCredential
 
     return DefaultAzureCredential(authority=cloud.authority)
+
+
+def make_graph_credential(
+    arm: TokenCredential, environ: Mapping[str, str] | None = None
+) -> TokenCredential | None:
+    """``CLOUDPOSTURE_AZURE_GRAPH_TOKEN`` when set; else the ARM credential, asked for the
+    Graph scope; None when that credential is a static ARM token (Graph would refuse it)."""
+    env = os.environ if environ is None else environ
+    token = env.get(GRAPH_TOKEN_ENV, "").strip()
+    if token:
+        return StaticTokenCredential(token)
+    return None if isinstance(arm, StaticTokenCredential) else arm
 
 
 @dataclass
@@ -87,10 +128,20 @@ class AzureClients:
     audience: str
     retry_total: int | None = None
     timeout: float = 60
+    """Per socket operation (it restarts with every byte read)."""
+    deadline: float = 120
+    """Per HTTP attempt, connect and the whole answer together (cloudposture.plugin.deadline)."""
+    graph_endpoint: str = "https://graph.microsoft.com"
+    graph_scope: str = "https://graph.microsoft.com/.default"
+    graph_credential: TokenCredential | None = None
+    """None: no usable Graph token (see :data:`NO_GRAPH_TOKEN`)."""
     _lookups: dict[str, SharedLookup[str, Any]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.arm_endpoint = check_endpoint(self.arm_endpoint)
+        self.graph_endpoint = check_endpoint(self.graph_endpoint, "--graph-endpoint")
+        self._graph: SharedLookup[str, GraphClient] = SharedLookup(lambda _: self._build_graph())
+        self._transport = bounded_transport(self.deadline, self.timeout)
         self._lookups = {
             "containerservice": SharedLookup(lambda s: self._build(ContainerServiceClient, s)),
             "network": SharedLookup(lambda s: self._build(NetworkManagementClient, s)),
@@ -107,8 +158,7 @@ class AzureClients:
         options: dict[str, Any] = {
             "base_url": self.arm_endpoint,
             "credential_scopes": [self.scope],
-            "connection_timeout": self.timeout,
-            "read_timeout": self.timeout,
+            "transport": self._transport,
         }
         if self.retry_total is not None:
             options["retry_total"] = self.retry_total
@@ -118,6 +168,25 @@ class AzureClients:
 
     def _build(self, cls: Any, subscription_id: str) -> Any:
         return cls(self.credential, subscription_id, **self._options())
+
+    def graph(self) -> GraphClient | None:
+        """The Graph client, or None without a usable Graph credential."""
+        if self.graph_credential is None:
+            return None
+        return self._graph.get("graph")
+
+    def _build_graph(self) -> GraphClient:
+        assert self.graph_credential is not None
+        loopback = urlparse(self.graph_endpoint).scheme == "http"
+        return GraphClient(
+            self.graph_credential,
+            self.graph_endpoint,
+            self.graph_scope,
+            retry_total=self.retry_total,
+            timeout=self.timeout,
+            per_call=[AllowLoopbackHttp()] if loopback else None,
+            transport=self._transport,
+        )
 
     def subscriptions(self) -> SubscriptionClient:
         return SubscriptionClient(self.credential, **self._options())

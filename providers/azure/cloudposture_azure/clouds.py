@@ -13,12 +13,18 @@ from cloudposture.endpoints import checked_endpoint
 
 @dataclass(frozen=True)
 class Cloud:
-    """A sovereign cloud: where Resource Manager lives and who issues its tokens."""
+    """A sovereign cloud: where Resource Manager and Microsoft Graph live, who issues tokens."""
 
     name: str
     arm_endpoint: str
     authority: str
     audience: str
+    graph_endpoint: str
+    """Microsoft Graph of this cloud; also the audience of its Graph tokens."""
+
+    @property
+    def graph_scope(self) -> str:
+        return f"{self.graph_endpoint}/.default"
 
 
 CLOUDS: dict[str, Cloud] = {
@@ -27,23 +33,26 @@ CLOUDS: dict[str, Cloud] = {
         "https://management.azure.com",
         "login.microsoftonline.com",
         "https://management.azure.com",
+        "https://graph.microsoft.com",
     ),
     "AzureChinaCloud": Cloud(
         "AzureChinaCloud",
         "https://management.chinacloudapi.cn",
         "login.chinacloudapi.cn",
         "https://management.chinacloudapi.cn",
+        "https://microsoftgraph.chinacloudapi.cn",
     ),
     "AzureUSGovernment": Cloud(
         "AzureUSGovernment",
         "https://management.usgovcloudapi.net",
         "login.microsoftonline.us",
         "https://management.core.usgovcloudapi.net",
+        "https://graph.microsoft.us",
     ),
 }
 
 
-def check_endpoint(url: str) -> str:
+def check_endpoint(url: str, option: str = "--arm-endpoint") -> str:
     """The endpoint without a trailing slash; a bearer token never travels over plain http
     to anything but this machine."""
-    return checked_endpoint(url, "--arm-endpoint")
+    return checked_endpoint(url, option)

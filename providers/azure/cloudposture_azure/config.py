@@ -31,6 +31,9 @@ class AzureTarget(TargetEntry):
     cloud: AzureCloud = "public"
     regions: list[NonEmpty] | None = Field(default=None, description="AKS locations to keep")
     arm_endpoint: HttpUrl | None = None
+    graph_endpoint: HttpUrl | None = Field(
+        default=None, description="Microsoft Graph, for clusters that use a service principal"
+    )
 
     @model_validator(mode="after")
     def _has_scope(self) -> AzureTarget:
@@ -44,7 +47,13 @@ def azure_units(
 ) -> list[ScanUnit]:
     """One unit per subscription and management group (``all_visible``: one for the rest)."""
     regions = regions_or(target.regions, default_regions)
-    common = drop_none({"cloud": _AZURE_CLOUDS[target.cloud], "arm_endpoint": target.arm_endpoint})
+    common = drop_none(
+        {
+            "cloud": _AZURE_CLOUDS[target.cloud],
+            "arm_endpoint": target.arm_endpoint,
+            "graph_endpoint": target.graph_endpoint,
+        }
+    )
     units = [
         ScanUnit(
             "azure", s, {**common, "subscription": (s,)}, regions, f"{origin}.subscriptions[{n}]"
@@ -75,4 +84,5 @@ EXAMPLE = """\
       cloud: public                    # public | china | usgov
       regions: [westeurope]
       arm_endpoint: https://management.azure.com   # rarely needed
+      graph_endpoint: https://graph.microsoft.com  # rarely needed (service-principal clusters)
 """

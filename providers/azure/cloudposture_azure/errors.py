@@ -7,6 +7,7 @@ unknown so the rules that needed them report ERROR with this reason.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from azure.core.exceptions import (
@@ -37,6 +38,12 @@ def _one_line(text: str) -> str:
     return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 3] + "..."
 
 
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
 def _kind_of_status(status: int | None, code: str) -> ErrorKind:
     if code in _DENIED_CODES or status in (401, 403):
         return "denied"
@@ -64,8 +71,10 @@ def classify(exc: BaseException) -> tuple[ErrorKind, str, str]:
         code = ""
         message = exc.message or str(exc)
         if exc.error is not None:
-            code = exc.error.code or ""
-            message = exc.error.message or message
+            # ARM says code and message are strings; a proxy or an older service may send a
+            # number or an object: keep them as text rather than failing on them.
+            code = _text(exc.error.code)
+            message = _text(exc.error.message) or message
         if not code and isinstance(exc, ResourceNotFoundError):
             code = "NotFound"
         if isinstance(exc, ClientAuthenticationError) and exc.response is None:

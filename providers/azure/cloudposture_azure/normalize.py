@@ -288,6 +288,14 @@ def logging(settings: Sequence[Mapping[str, Any]]) -> Logging:
 
 
 @dataclass(frozen=True)
+class NodeIdentity:
+    """A user-assigned identity on the nodes besides the kubelet's (object id, label)."""
+
+    principal: str | None
+    label: str
+
+
+@dataclass(frozen=True)
 class ClusterIdentities:
     """Who the cluster acts as: principal object ids, or why one is unknown."""
 
@@ -295,7 +303,20 @@ class ClusterIdentities:
     control_plane_label: str
     kubelet: str | None
     kubelet_label: str
-    problem: str | None = None
+    service_principal: str | None = None
+    """The application (client) id of the service principal a cluster without managed
+    identities acts as, for the control plane and the kubelet alike. Its object id, which
+    role assignments name, comes from Microsoft Graph."""
+
+    node_extra: tuple[NodeIdentity, ...] = ()
+    """Other identities the nodes carry, which pods reach through IMDS like the kubelet's:
+    further ``identityProfile`` entries and the identities of enabled add-ons (AKS assigns
+    those to the node pools' scale sets)."""
+
+    def principals(self) -> set[str]:
+        """The object ids known from the cluster body (for planning the role reads)."""
+        extra = (n.principal for n in self.node_extra)
+        return {p for p in (self.control_plane, self.kubelet, *extra) if p}
 
 
 def identities(cluster: Mapping[str, Any]) -> ClusterIdentities:
@@ -314,19 +335,44 @@ def identities(cluster: Mapping[str, Any]) -> ClusterIdentities:
             cp_id, cp_label = (detail or {}).get("principalId"), resource_id
             break
     kubelet = (p.get("identityProfile") or {}).get("kubeletidentity") or {}
-    problem = None
-    if not kind and (p.get("servicePrincipalProfile") or {}).get("clientId"):
-        problem = (
-            "the cluster uses a service principal; its object id needs Microsoft Graph, "
-            "which this scan does not read"
+    client_id = str((p.get("servicePrincipalProfile") or {}).get("clientId") or "")
+    extra = _node_extra(p, kubelet.get("objectId"))
+    if kind in ("", "none") and client_id and client_id.lower() != "msi":
+        label = f"service principal {client_id}"
+        return ClusterIdentities(
+            None, label, None, label, service_principal=client_id, node_extra=extra
         )
     return ClusterIdentities(
         control_plane=cp_id,
         control_plane_label=cp_label,
         kubelet=kubelet.get("objectId"),
         kubelet_label=str(kubelet.get("resourceId") or "kubelet identity"),
-        problem=problem,
+        node_extra=extra,
     )
+
+
+def _node_extra(p: Mapping[str, Any], kubelet: str | None) -> tuple[NodeIdentity, ...]:
+    """identityProfile entries other than the kubelet's, and enabled add-ons' identities,
+    each once (an add-on may reuse an identity)."""
+    found: list[NodeIdentity] = []
+    for key, ident in (p.get("identityProfile") or {}).items():
+        if key.lower() != "kubeletidentity" and ident:
+            found.append(_node_identity(ident, f"identityProfile.{key}"))
+    for name, addon in (p.get("addonProfiles") or {}).items():
+        ident = (addon or {}).get("identity")
+        if (addon or {}).get("enabled") and ident:
+            found.append(_node_identity(ident, f"{name} add-on identity"))
+    seen: set[str | None] = {kubelet} if kubelet else set()
+    out: list[NodeIdentity] = []
+    for node in found:
+        if node.principal is None or node.principal not in seen:
+            out.append(node)
+            seen.add(node.principal)
+    return tuple(out)
+
+
+def _node_identity(ident: Mapping[str, Any], fallback: str) -> NodeIdentity:
+    return NodeIdentity(ident.get("objectId") or None, str(ident.get("resourceId") or fallback))
 
 
 IMDS_DETAIL = (
@@ -338,10 +384,11 @@ IMDS_DETAIL = (
 def node_pool(
     profile: Mapping[str, Any],
     ingress: list[IngressRule] | None,
-    identity: Identity | None,
+    identities: list[Identity],
     ingress_source: str,
 ) -> NodePool:
-    """One agent pool: public IPs, NSG-reduced internet ingress, kubelet identity, IMDS."""
+    """One agent pool: public IPs, NSG-reduced internet ingress, the identities its nodes
+    carry (the kubelet's, then the others in :attr:`ClusterIdentities.node_extra`), IMDS."""
     name = str(profile.get("name") or "")
     path = f"{GET} properties.agentPoolProfiles[{name}]"
     return NodePool(
@@ -349,13 +396,14 @@ def node_pool(
         kind="managed",
         public_ip=bool(profile.get("enableNodePublicIP")),
         internet_ingress=ingress,
-        identities=None if identity is None else [identity],
+        identities=identities,
         metadata_credentials_exposed=True,
         metadata_detail=IMDS_DETAIL,
         sources={
             "public_ip": f"{path}.enableNodePublicIP",
             "internet_ingress": ingress_source,
-            "identities": f"{GET} properties.identityProfile.kubeletidentity + "
+            "identities": f"{GET} properties.identityProfile (kubeletidentity and any "
+            "other) + addonProfiles[enabled].identity + "
             "authorization:RoleAssignments.ListForSubscription",
             "metadata_credentials_exposed": "AKS node design (IMDS reachable from pods)",
         },

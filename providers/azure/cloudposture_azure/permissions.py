@@ -1,7 +1,9 @@
-"""The exact read-only Azure RBAC actions an AKS scan uses, per ARM call.
+"""The exact read-only Azure RBAC actions an AKS scan uses, per ARM call, and the one
+Microsoft Graph permission it uses.
 
-``docs/permissions/azure-custom-role.json`` ships the same list as a custom role definition;
-a test keeps the two in sync and checks every call the adapter records is listed here.
+``docs/permissions/azure-custom-role.json`` ships the same list as a custom role definition
+(whose description names the Graph permission, which no Azure role can grant); a test keeps
+the two in sync and checks every call the adapter records is listed here.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ CALLS: Mapping[str, str] = {
 
 ACTIONS: tuple[str, ...] = tuple(sorted(set(CALLS.values())))
 
+GRAPH_CALLS: Mapping[str, str] = {
+    # only for clusters that use a service principal (its object id, from its application id);
+    # Directory.Read.All also grants it
+    "graph:ServicePrincipals.GetByAppId": "Application.Read.All",
+}
+"""Microsoft Graph application permissions (granted in Entra ID, not by an Azure role)."""
+GRAPH_PERMISSIONS: tuple[str, ...] = tuple(sorted(set(GRAPH_CALLS.values())))
+
 
 def custom_role(
     assignable_scope: str = "/subscriptions/00000000-0000-0000-0000-000000000000",
@@ -50,7 +60,10 @@ def custom_role(
         "IsCustom": True,
         "Description": (
             "Read-only access cloudposture needs to judge AKS clusters against the Kubernetes "
-            "infrastructure table. Grants no data-plane access and no write."
+            "infrastructure table. Grants no data-plane access and no write. Clusters that use "
+            "a service principal also need the Microsoft Graph application permission "
+            f"{' or '.join(GRAPH_PERMISSIONS)} (or Directory.Read.All), granted to the "
+            "scanning identity in Entra ID."
         ),
         "Actions": list(ACTIONS),
         "NotActions": [],

@@ -20,11 +20,12 @@ from cloudposture.plugin import (
     ProviderScanner,
     ScanUnit,
 )
+from cloudposture.plugin.deadline import deadline_seconds
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_azure import config
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 from cloudposture_azure.guidance import GUIDANCE, NOT_APPLICABLE
-from cloudposture_azure.permissions import CALLS
+from cloudposture_azure.permissions import CALLS, GRAPH_CALLS
 
 
 class AzurePlugin(ProviderPlugin):
@@ -39,7 +40,7 @@ class AzurePlugin(ProviderPlugin):
         "Azure", 13, "Azure Subscription", "Microsoft.ContainerService/managedClusters"
     )
     permissions = Permissions(
-        calls={call: (action,) for call, action in CALLS.items()},
+        calls={call: (action,) for call, action in {**CALLS, **GRAPH_CALLS}.items()},
         document="azure-custom-role.json",
     )
     target_model = config.AzureTarget
@@ -76,6 +77,13 @@ class AzurePlugin(ProviderPlugin):
                 default=None,
                 help="Any other Resource Manager endpoint (https; plain http only for loopback).",
             ),
+            click.Option(
+                ["--graph-endpoint"],
+                metavar="URL",
+                default=None,
+                help="Microsoft Graph endpoint for resolving clusters' service principals "
+                "(default: the --cloud's; https, plain http only for loopback).",
+            ),
         ]
 
     def scan_units(
@@ -92,13 +100,26 @@ class AzurePlugin(ProviderPlugin):
                 f"unknown Azure cloud '{cloud_name}' (one of: {', '.join(sorted(CLOUDS))})"
             )
         endpoint = check_endpoint(str(settings.get("arm_endpoint") or cloud.arm_endpoint))
+        graph = check_endpoint(
+            str(settings.get("graph_endpoint") or cloud.graph_endpoint), "--graph-endpoint"
+        )
         subscriptions = _strings(settings, "subscription", "subscriptions")
         groups = _strings(settings, "management_group", "management_groups")
 
         from cloudposture_azure.adapter import AzureScanner
-        from cloudposture_azure.clients import AzureClients, make_credential
+        from cloudposture_azure.clients import AzureClients, make_credential, make_graph_credential
 
-        clients = AzureClients(make_credential(cloud), endpoint, audience=cloud.audience)
+        deadline = deadline_seconds()
+        credential = make_credential(cloud)
+        clients = AzureClients(
+            credential,
+            endpoint,
+            audience=cloud.audience,
+            deadline=deadline,
+            graph_endpoint=graph,
+            graph_scope=cloud.graph_scope,
+            graph_credential=make_graph_credential(credential),
+        )
         return [AzureScanner(clients, subscriptions, groups)]
 
 

@@ -10,7 +10,9 @@ policies), per (network, region) the clusters run in one regional ``getEffective
 network firewall policy is attached, one network read for its enforcement order; per KMS key
 one read; per location one server config. Shared reads go through :class:`SharedLookup`, so
 concurrent collectors wait for the first call, and a failed read is not repeated by every
-cluster that needs it.
+cluster that needs it. They live in :class:`SharedReads`, which every scanner of one scan
+holds (the nightly run builds one scanner per project): "per network" means per network for
+the whole scan, not per project that uses it.
 """
 
 from __future__ import annotations
@@ -19,11 +21,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from google.cloud import compute_v1, container_v1, kms_v1
+from google.cloud import container_v1
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, CollectionFailure
 from cloudposture.plugin import PartialListing, Target
-from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
 from cloudposture_gcp.firewall import (
@@ -32,16 +33,16 @@ from cloudposture_gcp.firewall import (
     needs_enforcement_order,
     regional_only,
 )
-from cloudposture_gcp.hierarchy import IAM_FACTS, PolicyHierarchy
+from cloudposture_gcp.hierarchy import IAM_FACTS
 from cloudposture_gcp.node_pools import needs_project_number
 from cloudposture_gcp.normalize import ClusterInputs, cluster_ref, normalize_cluster, redact
 from cloudposture_gcp.projects import project_ids
 from cloudposture_gcp.reads import JSON, read, to_json
 from cloudposture_gcp.settings import GcpSettings
+from cloudposture_gcp.shared import SharedReads
 
 _INGRESS = ("node_pools.internet_ingress",)
 _REGIONAL_CALL = "compute:GetRegionEffectiveFirewalls"
-_COMPUTE = "https://www.googleapis.com/compute/v1"
 _KEY_FACTS = (
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",
@@ -54,23 +55,14 @@ class GcpScanner:
     name = "gcp"
     label = ""
 
-    def __init__(self, settings: GcpSettings, clients: GoogleClients) -> None:
+    def __init__(
+        self, settings: GcpSettings, clients: GoogleClients, shared: SharedReads | None = None
+    ) -> None:
         self._settings = settings
         self._clients = clients
+        self._shared = shared or SharedReads(clients)
         self._lock = threading.Lock()
         self._listed: dict[str, JSON] = {}
-        self._hierarchy = PolicyHierarchy(clients)
-        self._effective: SharedLookup[tuple[str, str], JSON] = SharedLookup(
-            self._effective_firewalls
-        )
-        self._regional: SharedLookup[tuple[str, str, str], JSON] = SharedLookup(
-            self._region_effective_firewalls
-        )
-        self._networks: SharedLookup[tuple[str, str], JSON] = SharedLookup(self._network)
-        self._keys: SharedLookup[str, JSON] = SharedLookup(self._crypto_key)
-        self._server_configs: SharedLookup[tuple[str, str], JSON] = SharedLookup(
-            self._server_config
-        )
 
     def targets(self) -> Sequence[Target]:
         return [
@@ -108,15 +100,15 @@ class GcpScanner:
         # The project is read even when no pool needs its number: its parent starts the walk
         # to the folders and organization whose IAM policies the project inherits.
         ingress = _INGRESS if needs_project_number(cluster) else ()
-        found = self._hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
+        found = self._shared.hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
         number = _project_number(found)
-        policies = self._hierarchy.levels(project, found, errors)
+        policies = self._shared.hierarchy.levels(project, found, errors)
         firewalls = self._network_firewalls(
             network_of(cluster, project), region_of(cluster), errors
         )
         key, key_error = self._key_of(cluster, errors)
         server_config = read(
-            self._server_configs,
+            self._shared.server_configs,
             (project, ref.region),
             errors,
             "container:GetServerConfig",
@@ -161,7 +153,9 @@ class GcpScanner:
         if not key_name:
             return None, None
         before = len(errors)
-        key = read(self._keys, key_name, errors, "cloudkms:GetCryptoKey", key_name, _KEY_FACTS)
+        key = read(
+            self._shared.keys, key_name, errors, "cloudkms:GetCryptoKey", key_name, _KEY_FACTS
+        )
         return key, (errors[-1].one_line() if len(errors) > before else None)
 
     def _network_firewalls(
@@ -171,13 +165,13 @@ class GcpScanner:
         it cannot be read (a missing regional policy could be the one that lets SSH in)."""
         path = f"projects/{network[0]}/global/networks/{network[1]}"
         effective = read(
-            self._effective, network, errors, "compute:GetEffectiveFirewalls", path, _INGRESS
+            self._shared.effective, network, errors, "compute:GetEffectiveFirewalls", path, _INGRESS
         )
         if region is None:
             errors.append(_no_region_error(path))
             return None
         in_region = read(
-            self._regional,
+            self._shared.regional,
             (*network, region),
             errors,
             _REGIONAL_CALL,
@@ -190,49 +184,14 @@ class GcpScanner:
         regional = regional_only(in_region.get("firewallPolicys") or [])
         order = AFTER_CLASSIC
         if needs_enforcement_order([*policies, *regional]):
-            found = read(self._networks, network, errors, "compute:GetNetwork", path, _INGRESS)
+            found = read(
+                self._shared.networks, network, errors, "compute:GetNetwork", path, _INGRESS
+            )
             if found is None:
                 return None
             order = str(found.get("networkFirewallPolicyEnforcementOrder") or AFTER_CLASSIC)
         firewalls = effective.get("firewalls") or []
         return NetworkFirewalls(path, firewalls, policies, order, regional, region)
-
-    # The fetchers below run once per key (SharedLookup) and return API-shaped JSON.
-
-    def _effective_firewalls(self, network: tuple[str, str]) -> JSON:
-        host, name = network
-        response = self._clients.networks().get_effective_firewalls(
-            project=host, network=name, **self._clients.call
-        )
-        return to_json(compute_v1.NetworksGetEffectiveFirewallsResponse.pb(response))
-
-    def _region_effective_firewalls(self, key: tuple[str, str, str]) -> JSON:
-        host, name, region = key
-        response = self._clients.region_firewall_policies().get_effective_firewalls(
-            project=host,
-            region=region,
-            network=f"{_COMPUTE}/projects/{host}/global/networks/{name}",  # as gcloud sends it
-            **self._clients.call,
-        )
-        return to_json(
-            compute_v1.RegionNetworkFirewallPoliciesGetEffectiveFirewallsResponse.pb(response)
-        )
-
-    def _network(self, network: tuple[str, str]) -> JSON:
-        host, name = network
-        found = self._clients.networks().get(project=host, network=name, **self._clients.call)
-        return to_json(compute_v1.Network.pb(found))
-
-    def _crypto_key(self, name: str) -> JSON:
-        key = self._clients.kms().get_crypto_key(name=name, **self._clients.call)
-        return to_json(kms_v1.CryptoKey.pb(key))
-
-    def _server_config(self, where: tuple[str, str]) -> JSON:
-        project, location = where
-        config = self._clients.clusters().get_server_config(
-            name=f"projects/{project}/locations/{location}", **self._clients.call
-        )
-        return to_json(container_v1.ServerConfig.pb(config))
 
 
 def network_of(cluster: Mapping[str, Any], project: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import google.auth
+import requests
 from google.api_core import gapic_v1
 from google.auth import impersonated_credentials
 from google.auth.credentials import Credentials
@@ -24,6 +25,7 @@ from google.cloud import compute_v1, container_v1, kms_v1, resourcemanager_v3
 from google.oauth2 import credentials as oauth2_credentials
 
 from cloudposture.model import ConfigurationError
+from cloudposture.plugin.deadline import requests_adapter
 from cloudposture_gcp.settings import TOKEN_ENV
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
@@ -39,6 +41,9 @@ class ClientOptions:
     endpoint: str | None = None
     retry: Any = DEFAULT
     timeout: float = 60.0
+    """Per socket operation (the SDK's own timeout; it restarts with every byte read)."""
+    deadline: float = 120.0
+    """Per HTTP attempt: connect and the whole answer together (cloudposture.plugin.deadline)."""
 
 
 def resolve_credentials(
@@ -112,8 +117,19 @@ class GoogleClients:
             client = self._clients.get(key)
             if client is None:
                 client = factory(**self._client_kwargs())
+                self._bound(client)
                 self._clients[key] = client
             return client
+
+    def _bound(self, client: Any) -> None:
+        """Give every request of ``client`` a total deadline: the REST transport keeps its
+        requests session in ``_session`` (typed there as an AuthorizedSession)."""
+        session = getattr(client.transport, "_session", None)
+        if not isinstance(session, requests.Session):
+            raise TypeError(f"{type(client).__name__}: no requests session to bound")
+        adapter = requests_adapter(self.options.deadline)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
 
     def _client_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"credentials": self.options.credentials, "transport": "rest"}

@@ -7,8 +7,10 @@ Azure scans never pay for them.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from pydantic import BaseModel
@@ -20,11 +22,15 @@ from cloudposture.plugin import (
     ProviderScanner,
     ScanUnit,
 )
+from cloudposture.plugin.deadline import deadline_seconds
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_gcp import config
 from cloudposture_gcp.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_gcp.permissions import PERMISSIONS_BY_CALL
-from cloudposture_gcp.settings import GcpSettings
+from cloudposture_gcp.settings import TOKEN_ENV, GcpSettings
+
+if TYPE_CHECKING:
+    from cloudposture_gcp.shared import ScanSessions
 
 
 class GcpPlugin(ProviderPlugin):
@@ -45,6 +51,9 @@ class GcpPlugin(ProviderPlugin):
     ) -> list[ScanUnit]:
         assert isinstance(entry, config.GcpTarget)
         return config.gcp_units(entry, origin, default_regions)
+
+    def __init__(self) -> None:
+        self._sessions: ScanSessions | None = None
 
     def cli_options(self) -> Sequence[click.Parameter]:
         return [
@@ -82,15 +91,35 @@ class GcpPlugin(ProviderPlugin):
         ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
-        """One scanner; credentials from $GOOGLE_OAUTH_ACCESS_TOKEN, else ADC (see clients)."""
+        """One scanner; credentials from $GOOGLE_OAUTH_ACCESS_TOKEN, else ADC (see clients).
+
+        Scanners built while an earlier one for the same endpoint and identity is alive (the
+        nightly run's one unit per project) share its clients and reads (see shared.py)."""
         checked = GcpSettings.from_mapping(settings)
+        deadline = deadline_seconds()
 
         from cloudposture_gcp.adapter import GcpScanner
         from cloudposture_gcp.clients import ClientOptions, GoogleClients, resolve_credentials
+        from cloudposture_gcp.shared import ScanSessions
 
-        credentials = resolve_credentials(checked.impersonate_service_account)
-        clients = GoogleClients(ClientOptions(credentials=credentials, endpoint=checked.endpoint))
-        return [GcpScanner(checked, clients)]
+        def clients() -> GoogleClients:
+            credentials = resolve_credentials(checked.impersonate_service_account)
+            options = ClientOptions(
+                credentials=credentials, endpoint=checked.endpoint, deadline=deadline
+            )
+            return GoogleClients(options)
+
+        if self._sessions is None:
+            self._sessions = ScanSessions()
+        shared = self._sessions.get(self._session_key(checked), clients)
+        return [GcpScanner(checked, shared.clients, shared)]
+
+    def _session_key(self, checked: GcpSettings) -> tuple[str, ...]:
+        """Scanners with the same endpoint and identity see the same answers: they share
+        reads. The token itself is not kept, only its digest."""
+        token = os.environ.get(TOKEN_ENV, "").strip()
+        digest = hashlib.sha256(token.encode()).hexdigest() if token else "adc"
+        return (checked.endpoint or "", checked.impersonate_service_account or "", digest)
 
 
 plugin = GcpPlugin()

@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from cloudposture.model import CollectionError
+from cloudposture.plugin.attempt import Attempts
 from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.errors import CAUGHT, to_collection_error
 
@@ -30,12 +31,12 @@ def read(
     resource: str,
     affects: Sequence[str],
 ) -> V | None:
-    """``lookup.get(key)``, or None with the failure appended to ``errors``."""
-    try:
-        return lookup.get(key)
-    except CAUGHT as exc:
-        errors.append(to_collection_error(exc, call, resource, affects))
-        return None
+    """``lookup.get(key)``, or None with the failure appended to ``errors`` (through the
+    core's one attempt helper, with GCP's error classifier)."""
+    attempts = Attempts(CAUGHT, to_collection_error, merge=False)
+    value = attempts.attempt(affects, lambda: lookup.get(key), call=call, resource=resource)
+    errors.extend(attempts.items)
+    return value
 
 
 def to_json(message: Message) -> JSON:

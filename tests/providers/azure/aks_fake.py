@@ -10,6 +10,7 @@ assert that nothing was read twice.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -17,11 +18,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 from tests.providers.azure.aks_strict import unknown_keys
 
 TOKEN = "fake-arm-token"
+GRAPH_TOKEN = "fake-graph-token"
+GRAPH_SELECT = "id,appId,displayName"
+_SERVICE_PRINCIPAL = re.compile(r"^/v1\.0/serviceprincipals\(appid='([^']*)'\)$")
 
 
 @dataclass
@@ -43,6 +47,8 @@ class FakeArm:
     port: int = 0
     delay: float = 0.0
     """Seconds to wait before answering (for timeout tests)."""
+    graph: dict[str, tuple[int, Any]] = field(default_factory=dict)
+    """Microsoft Graph: lower-case appId -> (status, body) of servicePrincipals(appId=...)."""
 
     @property
     def url(self) -> str:
@@ -73,6 +79,19 @@ class FakeArm:
         body = {"error": {"code": code, "message": f"fake {code} for {path}"}}
         self.routes[(path.lower(), query_filter)] = Route(api_version, status=status, body=body)
 
+    def add_service_principal(self, app_id: str, object_id: str, display_name: str) -> None:
+        """Graph's answer to ``$select=id,appId,displayName``: exactly those properties."""
+        context = f"{self.url}/v1.0/$metadata#servicePrincipals({GRAPH_SELECT})/$entity"
+        body = {"@odata.context": context, "id": object_id, "appId": app_id,
+                "displayName": display_name}  # fmt: skip
+        self.graph[app_id.lower()] = (200, body)
+
+    def fail_graph(self, app_id: str, status: int, code: str, message: str) -> None:
+        """A Graph error as Graph shapes it (OData error with an innerError)."""
+        inner = {"date": "2026-01-01T00:00:00", "request-id": "fake", "client-request-id": "fake"}
+        body = {"error": {"code": code, "message": message, "innerError": inner}}
+        self.graph[app_id.lower()] = (status, body)
+
     def count(self, path: str) -> int:
         return Counter(p for p, _ in self.requests)[path.lower()]
 
@@ -89,8 +108,10 @@ class FakeArm:
     def respond(self, raw_path: str, auth: str) -> tuple[int, Any]:
         parsed = urlparse(raw_path)
         query = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-        path = parsed.path.lower().rstrip("/") or "/"
+        path = unquote(parsed.path).lower().rstrip("/") or "/"
         self.requests.append((path, query.get("$filter", "")))
+        if path.startswith("/v1.0/"):
+            return self._graph(path, query, auth)
         if auth != f"Bearer {TOKEN}":
             return 401, {"error": {"code": "InvalidAuthenticationToken", "message": "no token"}}
         route = self.routes.get((path, query.get("$filter", "")))
@@ -103,6 +124,20 @@ class FakeArm:
         if route.items is None:
             return route.status, route.body
         return 200, self._page(parsed.path, query, route)
+
+    def _graph(self, path: str, query: Mapping[str, str], auth: str) -> tuple[int, Any]:
+        if auth != f"Bearer {GRAPH_TOKEN}":  # an ARM token has the wrong audience
+            error = {"code": "InvalidAuthenticationToken", "message": "Invalid audience."}
+            return 401, {"error": error}
+        match = _SERVICE_PRINCIPAL.match(path)
+        if match is None or query.get("$select") != GRAPH_SELECT:
+            self.problems.append(f"graph: unexpected {path} {query}")
+            return 400, {"error": {"code": "BadRequest", "message": f"{path} not faked"}}
+        app_id = match.group(1)
+        missing = (404, {"error": {"code": "Request_ResourceNotFound", "message":
+                   f"Resource 'servicePrincipals(appId='{app_id}')' does not exist or one of "
+                   "its queried reference-property objects are not present."}})  # fmt: skip
+        return self.graph.get(app_id, missing)
 
     def _page(self, path: str, query: Mapping[str, str], route: Route) -> Any:
         items = route.items or []

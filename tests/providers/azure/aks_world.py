@@ -99,6 +99,16 @@ def pool(name: str, public_ip: bool = False, subnet: str | None = None) -> dict[
     return body
 
 
+def addon_identity(name: str, object_id: str) -> dict[str, Any]:
+    """An add-on's user-assigned identity as ARM shows it (AKS puts it on the node pools)."""
+    return {
+        "resourceId": f"/subscriptions/{SUB}/resourceGroups/{node_rg(name)}/providers/"
+        f"Microsoft.ManagedIdentity/userAssignedIdentities/azurekeyvaultsecretsprovider-{name}",
+        "clientId": f"client-{object_id}",
+        "objectId": object_id,
+    }
+
+
 def cluster(
     name: str,
     *,
@@ -112,6 +122,7 @@ def cluster(
     security: dict[str, Any] | None = None,
     oidc: bool = True,
     network: dict[str, Any] | None = None,
+    addons: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     props: dict[str, Any] = {
         "provisioningState": "Succeeded",
@@ -141,6 +152,8 @@ def cluster(
         props["disableLocalAccounts"] = disable_local
     if security is not None:
         props["securityProfile"] = security
+    if addons is not None:
+        props["addonProfiles"] = addons
     return {
         "id": cluster_id(name),
         "name": name,
@@ -207,18 +220,18 @@ def nsg(sub: str, group: str, name: str, rules: list[tuple[Any, ...]]) -> dict[s
     }
 
 
-def role_definition_id(guid: str) -> str:
-    return f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+def role_definition_id(guid: str, sub: str = SUB) -> str:
+    return f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
-def assignment(scope: str, guid: str, principal: str, n: int) -> dict[str, Any]:
+def assignment(scope: str, guid: str, principal: str, n: int, sub: str = SUB) -> dict[str, Any]:
     name = f"{n:08d}-0000-4000-8000-000000000000"
     return {
         "id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
         "name": name,
         "type": "Microsoft.Authorization/roleAssignments",
         "properties": {
-            "roleDefinitionId": role_definition_id(guid),
+            "roleDefinitionId": role_definition_id(guid, sub),
             "principalId": principal,
             "principalType": "ServicePrincipal",
             "scope": scope,
@@ -226,9 +239,9 @@ def assignment(scope: str, guid: str, principal: str, n: int) -> dict[str, Any]:
     }
 
 
-def role_definition(guid: str, name: str, actions: list[str]) -> dict[str, Any]:
+def role_definition(guid: str, name: str, actions: list[str], sub: str = SUB) -> dict[str, Any]:
     return {
-        "id": role_definition_id(guid),
+        "id": role_definition_id(guid, sub),
         "name": guid,
         "type": "Microsoft.Authorization/roleDefinitions",
         "properties": {
@@ -316,6 +329,15 @@ def clusters() -> list[dict[str, Any]]:
             pools=[pool("system", subnet=SUBNET)],
             kubelet="k-hardened",
             security=security(KEY_HARD),
+            addons={
+                "azureKeyvaultSecretsProvider": {
+                    "enabled": True,
+                    "config": {"enableSecretRotation": "true"},
+                    "identity": addon_identity("hardened", "kv-hardened"),
+                },
+                # a disabled add-on's identity is on no node
+                "omsagent": {"enabled": False, "identity": addon_identity("hardened", "oms")},
+            },
             network={"networkPlugin": "azure", "networkPolicy": "cilium",
                      "networkDataplane": "cilium"},
         ),
@@ -454,10 +476,12 @@ def _serve_network(fake: FakeArm) -> None:
         fake.add_list(path, NET, bodies, net_models.NetworkSecurityGroup, page_size=1)
 
 
-def _serve_roles(fake: FakeArm) -> None:
+def role_grants() -> dict[str, list[tuple[str, str]]]:
+    """principal object id -> (scope, role GUID) of each of its assignments in SUB."""
     sub_scope = f"/subscriptions/{SUB}"
-    grants: dict[str, list[tuple[str, str]]] = {
+    return {
         "k-hardened": [(sub_scope, READER)],
+        "kv-hardened": [(sub_scope, READER)],
         "cp-hardened": [(f"{sub_scope}/resourceGroups/net-rg", NETWORK_CONTRIBUTOR)],
         "k-public-wide": [(sub_scope, CONTRIBUTOR)],
         "cp-public-wide": [(sub_scope, OWNER)],
@@ -466,13 +490,26 @@ def _serve_roles(fake: FakeArm) -> None:
         "k-public-broad": [],
         "cp-public-broad": [(f"{sub_scope}/resourceGroups/net-rg", NETWORK_CONTRIBUTOR)],
     }
-    path = f"{sub_scope}/providers/Microsoft.Authorization/roleAssignments"
+
+
+def _serve_roles(fake: FakeArm) -> None:
+    serve_assignments(fake, SUB, role_grants())
+
+
+def serve_assignments(
+    fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]], page_size: int = 5
+) -> None:
+    """Role assignments both ways ARM lists them for a subscription: all at once (paged, with
+    someone else's assignment in between) and filtered by principal; and the definitions."""
+    path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments"
+    everything = [assignment(f"/subscriptions/{sub}", READER, "someone-else", 0, sub)]
     n = 0
     for principal, pairs in grants.items():
         items = []
         for scope, guid in pairs:
             n += 1
-            items.append(assignment(scope, guid, principal, n))
+            items.append(assignment(scope, guid, principal, n, sub))
+        everything.extend(items)
         fake.add_list(
             path,
             AUTH,
@@ -480,6 +517,7 @@ def _serve_roles(fake: FakeArm) -> None:
             auth_models.RoleAssignment,
             query_filter=f"principalId eq '{principal}'",
         )
+    fake.add_list(path, AUTH, everything, auth_models.RoleAssignment, page_size=page_size)
     for guid, name, actions in [
         (OWNER, "Owner", ["*"]),
         (CONTRIBUTOR, "Contributor", ["*"]),
@@ -487,9 +525,9 @@ def _serve_roles(fake: FakeArm) -> None:
         (NETWORK_CONTRIBUTOR, "Network Contributor", ["Microsoft.Network/*"]),
     ]:
         fake.add(
-            role_definition_id(guid),
+            role_definition_id(guid, sub),
             AUTH,
-            role_definition(guid, name, actions),
+            role_definition(guid, name, actions, sub),
             auth_models.RoleDefinition,
         )
 

@@ -10,23 +10,32 @@ from pathlib import Path
 
 import pytest
 
-from tests.providers.azure.aks_fake import TOKEN, FakeArm
+from tests.providers.azure.aks_fake import GRAPH_TOKEN, TOKEN, FakeArm
 from tests.providers.azure.aks_groups import SUB_B, SUB_OFF, serve_groups
+from tests.providers.azure.aks_service_principals import SP_SUB, serve_service_principals
 from tests.providers.azure.aks_world import DENIED, EXPECTED_FAILS, SUB
 
 pytestmark = pytest.mark.slow
 
 
 def run_cli(
-    fake: FakeArm, out: Path, *subscriptions: str, groups: tuple[str, ...] = ()
+    fake: FakeArm,
+    out: Path,
+    *subscriptions: str,
+    groups: tuple[str, ...] = (),
+    graph_token: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     args = [sys.executable, "-m", "cloudposture", "scan", "azure"]
     for sub in subscriptions:
         args += ["--subscription", sub]
     for group in groups:
         args += ["--management-group", group]
-    args += ["--arm-endpoint", fake.url, "--format", "json", "--output", str(out), "--quiet"]
+    args += ["--arm-endpoint", fake.url, "--graph-endpoint", fake.url]
+    args += ["--format", "json", "--output", str(out), "--quiet"]
     env = {**os.environ, "CLOUDPOSTURE_AZURE_TOKEN": TOKEN}
+    env.pop("CLOUDPOSTURE_AZURE_GRAPH_TOKEN", None)
+    if graph_token is not None:
+        env["CLOUDPOSTURE_AZURE_GRAPH_TOKEN"] = graph_token
     return subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
@@ -99,3 +108,41 @@ def test_management_groups_from_the_cli(fake: FakeArm, tmp_path: Path) -> None:
     )
     assert "Traceback" not in proc.stderr
     assert fake.problems == []
+
+
+def test_a_subscription_of_service_principal_clusters_completes(
+    fake: FakeArm, tmp_path: Path
+) -> None:
+    """Issue 13: such a subscription could never complete (IAM-001/002 ERROR, exit 3)."""
+    serve_service_principals(fake)
+    out = tmp_path / "scan.json"
+    proc = run_cli(fake, out, SP_SUB, graph_token=GRAPH_TOKEN)
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(out.read_text())
+    assert result["scan"]["complete"] is True
+    identity = {
+        (f["resource"]["cluster"], f["rule_id"]): f["status"]
+        for f in result["findings"]
+        if f["rule_id"] in ("IAM-001", "IAM-002")
+    }
+    assert identity == {
+        ("sp-admin", "IAM-001"): "FAIL",
+        ("sp-admin", "IAM-002"): "FAIL",
+        ("sp-least", "IAM-001"): "PASS",
+        ("sp-least", "IAM-002"): "PASS",
+    }
+    assert GRAPH_TOKEN not in out.read_text() + proc.stdout + proc.stderr
+    assert fake.problems == []
+
+
+def test_service_principal_clusters_without_a_graph_token_say_what_to_set(
+    fake: FakeArm, tmp_path: Path
+) -> None:
+    serve_service_principals(fake)
+    out = tmp_path / "scan.json"
+    proc = run_cli(fake, out, SP_SUB)
+    assert proc.returncode == 3, proc.stderr
+    coverage = json.loads(out.read_text())["scan"]["coverage"]
+    codes = {e["code"] for c in coverage for e in c["errors"]}
+    assert codes == {"NoGraphToken"}
+    assert "Traceback" not in proc.stderr

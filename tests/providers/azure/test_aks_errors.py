@@ -13,7 +13,7 @@ from cloudposture_azure.errors import collection_error
 from cloudposture.model import CollectionFailure, ConfigurationError
 from cloudposture.plugin import Target
 from tests.providers.azure.aks_clients import FakeCredential, make_clients, make_scanner
-from tests.providers.azure.aks_fake import FakeArm
+from tests.providers.azure.aks_fake import FakeArm, Route
 from tests.providers.azure.aks_world import CS, SUB
 
 LIST = f"/subscriptions/{SUB}/providers/Microsoft.ContainerService/managedClusters"
@@ -95,3 +95,24 @@ def test_missing_credentials_are_a_one_line_configuration_error(fake: FakeArm) -
 def test_error_messages_are_cut_to_one_short_line() -> None:
     error = collection_error(ValueError("x" * 1000 + "\nsecond"), "c:Op", "r", ["logging"])
     assert (error.kind, error.code, len(error.message)) == ("other", "ValueError", 300)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"code": 403, "message": "The client does not have authorization"},
+        {"code": 403, "message": {"lang": "en", "value": "nested"}},
+        {"code": None, "message": None},
+    ],
+)
+def test_a_403_with_a_code_that_is_not_a_string_keeps_the_403(
+    fake: FakeArm, error: dict[str, object]
+) -> None:
+    """Issue 13: a numeric ``code`` became "1 validation error for CollectionError"."""
+    fake.routes[(LIST.lower(), "")] = Route(CS, status=403, body={"error": error})
+    with pytest.raises(CollectionFailure) as caught:
+        make_scanner(fake, (SUB,)).discover(Target(provider="azure", account=SUB, region="-"))
+    found = caught.value.error
+    assert found.kind == "denied"
+    assert found.code == "403"
+    assert "validation error" not in found.one_line()

@@ -242,14 +242,19 @@ def test_other_principals_assignments_are_ignored() -> None:
 
 def test_identities_of_system_user_assigned_and_service_principal_clusters() -> None:
     found = normalize.identities(cluster("c", kubelet="k"))
-    assert (found.control_plane, found.kubelet, found.problem) == ("cp-c", "k", None)
+    assert (found.control_plane, found.kubelet, found.service_principal) == ("cp-c", "k", None)
+    assert found.principals() == {"cp-c", "k"}
     legacy = cluster("c", kubelet="")
     del legacy["identity"]
+    del legacy["properties"]["identityProfile"]
     legacy["properties"]["servicePrincipalProfile"] = {"clientId": "app-id"}
     found = normalize.identities(legacy)
-    assert found.control_plane is None
-    assert found.problem is not None
-    assert "service principal" in found.problem
+    assert (found.control_plane, found.kubelet, found.service_principal) == (None, None, "app-id")
+    assert found.control_plane_label == found.kubelet_label == "service principal app-id"
+    # "msi" is what a managed-identity cluster shows there: not a service principal
+    legacy["identity"] = {"type": "SystemAssigned", "principalId": "p"}
+    legacy["properties"]["servicePrincipalProfile"] = {"clientId": "msi"}
+    assert normalize.identities(legacy).service_principal is None
 
 
 def test_resource_ids_and_scopes() -> None:
@@ -259,3 +264,23 @@ def test_resource_ids_and_scopes() -> None:
     assert (rid.subscription, rid.resource_group, rid.parent_name, rid.name) == ("S", "G", "V", "N")
     assert ids.scope_kind("/subscriptions/S/resourceGroups/G/providers/X/y/z") == "resource"
     assert ids.scope_kind("/subscriptions/S/resourceGroups/G") == "resource-group"
+
+
+def test_node_identities_besides_the_kubelets() -> None:
+    body = cluster("c", kubelet="k")
+    props = body["properties"]
+    props["identityProfile"]["extra"] = {"resourceId": "/x/extra-mi", "objectId": "e"}
+    props["addonProfiles"] = {
+        "azurepolicy": {"enabled": True, "identity": {"resourceId": "/x/policy", "objectId": "p"}},
+        "again": {"enabled": True, "identity": {"resourceId": "/x/same", "objectId": "p"}},
+        "kubelet-reuse": {"enabled": True, "identity": {"resourceId": "/x/k", "objectId": "k"}},
+        "off": {"enabled": False, "identity": {"resourceId": "/x/off", "objectId": "o"}},
+        "unnamed": {"enabled": True, "identity": {"resourceId": "/x/no-object-id"}},
+    }
+    found = normalize.identities(body)
+    assert [(n.principal, n.label) for n in found.node_extra] == [
+        ("e", "/x/extra-mi"),
+        ("p", "/x/policy"),
+        (None, "/x/no-object-id"),
+    ]
+    assert found.principals() == {"cp-c", "k", "e", "p"}

@@ -12,6 +12,7 @@ from cloudposture_azure.clients import StaticTokenCredential, make_credential
 from cloudposture_azure.clouds import CLOUDS, check_endpoint
 from cloudposture_azure.plugin import AzurePlugin
 
+from cloudposture.cli import main
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderPlugin, load_provider
 
@@ -35,7 +36,13 @@ def test_importing_the_plugin_loads_no_azure_module() -> None:
 
 def test_cli_options() -> None:
     options = {p.name: p for p in AzurePlugin().cli_options()}
-    assert set(options) == {"subscription", "management_group", "cloud", "arm_endpoint"}
+    assert set(options) == {
+        "subscription",
+        "management_group",
+        "cloud",
+        "arm_endpoint",
+        "graph_endpoint",
+    }
     assert options["subscription"].multiple is True
     assert options["management_group"].multiple is True
     assert options["cloud"].default == "AzurePublicCloud"
@@ -64,6 +71,46 @@ def test_scanner_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     clients = scanner._clients  # type: ignore[attr-defined]
     assert clients.arm_endpoint == "https://management.chinacloudapi.cn"
     assert clients.scope == "https://management.chinacloudapi.cn/.default"
+
+
+@pytest.mark.parametrize(
+    ("cloud", "graph"),
+    [
+        ("AzurePublicCloud", "https://graph.microsoft.com"),
+        ("AzureChinaCloud", "https://microsoftgraph.chinacloudapi.cn"),
+        ("AzureUSGovernment", "https://graph.microsoft.us"),
+    ],
+)
+def test_graph_endpoint_and_scope_follow_the_cloud(
+    cloud: str, graph: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "arm-tok")
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_GRAPH_TOKEN", "graph-tok")
+    (scanner,) = AzurePlugin().scanners({"subscription": ("a",), "cloud": cloud}, 4)
+    clients = scanner._clients  # type: ignore[attr-defined]
+    assert (clients.graph_endpoint, clients.graph_scope) == (graph, f"{graph}/.default")
+    assert clients.graph_credential.get_token(clients.graph_scope).token == "graph-tok"
+    override = AzurePlugin().scanners(
+        {"subscription": ("a",), "cloud": cloud, "graph_endpoint": "http://127.0.0.1:9/"}, 4
+    )[0]
+    graph_clients = override._clients  # type: ignore[attr-defined]
+    assert graph_clients.graph_endpoint == "http://127.0.0.1:9"
+    assert graph_clients.graph_scope == f"{graph}/.default"  # the audience stays the cloud's
+
+
+def test_a_static_arm_token_is_never_sent_to_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "arm-tok")
+    monkeypatch.delenv("CLOUDPOSTURE_AZURE_GRAPH_TOKEN", raising=False)
+    (scanner,) = AzurePlugin().scanners({"subscription": ("a",)}, 4)
+    assert scanner._clients.graph_credential is None  # type: ignore[attr-defined]
+
+
+def test_a_plain_http_graph_endpoint_off_loopback_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "arm-tok")
+    with pytest.raises(ConfigurationError, match="--graph-endpoint"):
+        AzurePlugin().scanners({"subscription": ("a",), "graph_endpoint": "http://10.1.1.1"}, 4)
 
 
 def test_config_file_style_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -98,3 +145,23 @@ def test_default_credential_signs_in_at_the_clouds_authority(
     assert type(credential).__name__ == "DefaultAzureCredential"
     environment = credential.credentials[0]._credential  # type: ignore[attr-defined]
     assert environment._authority == "https://login.microsoftonline.us"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://admin:Pa55-word@127.0.0.1:9/",
+        "http://admin:Pa55-word@10.9.9.9/",
+        "https://admin:Pa55-word@[bad/",
+    ],
+)
+def test_an_arm_endpoint_with_a_password_is_refused_without_echoing_it(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "tok")
+    code = main(["scan", "azure", "--subscription", "s", "--arm-endpoint", endpoint])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Pa55-word" not in out + err
+    assert "--arm-endpoint" in err
+    assert len(err.strip().splitlines()) == 1

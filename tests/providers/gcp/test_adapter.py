@@ -159,6 +159,7 @@ def test_a_failed_shared_read_is_recorded_with_what_it_leaves_unknown(
         (error,) = posture.collection_errors
         assert (error.call, error.kind) == ("compute:GetEffectiveFirewalls", kind)
         assert error.affects == ["node_pools.internet_ingress"]
+        assert posture.node_pools, "the pools must be there for the checks below to mean anything"
         assert all(p.internet_ingress is None for p in posture.node_pools or [])
         assert all(
             p.identities and p.identities[0].admin_equivalent is not None

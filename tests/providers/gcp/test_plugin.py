@@ -14,6 +14,7 @@ from cloudposture_gcp.plugin import plugin
 from google.auth import impersonated_credentials
 from google.oauth2 import credentials as oauth2_credentials
 
+from cloudposture.cli import main
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ProviderPlugin, load_provider
 
@@ -88,3 +89,24 @@ def test_plain_http_endpoint_off_loopback_is_refused_before_any_credential_looku
         plugin.scanners({"project": ("p",), "endpoint": "http://203.0.113.9:8080"}, 4)
     assert "plain http" in str(info.value)
     assert "secret-token-value" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://u:Pa55-word@127.0.0.1:9/",
+        "http://u:Pa55-word@203.0.113.9/",
+        "https://u:Pa55-word@[bad/",
+        "https://u:Pa55-word/x@proxy.example/",
+    ],
+)
+def test_an_endpoint_with_a_password_is_refused_without_echoing_it(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOOGLE_OAUTH_ACCESS_TOKEN", "x")
+    code = main(["scan", "gcp", "--project", "p", "--endpoint", endpoint])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert "Pa55-word" not in out + err
+    assert "--endpoint" in err
+    assert len(err.strip().splitlines()) == 1

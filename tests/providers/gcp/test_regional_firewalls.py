@@ -101,6 +101,7 @@ def test_a_denied_regional_read_leaves_ingress_unknown_never_a_pass(
         (error,) = postures[name].collection_errors
         assert (error.call, error.kind, error.resource) == (REGIONAL_CALL, "denied", resource)
         assert error.affects == ["node_pools.internet_ingress"]
+        assert postures[name].node_pools, "no pools: the check below would pass vacuously"
         assert all(p.internet_ingress is None for p in postures[name].node_pools or [])
     assert postures["legacy-web"].collection_errors == []  # another network
     assert [r for c, r in api.calls if c == REGIONAL_CALL].count(resource) == 1
@@ -165,6 +166,7 @@ def test_a_cluster_without_a_region_is_unknown_not_open(api: FakeGoogleApi, worl
     posture = scanner.collect(ref)
     (error,) = [e for e in posture.collection_errors if e.call == REGIONAL_CALL]
     assert (error.kind, error.code) == ("invalid", "noRegion")
+    assert posture.node_pools, "no pools: the check below would pass vacuously"
     assert all(p.internet_ingress is None for p in posture.node_pools or [])
     assert api.count(REGIONAL_CALL) == 0
 

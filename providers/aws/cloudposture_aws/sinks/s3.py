@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryResult, OcsfSink
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
 from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, client_factory
 

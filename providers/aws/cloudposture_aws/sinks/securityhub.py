@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from cloudposture.model import Finding, ScanInfo
+from cloudposture.model.events import OutboxEvent
 from cloudposture.reporters.asff import asff_finding
 from cloudposture.sinks.base import DeliveryResult, UrlSink
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
 from cloudposture_aws.sinks.aws_url import AWS_OPTIONS, client_factory
 

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from cloudposture.model import ConfigurationError, Finding, ScanInfo
+from cloudposture.model.events import OutboxEvent
 from cloudposture.reporters.ocsf import ocsf_event
 from cloudposture.sinks.base import DeliveryResult, OcsfSink
-from cloudposture.sinks.events import OutboxEvent
 from cloudposture.sinks.url import SinkUrl
 
 OPTIONS = ("dcr", "stream", "ca_file", "ocsf_class")
