@@ -16,11 +16,11 @@ from typing import Any
 
 from rich.console import Console
 
+from cloudposture.atomic_files import check_output_dir, check_output_file, write_atomic
 from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
 from cloudposture.exit_codes import ExitCode, exit_code
 from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin
-from cloudposture.reporters.files import check_output_dir, check_output_file, write_atomic
 from cloudposture.reporters.output import (
     Scanned,
     check_formats,

@@ -138,26 +138,31 @@ def _run_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
     run will start: each sink is built as the run builds it (scheme, options, secrets set,
     TLS files, plain text only to loopback), the formats and output directory are usable,
     the store URL is one the store opens."""
-    from cloudposture.reporters.files import check_output_dir
-    from cloudposture.reporters.output import check_formats
-    from cloudposture.sinks.registry import sink_from_url
-    from cloudposture.store import parse_state_url
-
+    # each check imports what it needs only when there is something to check (start-up cost)
     providers = [name for name, entries in config.targets.entries().items() if entries]
     output = config.output
     checks: list[tuple[KeyPath, Callable[[], object]]] = []
-    for i, url in enumerate(config.sinks):
-        checks.append((("sinks", i), partial(sink_from_url, url)))
-    for i, name in enumerate(output.formats):
-        checks.append(
-            (("output", "formats", i), partial(check_formats, [name], providers, output.ocsf_class))
-        )
+    if config.sinks:
+        from cloudposture.sinks.registry import sink_from_url
+
+        for i, url in enumerate(config.sinks):
+            checks.append((("sinks", i), partial(sink_from_url, url)))
+    if output.formats:
+        from cloudposture.reporters.output import check_formats
+
+        for i, name in enumerate(output.formats):
+            one = partial(check_formats, [name], providers, output.ocsf_class)
+            checks.append((("output", "formats", i), one))
     if output.directory is not None:
+        from cloudposture.atomic_files import check_output_dir
+
         directory = Path(output.directory)
         checks.append(
             (("output", "directory"), partial(check_output_dir, directory, "", create=False))
         )
     if config.store is not None:
+        from cloudposture.store import parse_state_url
+
         checks.append((("store",), partial(parse_state_url, config.store)))
     out: list[tuple[KeyPath, str]] = []
     for where, check in checks:

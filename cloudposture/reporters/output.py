@@ -9,9 +9,9 @@ from typing import TextIO
 
 from rich.console import Console
 
+from cloudposture.atomic_files import StagedFiles, check_output_dir
 from cloudposture.engine import SpooledScan
 from cloudposture.model import ConfigurationError, ScanResult
-from cloudposture.reporters.files import StagedFiles, check_output_dir
 from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.registry import get_reporter
 
