@@ -63,9 +63,12 @@ def test_example_is_valid_and_names_every_key() -> None:
 
 
 def test_example_expands_into_units_per_project_and_subscription() -> None:
-    units = scan_units(parse_config(EXAMPLE, "example.yaml", ENV))
-    shown = [(u.provider, u.label) for u in units if u.provider in ("aws", "azure", "gcp")]
-    assert shown == [
+    units = [  # the other installed providers' blocks are their own tests' business
+        u
+        for u in scan_units(parse_config(EXAMPLE, "example.yaml", ENV))
+        if u.provider in ("aws", "azure", "gcp")
+    ]
+    assert [(u.provider, u.label) for u in units] == [
         ("aws", "payments-prod"),
         ("aws", "111111111111"),
         ("aws", "org"),
