@@ -37,6 +37,7 @@ from cloudposture.plugin import PartialListing, ProviderScanner, Target
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.evaluate import error_findings, evaluate_all
 from cloudposture.rules.guidance import GuidanceCatalog, with_guidance
+from cloudposture.workers import worker_pool
 
 
 class ProgressListener(Protocol):
@@ -221,11 +222,14 @@ def _scan_into(
     started: datetime,
 ) -> ScanInfo:
     run = _Run(options, str(uuid.uuid4()), started, progress or SilentProgress(), spool)
-    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
+    with worker_pool(options.max_workers, "scan") as pool:
         targets = _plan_targets(scanners, pool, run)
         run.progress.targets_planned(len(targets))
         pending: dict[Future[object], tuple[str, ProviderScanner, Target | ClusterRef]] = {}
         for scanner, target in targets:
+            if target.skipped is not None:
+                run.coverage.append(skipped_entry(target))
+                continue
             pending[pool.submit(scanner.discover, target)] = ("discover", scanner, target)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -245,7 +249,7 @@ def _scan_into(
         started_at=started,
         finished_at=clock(),
         coverage=sorted(run.coverage, key=_coverage_key),
-        complete=all(c.status == "ok" for c in run.coverage),
+        complete=is_complete(run.coverage),
     )
 
 
@@ -266,6 +270,21 @@ def _plan_targets(
         except Exception as exc:  # noqa: BLE001 - recorded as coverage, never lost
             run.coverage.append(setup_entry(scanner, _failure(exc, "targets", scanner.name)))
     return planned
+
+
+def is_complete(coverage: Sequence[CoverageEntry]) -> bool:
+    """Nothing failed: every unit was read or skipped on purpose."""
+    return all(c.status != "error" for c in coverage)
+
+
+def skipped_entry(target: Target) -> CoverageEntry:
+    return CoverageEntry(
+        provider=target.provider,
+        account=target.account,
+        region=target.region,
+        status="skipped",
+        note=target.skipped,
+    )
 
 
 def setup_entry(scanner: ProviderScanner, error: CollectionError) -> CoverageEntry:

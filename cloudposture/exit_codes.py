@@ -29,6 +29,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     INTERNAL = 4
+    INTERRUPTED = 130
+    """Ctrl-C / SIGINT: the shell's convention (128 + SIGINT)."""
 
 
 def exit_code(
@@ -44,6 +46,9 @@ def exit_code(
             style="yellow",
         )
         return ExitCode.INCOMPLETE
+    skipped = [c for c in result.scan.coverage if c.status == "skipped"]
+    if skipped and not quiet:
+        stderr.print(f"note: {len(skipped)} unit(s) skipped on purpose (see coverage)")
     if fail_on is not None and result.failing(fail_on):
         return ExitCode.FINDINGS
     return ExitCode.OK

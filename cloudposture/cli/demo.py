@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -17,7 +18,9 @@ from cloudposture.model import ConfigurationError
 from cloudposture.plugin import available_providers, load_provider
 
 
-def run_demo(formats: Sequence[str], quiet: bool, stderr: Console) -> int:
+def run_demo(
+    formats: Sequence[str], quiet: bool, stderr: Console, output_dir: Path | None = None
+) -> int:
     environment: AbstractContextManager[dict[str, Any]] | None = None
     for name in available_providers():  # the first installed provider that ships a demo
         plugin = load_provider(name)
@@ -38,5 +41,7 @@ def run_demo(formats: Sequence[str], quiet: bool, stderr: Console) -> int:
                 f"demo: moto server at {settings['endpoint_url']} seeded with EKS clusters "
                 f"in {', '.join(settings['region'])}; scanning it like a real account"
             )
-        common = CommonOptions(formats=tuple(formats) or ("table",), fail_on=None, quiet=quiet)
+        common = CommonOptions(
+            formats=tuple(formats) or ("table",), output_dir=output_dir, fail_on=None, quiet=quiet
+        )
         return execute_scan(plugin, settings, common, stderr)

@@ -9,6 +9,7 @@ line with a documented exit code; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from cloudposture.plugin import ProviderPlugin
 
 
+class OutputPath(click.Path):
+    """click.Path that refuses an empty value: ``-o ''`` is a mistake, not the current
+    directory (pathlib reads ``''`` as ``.``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty: give a path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _common_scan_options() -> list[click.Parameter]:
     """Options every ``scan <provider>`` command shares."""
     from cloudposture.model import Severity
@@ -43,12 +54,12 @@ def _common_scan_options() -> list[click.Parameter]:
         ),
         click.Option(
             ["--output", "-o"],
-            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            type=OutputPath(dir_okay=False, writable=True, path_type=Path),
             help="Write the (single) format to this file instead of stdout.",
         ),
         click.Option(
             ["--output-dir"],
-            type=click.Path(file_okay=False, path_type=Path),
+            type=OutputPath(file_okay=False, path_type=Path),
             help="Write every --format to DIR/cloudposture-<scan id>.<ext>.",
         ),
         click.Option(
@@ -98,9 +109,9 @@ def _common_scan_options() -> list[click.Parameter]:
         click.Option(
             ["--state"],
             metavar="URL|PATH",
-            help="State store for scans and the outbox: a SQLite path or a "
-            "postgresql+psycopg:// URL (default $CLOUDPOSTURE_STATE or "
-            "~/.cloudposture/state.db, used when --sink is given).",
+            help="State store for scans and the outbox: a SQLite path, sqlite:///RELATIVE or "
+            "sqlite:////ABSOLUTE, or a postgresql:// URL (default $CLOUDPOSTURE_STATE or "
+            "~/.cloudposture/state.db, used when --sink is given). Checked before the scan.",
         ),
     ]
 
@@ -161,9 +172,11 @@ def _stdout() -> Console:
 
 
 def _stderr() -> Console:
+    """stderr, one message per line: never wrapped at the terminal width (logs and CI keep
+    each error whole)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -201,12 +214,17 @@ def scan() -> None:
 
 @cli.command()
 @click.option("--format", "formats", multiple=True, metavar="FORMAT", help="Output format.")
+@click.option(
+    "--output-dir",
+    type=OutputPath(file_okay=False, path_type=Path),
+    help="Write every --format to DIR/cloudposture-<scan id>.<ext> (needed for several).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def demo(formats: Sequence[str], quiet: bool) -> None:
+def demo(formats: Sequence[str], output_dir: Path | None, quiet: bool) -> None:
     """Scan demo EKS clusters on a local moto server (no cloud account needed)."""
     from cloudposture.cli.demo import run_demo
 
-    raise SystemExit(run_demo(formats, quiet, _stderr()))
+    raise SystemExit(run_demo(formats, quiet, _stderr(), output_dir))
 
 
 @cli.group()
@@ -262,6 +280,15 @@ for _command in (*NIGHTLY_COMMANDS, outbox, report):  # run, config, history, di
     cli.add_command(_command)
 
 
+def _end_now(code: int) -> None:
+    """End the process without waiting for worker threads still blocked in a cloud or SIEM
+    call: after Ctrl-C nothing they return is used, and the interpreter's exit would join
+    them. Only the real entry point (no ``argv``) does this; an embedding caller gets 130."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: maps every failure to one line and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -271,15 +298,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=args, prog_name="cloudposture", standalone_mode=False)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else ExitCode.OK
-    except click.exceptions.Abort:
-        click.echo("error: aborted", err=True)
-        return ExitCode.USAGE
-    except click.ClickException as exc:
-        exc.show()
-        return ExitCode.USAGE
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # click turns Ctrl-C into Abort; either way it is an interrupt (130), not a usage error
         click.echo("error: interrupted", err=True)
-        return 130
+        if argv is None:
+            _end_now(ExitCode.INTERRUPTED)
+        return ExitCode.INTERRUPTED
+    except click.ClickException as exc:
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        message = " ".join(exc.format_message().split())  # click's choice lists span lines
+        click.echo(f"error: {message}{hint}", err=True)
+        return ExitCode.USAGE
     except Exception as exc:  # noqa: BLE001 - mapped to one line and an exit code
         return _report(exc, debug)
     return ExitCode.OK

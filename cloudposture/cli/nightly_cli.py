@@ -34,17 +34,11 @@ def _load(path: Path) -> NightlyConfig:
 
 
 def _open_store(url: str | None) -> tuple[Store, HistoryStore, str]:
-    from cloudposture.model import ConfigurationError
     from cloudposture.nightly.history_sql import SqlHistoryStore
     from cloudposture.store import Store, normalize_state_url
 
     normalized = normalize_state_url(url)
-    try:
-        store = Store.open(normalized)
-    except ModuleNotFoundError as exc:
-        raise ConfigurationError(
-            f"the store needs the {exc.name} driver: pip install 'cloudposture[postgres]'"
-        ) from None
+    store = Store.open(normalized)  # every reason it cannot be used is one line (exit 2)
     return store, SqlHistoryStore(store), normalized
 
 
@@ -53,8 +47,9 @@ _store_option = click.option(
     "store_url",
     metavar="URL",
     default=None,
-    help="History store: sqlite:///PATH, a file path, or postgresql://... "
-    "(default: the config's store, else $CLOUDPOSTURE_STATE, else ~/.cloudposture/state.db).",
+    help="History store: a file path, sqlite:///RELATIVE or sqlite:////ABSOLUTE, or "
+    "postgresql://... (default: the config's store, else $CLOUDPOSTURE_STATE, else "
+    "~/.cloudposture/state.db).",
 )
 
 
@@ -106,6 +101,12 @@ def run(
     parsed = parse_shard(shard) if shard is not None else None
     store, history, url = _open_store(store_url or config.store)
     with store:
+        store.check_writable()  # a read-only store fails now, not after the scan
+        if config.sinks:
+            from cloudposture.outbox.outbox import RetryPolicy, retention_from_env
+
+            RetryPolicy.from_env()
+            retention_from_env()
         env = RunEnv(
             store=history,
             store_url=url,
@@ -212,11 +213,12 @@ def _print_run(stored: StoredRun) -> None:
     )
     click.echo("summary: " + json.dumps(record.summary, sort_keys=True))
     for entry in info.coverage:
-        if entry.status == "error":
+        if entry.status != "ok":
             where = f"{entry.account}/{entry.region}" + (
                 f"/{entry.cluster}" if entry.cluster else ""
             )
-            click.echo(f"  coverage error: {entry.provider} {where}: {entry.reason}")
+            label = "coverage error" if entry.status == "error" else entry.status
+            click.echo(f"  {label}: {entry.provider} {where}: {entry.reason}")
     for change in ("new", "regressed", "resolved", "stale", "persisting"):
         for f in stored.changes.get(change, []):
             click.echo(f"  {change:<10} {_line(f)}")
@@ -252,6 +254,15 @@ def diff(runs: tuple[str, ...], config_name: str | None, store_url: str | None) 
             missing = [r for r, s in zip(runs, (older, newer), strict=True) if s is None]
             if missing:
                 raise ConfigurationError(f"no complete run '{missing[0]}' in the store")
+            assert older is not None
+            assert newer is not None
+            keys = (older.record.config_key, newer.record.config_key)
+            if keys[0] != keys[1]:
+                raise ConfigurationError(
+                    f"runs '{runs[0]}' and '{runs[1]}' belong to different configs ('{keys[0]}' "
+                    f"and '{keys[1]}'): a diff compares two runs of one config, since targets "
+                    "the other config never scanned would all look new or resolved"
+                )
         else:
             complete = [r for r in history.list_runs(config_name, 1000) if r.state == "complete"]
             if complete and config_name is None:

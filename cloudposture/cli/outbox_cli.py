@@ -23,6 +23,20 @@ def _when(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds") if moment is not None else "-"
 
 
+def _retry_seconds(value: str | None) -> float | None:
+    """A finite number of seconds: ``nan`` never expires and ``inf`` never returns."""
+    from cloudposture.model import ConfigurationError
+    from cloudposture.numbers import bounded_number
+    from cloudposture.outbox.outbox import MAX_RETRY_SECONDS
+
+    if value is None:
+        return None
+    try:
+        return bounded_number(value, "--retry-seconds", 0, MAX_RETRY_SECONDS)
+    except ConfigurationError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--retry-seconds=")) from None
+
+
 @click.group("outbox")
 def outbox() -> None:
     """Findings queued for SIEM sinks and not yet acknowledged."""
@@ -61,7 +75,7 @@ def status(state: str | None) -> None:
 )
 @click.option(
     "--retry-seconds",
-    type=click.FloatRange(min=0),
+    callback=lambda _ctx, _param, value: _retry_seconds(value),
     default=None,
     help="how long to keep retrying failed deliveries "
     "[default: $CLOUDPOSTURE_SINK_RETRY_SECONDS or 15]",

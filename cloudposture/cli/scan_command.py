@@ -16,8 +16,9 @@ from typing import Any
 
 from rich.console import Console
 
+from cloudposture.atomic_files import check_output_dir, check_output_file, write_atomic
 from cloudposture.engine import ProgressListener, ScanOptions, SpooledScan, spool_scan
-from cloudposture.exit_codes import exit_code
+from cloudposture.exit_codes import ExitCode, exit_code
 from cloudposture.model import ConfigurationError, Severity
 from cloudposture.plugin import ProviderPlugin
 from cloudposture.reporters.output import (
@@ -75,7 +76,12 @@ def execute_scan(
 ) -> int:
     rules = select_rules(common.rules, common.skip_rules)
     formats = _resolve_formats(common, plugin.name)
-    if common.sinks:  # a bad --sink fails before any API call
+    check_outputs(common)
+    if store_wanted(common.sinks, common.state):  # sinks, store, retry settings: before any call
+        from cloudposture.outbox.delivery import check_delivery
+
+        check_delivery(common.sinks, common.state)
+    elif common.sinks:
         from cloudposture.sinks.registry import sinks_from_urls
 
         sinks_from_urls(common.sinks)
@@ -87,19 +93,29 @@ def execute_scan(
     )
     with scan_with_progress(scanners, options, stderr, quiet=common.quiet) as scanned:
         write_outputs(scanned, formats, common, stderr)
-        deliver(scanned, common, stderr)
-        return exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)
+        delivered = deliver(scanned, common, stderr)
+        code = exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)
+        return code if delivered else max(code, ExitCode.INCOMPLETE)
 
 
-def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> None:
+def check_outputs(common: CommonOptions) -> None:
+    """``-o`` / ``--output-dir`` can be written: found now, not after the whole scan."""
+    if common.output is not None:
+        check_output_file(common.output)
+    if common.output_dir is not None:
+        check_output_dir(common.output_dir)
+
+
+def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> bool:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
-    down leaves events queued and never changes the exit code. Without a sink or a state
-    store nothing is recorded, and the store (SQLAlchemy, Alembic) is not even imported."""
+    down leaves events queued and never changes the exit code; findings that could not even
+    be queued (the store failed meanwhile) do: False, and the scan exits 3. Without a sink or
+    a state store nothing is recorded, and the store (SQLAlchemy, Alembic) is not imported."""
     if not store_wanted(common.sinks, common.state):
-        return
+        return True
     from cloudposture.outbox.delivery import deliver_scan
 
-    deliver_scan(whole(scanned), common.sinks, common.state, stderr)
+    return not deliver_scan(whole(scanned), common.sinks, common.state, stderr).problem
 
 
 def scan_with_progress(
@@ -135,8 +151,7 @@ def write_outputs(
     (name,) = formats
     if common.output is not None:
         reporter = get_reporter(name, ocsf_class=common.ocsf_class)
-        with common.output.open("w", encoding="utf-8") as out:
-            render_to(reporter, scanned, out)
+        write_atomic(common.output, lambda out: render_to(reporter, scanned, out))
         if not common.quiet:
             stderr.print(f"wrote {common.output}")
             stderr.print(_summary(scanned))

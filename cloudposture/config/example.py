@@ -50,7 +50,7 @@ suppressions:
 sinks:
   - splunk+https://splunk.example.com:8088?token_env=SPLUNK_HEC_TOKEN
 
-# History store: a SQLite file path or sqlite:///PATH (default: $CLOUDPOSTURE_STATE, else
+# History store: a SQLite file path or sqlite:////ABSOLUTE/PATH (default: $CLOUDPOSTURE_STATE, else
 # ~/.cloudposture/state.db), or PostgreSQL for shared and sharded runs (password from
 # PGPASSWORD or ~/.pgpass, never in this file).
 store: postgresql://cloudposture@db.example.com/cloudposture
@@ -65,6 +65,7 @@ concurrency:
 output:
   formats: [json]                      # also written to `directory`
   directory: ./reports
+  ocsf_class: compliance               # for the ocsf format: compliance or detection
 """
 
 

@@ -13,7 +13,9 @@ import os
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,10 @@ from cloudposture.model import ConfigurationError
 
 KeyPath = tuple[str | int, ...]
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+MAX_VALUES = 100_000
+"""How many values (counting every alias expansion) a config may hold. A real config has a
+few hundred; a "billion laughs" file of nested aliases has billions and would exhaust memory
+long before validation, so it is refused while the node tree is still cheap (shared nodes)."""
 
 
 class ConfigFileError(ConfigurationError):
@@ -63,10 +69,22 @@ def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Nightly
     """Parse and validate ``path``; raises ConfigFileError naming file, line and key."""
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigFileError([f"{file}:0: cannot read: {exc.strerror or exc}"]) from None
-    return parse_config(text, file, os.environ if environ is None else environ)
+    return parse_config(decode_text(raw, file), file, os.environ if environ is None else environ)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """The file as UTF-8 text; a Latin-1 or binary file is a config error at its line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start]
+        raise ConfigFileError(
+            [f"{file}:{line}: the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8"]
+        ) from None
 
 
 def parse_config(text: str, file: str, environ: Mapping[str, str]) -> NightlyConfig:
@@ -111,60 +129,140 @@ def semantic_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
         check(("rules", "severity", rule_id), rule_id)
     for i, suppression in enumerate(config.suppressions):
         check(("suppressions", i, "rule"), suppression.rule)
-    out += _sink_problems(config)
+    out += _run_problems(config)
     return out
 
 
-def _sink_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
-    """The sinks' own URL rules (known scheme, no secret in clear), without reading secrets."""
-    from cloudposture.sinks.registry import available_schemes
-    from cloudposture.sinks.url import SinkUrl
+def _run_problems(config: NightlyConfig) -> list[tuple[KeyPath, str]]:
+    """Every check ``run`` makes before scanning, so ``config validate`` says ok only when the
+    run will start: each sink is built as the run builds it (scheme, options, secrets set,
+    TLS files, plain text only to loopback), the formats and output directory are usable,
+    the store URL is one the store opens."""
+    # each check imports what it needs only when there is something to check (start-up cost)
+    providers = [name for name, entries in config.targets.entries().items() if entries]
+    output = config.output
+    checks: list[tuple[KeyPath, Callable[[], object]]] = []
+    if config.sinks:
+        from cloudposture.sinks.registry import sink_from_url
 
+        for i, url in enumerate(config.sinks):
+            checks.append((("sinks", i), partial(sink_from_url, url)))
+    if output.formats:
+        from cloudposture.reporters.output import check_formats
+
+        for i, name in enumerate(output.formats):
+            one = partial(check_formats, [name], providers, output.ocsf_class)
+            checks.append((("output", "formats", i), one))
+    if output.directory is not None:
+        from cloudposture.atomic_files import check_output_dir
+
+        directory = Path(output.directory)
+        checks.append(
+            (("output", "directory"), partial(check_output_dir, directory, "", create=False))
+        )
+    if config.store is not None:
+        from cloudposture.store import parse_state_url
+
+        checks.append((("store",), partial(parse_state_url, config.store)))
     out: list[tuple[KeyPath, str]] = []
-    for i, url in enumerate(config.sinks):
+    for where, check in checks:
         try:
-            scheme = SinkUrl.parse(url).scheme
+            check()
         except ConfigurationError as exc:
-            out.append((("sinks", i), str(exc)))
-            continue
-        if scheme not in available_schemes():
-            known = ", ".join(available_schemes())
-            out.append((("sinks", i), f"unknown sink scheme '{scheme}' (known: {known})"))
+            out.append((where, str(exc).strip()))
     return out
+
+
+def check_config(config: NightlyConfig) -> None:
+    """The checks of :func:`semantic_problems` for a config built in code (``run`` calls it
+    too): the first problem as a ConfigurationError."""
+    for path, message in semantic_problems(config):
+        raise ConfigurationError(f"{format_path(path)}: {message}")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader whose value errors (``expires: 2024-02-30``) carry the value's line."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"invalid date '{node.value}': {exc}", node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 def _read_yaml(text: str, file: str) -> tuple[Any, dict[KeyPath, int]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_StrictLoader)
+    except RecursionError:
+        raise ConfigFileError([f"{file}:0: invalid YAML: nested too deeply"]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = exc.problem or exc.context or "invalid YAML"
         raise ConfigFileError([f"{file}:{line}: invalid YAML: {what}"]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        what = f"character #x{exc.character:04x} is not allowed (a binary file?)"
+        raise ConfigFileError([f"{file}:{line}: invalid YAML: {what}"]) from None
     except yaml.YAMLError as exc:
-        raise ConfigFileError([f"{file}:0: invalid YAML: {exc}"]) from None
+        raise ConfigFileError([f"{file}:0: invalid YAML: {' '.join(str(exc).split())}"]) from None
     if node is None:
         raise ConfigFileError([f"{file}:1: (top level): the file is empty"])
     lines: dict[KeyPath, int] = {}
-    duplicate = _record_lines(node, (), lines)
+    try:
+        duplicate = _record_lines(node, (), lines, _Budget(MAX_VALUES))
+    except _TooLarge as exc:
+        raise ConfigFileError(
+            [
+                f"{file}:{exc.line}: invalid YAML: aliases expand to more than {MAX_VALUES} "
+                "values (nested anchors/aliases are refused beyond that)"
+            ]
+        ) from None
+    except RecursionError:
+        raise ConfigFileError([f"{file}:0: invalid YAML: nested too deeply"]) from None
     if duplicate is not None:
         path, line = duplicate
         raise ConfigFileError([f"{file}:{line}: {format_path(path)}: duplicate key"])
-    loader = yaml.SafeLoader("")
+    loader = _StrictLoader("")
     try:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         raise ConfigFileError([f"{file}:{line}: invalid YAML: {exc.problem}"]) from None
+    except RecursionError:
+        raise ConfigFileError([f"{file}:0: invalid YAML: nested too deeply"]) from None
     finally:
         loader.dispose()
     return data, lines
 
 
+class _TooLarge(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+@dataclass
+class _Budget:
+    """Values left to visit: an alias is visited once per use, as every later step would."""
+
+    left: int
+
+    def spend(self, node: yaml.Node) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooLarge(node.start_mark.line + 1)
+
+
 def _record_lines(
-    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int]
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], budget: _Budget
 ) -> tuple[KeyPath, int] | None:
     """Fill ``lines`` with key path -> 1-based line; return the first duplicate key, if any."""
+    budget.spend(node)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -175,12 +273,12 @@ def _record_lines(
                 return child, key_node.start_mark.line + 1
             seen.add(key)
             lines[child] = key_node.start_mark.line + 1
-            found = _record_lines(value_node, child, lines)
+            found = _record_lines(value_node, child, lines, budget)
             if found is not None:
                 return found
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found = _record_lines(item, (*path, index), lines)
+            found = _record_lines(item, (*path, index), lines, budget)
             if found is not None:
                 return found
     return None

@@ -107,6 +107,9 @@ class Concurrency(_Section):
 class Output(_Section):
     formats: list[NonEmpty] = Field(default_factory=list, description="e.g. json, ocsf, sarif")
     directory: str | None = Field(default=None, description="where the formats are written")
+    ocsf_class: Literal["compliance", "detection"] = Field(
+        default="compliance", description="OCSF class of the ocsf format (as --ocsf-class)"
+    )
 
 
 class NightlyConfig(_Section):

@@ -36,9 +36,16 @@ from cloudposture.model.posture import (
     is_private_range,
     is_whole_internet,
 )
-from cloudposture.model.scan import CoverageEntry, ScanInfo, ScanResult
+from cloudposture.model.scan import (
+    ANY_PROVIDER,
+    CoverageEntry,
+    CoverageStatus,
+    ScanInfo,
+    ScanResult,
+)
 
 __all__ = [
+    "ANY_PROVIDER",
     "WHOLE_INTERNET_V4",
     "WHOLE_INTERNET_V6",
     "Authentication",
@@ -48,6 +55,7 @@ __all__ = [
     "CollectionFailure",
     "ConfigurationError",
     "CoverageEntry",
+    "CoverageStatus",
     "EndpointAccess",
     "ErrorKind",
     "EtcdAccess",

@@ -10,9 +10,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from cloudposture.model.errors import CollectionError
 from cloudposture.model.finding import Finding, Severity, Status
 
+CoverageStatus = Literal["ok", "error", "skipped"]
+ANY_PROVIDER = "*"
+"""The provider of a coverage entry that belongs to no single provider (a shard that never
+reported): never a provider of the scan itself."""
+
 
 class CoverageEntry(BaseModel):
-    """One unit the scan tried to read: an account x region, or one cluster inside it."""
+    """One unit the scan was asked for: an account x region, or one cluster inside it.
+
+    ``skipped`` is a unit not scanned on purpose (a disabled subscription): it is listed, with
+    the ``note`` saying why, so a report shows what was not looked at, but it does not make
+    the scan incomplete the way an ``error`` does.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -20,13 +30,15 @@ class CoverageEntry(BaseModel):
     account: str
     region: str
     cluster: str | None = Field(default=None, description="set for a per-cluster entry")
-    status: Literal["ok", "error"]
+    status: CoverageStatus
+    note: str | None = Field(default=None, description="why a skipped unit was not scanned")
     clusters_found: int | None = Field(default=None, description="per region: clusters listed")
     errors: list[CollectionError] = Field(default_factory=list)
 
     @property
     def reason(self) -> str:
-        return "; ".join(e.one_line() for e in self.errors)
+        """Why the unit is not ok: its errors, or the note of a skipped unit."""
+        return "; ".join(e.one_line() for e in self.errors) or (self.note or "")
 
 
 class ScanInfo(BaseModel):
@@ -39,7 +51,10 @@ class ScanInfo(BaseModel):
     started_at: datetime
     finished_at: datetime
     coverage: list[CoverageEntry]
-    complete: bool = Field(description="every coverage entry is ok: nothing was left unread")
+    complete: bool = Field(
+        description="no coverage entry is an error: everything asked for was read or skipped "
+        "on purpose"
+    )
 
 
 class ScanResult(BaseModel):

@@ -15,15 +15,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from cloudposture import __version__
 from cloudposture.config.models import Concurrency
-from cloudposture.engine import ScanOptions, run_scan, setup_entry, unexpected_error
-from cloudposture.model import CoverageEntry, Finding, ScanInfo, ScanResult
+from cloudposture.engine import (
+    ScanOptions,
+    is_complete,
+    run_scan,
+    setup_entry,
+    unexpected_error,
+)
+from cloudposture.model import ANY_PROVIDER, CoverageEntry, Finding, ScanInfo, ScanResult
 from cloudposture.plugin import ProviderScanner
+from cloudposture.workers import worker_pool
 
 Clock = Callable[[], datetime]
 
@@ -58,7 +65,7 @@ def scan_bounded(
     results: dict[int, ScanResult] = {}
     running: dict[Future[ScanResult], tuple[int, str]] = {}
     busy: dict[str, int] = {}
-    with ThreadPoolExecutor(max_workers=slots.overall) as pool:
+    with worker_pool(slots.overall, "fanout") as pool:
         while queue or running:
             for item in list(queue):
                 index, scanner = item
@@ -120,12 +127,13 @@ def merge_results(
         id=run_id,
         tool_version=__version__,
         providers=sorted(
-            {p for part in parts for p in part.scan.providers} | {c.provider for c in coverage}
+            {p for part in parts for p in part.scan.providers}
+            | {c.provider for c in coverage if c.provider != ANY_PROVIDER}
         ),
         started_at=started_at,
         finished_at=finished_at,
         coverage=sorted(coverage, key=_coverage_key),
-        complete=all(c.status == "ok" for c in coverage),
+        complete=is_complete(coverage),
     )
     order = {rule_id: i for i, rule_id in enumerate(rule_order)}
     ordered = sorted(findings.values(), key=lambda f: _finding_key(f, order))

@@ -21,11 +21,13 @@ from typing import Protocol
 
 from rich.console import Console
 
+from cloudposture.config.loader import check_config
 from cloudposture.config.models import NightlyConfig
 from cloudposture.config.units import scan_units
 from cloudposture.engine import ScanOptions
 from cloudposture.exit_codes import exit_code
 from cloudposture.model import (
+    ANY_PROVIDER,
     CollectionError,
     ConfigurationError,
     CoverageEntry,
@@ -43,7 +45,7 @@ from cloudposture.nightly.suppressions import apply_suppressions
 from cloudposture.plugin import ProviderPlugin, ProviderScanner, ScanUnit, load_provider
 from cloudposture.region_filter import RegionFilter
 from cloudposture.reporters.html.history import HistoryView
-from cloudposture.reporters.output import check_formats, write_to_directory
+from cloudposture.reporters.output import write_to_directory
 from cloudposture.rules.base import Rule, RuleSettings
 from cloudposture.rules.catalog import select_rules
 
@@ -182,7 +184,7 @@ def finalize_run(config: NightlyConfig, key: str, env: RunEnv, run_id: str) -> F
     shards = env.store.shard_results(run_id)
     missing = [
         CoverageEntry(
-            provider="*",
+            provider=ANY_PROVIDER,
             account=f"shard {i}/{record.shard_count}",
             region="*",
             status="error",
@@ -244,6 +246,7 @@ def summarize(result: ScanResult, diff: RunDiff) -> dict[str, int]:
     out: dict[str, int] = {
         "targets_ok": sum(c.status == "ok" for c in units),
         "targets_failed": sum(c.status == "error" for c in units),
+        "targets_skipped": sum(c.status == "skipped" for c in units),
         "clusters": len({f.resource.id for f in result.findings}),
     }
     for status in Status:
@@ -297,37 +300,27 @@ def deliver(
     )
 
 
-def check_sinks(config: NightlyConfig) -> None:
-    """Build every sink once before scanning: a missing token is exit 2, not a lost night."""
-    if config.sinks:
-        from cloudposture.sinks.registry import sinks_from_urls
-
-        sinks_from_urls(list(config.sinks))
-
-
-def check_reports(config: NightlyConfig) -> None:
-    """An unknown format, or ASFF with GCP/Azure targets, is exit 2 before the scan."""
-    providers = [name for name, entries in config.targets.entries().items() if entries]
-    check_formats(config.output.formats, providers, "compliance")
-
-
 def write_reports(
     config: NightlyConfig, result: ScanResult, stderr: Console, history: HistoryView | None = None
 ) -> None:
-    if config.output.formats:
-        directory = Path(config.output.directory or ".")
-        write_to_directory(result, config.output.formats, directory, "compliance", stderr, history)
+    output = config.output
+    if output.formats:
+        directory = Path(output.directory or ".")
+        write_to_directory(result, output.formats, directory, output.ocsf_class, stderr, history)
 
 
 def print_summary(done: Finalized, key: str, out: Console) -> None:
     s = done.summary
     info = done.result.scan
+    skipped = f", {s['targets_skipped']} skipped" if s.get("targets_skipped") else ""
     out.print(
-        f"run {info.id} (config {key}): targets {s['targets_ok']} ok, {s['targets_failed']} failed"
+        f"run {info.id} (config {key}): targets {s['targets_ok']} ok, "
+        f"{s['targets_failed']} failed{skipped}"
     )
     for entry in info.coverage:
-        if entry.status == "error" and entry.cluster is None:
-            out.print(f"  failed: {entry.provider} {entry.account}/{entry.region}: {entry.reason}")
+        if entry.status != "ok" and entry.cluster is None:
+            label = "failed" if entry.status == "error" else entry.status
+            out.print(f"  {label}: {entry.provider} {entry.account}/{entry.region}: {entry.reason}")
     by_severity = ", ".join(
         f"{s[f'fail_{sev.value}']} {sev.value}"
         for sev in reversed(list(Severity))
@@ -357,8 +350,7 @@ def execute_run(
 ) -> int:
     """The whole ``cloudposture run``; returns the exit code."""
     Plan.from_config(config)  # unknown rules etc. fail before anything is scanned
-    check_sinks(config)
-    check_reports(config)
+    check_config(config)  # what `config validate` checks: sinks, formats, output, store
     if finalize is None:
         if shard is not None and not run_id:
             raise ConfigurationError(
@@ -377,8 +369,11 @@ def execute_run(
             )
             return 0
         finalize = run_id
-    elif wait_seconds:
-        wait_for_shards(env, finalize, wait_seconds, sleep)
+    else:
+        if env.store.get_run(finalize) is None:  # a typo fails now, not after --wait seconds
+            raise ConfigurationError(f"no run '{finalize}' in the store (did any shard start?)")
+        if wait_seconds:
+            wait_for_shards(env, finalize, wait_seconds, sleep)
     done = finalize_run(config, key, env, finalize)
     deliver(config, key, env, done.result, done.diff)
     history = None

@@ -17,7 +17,9 @@ from typing import TypeVar
 from cloudposture.model import ConfigurationError
 
 T = TypeVar("T")
-_SPEC = re.compile(r"^(\d+)/(\d+)$")
+_SPEC = re.compile(r"^(\d{1,12})/(\d{1,12})$")
+MAX_SHARDS = 100_000
+"""A Kubernetes Indexed Job's completions limit; the store keeps the count as an integer."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,10 @@ def parse_shard(spec: str) -> Shard:
     if match is None:
         raise ConfigurationError(f"--shard expects INDEX/COUNT such as 0/4, got '{spec}'")
     index, count = int(match.group(1)), int(match.group(2))
-    if count < 1 or index >= count:
-        raise ConfigurationError(f"--shard {spec}: INDEX must be 0..COUNT-1 and COUNT >= 1")
+    if not 1 <= count <= MAX_SHARDS or index >= count:
+        raise ConfigurationError(
+            f"--shard {spec}: INDEX must be 0..COUNT-1 and COUNT from 1 to {MAX_SHARDS}"
+        )
     return Shard(index, count)
 
 

@@ -1,7 +1,9 @@
 """After a scan: record it, queue its findings for every sink, deliver, and say what is pending.
 
 This is the one call the ``scan`` command makes. A SIEM that is down never changes the scan's
-exit code: the summary says how many events wait in the outbox and how to send them later.
+exit code: the summary says how many events wait in the outbox and how to send them later. A
+state store that fails during the run does (exit 3): findings that could not be recorded or
+queued would otherwise be lost without a word, so the summary names what was not delivered.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from cloudposture.model import ScanResult
-from cloudposture.outbox.outbox import RetryPolicy, SinkReport, enqueue, flush, utcnow
+from cloudposture.outbox.outbox import (
+    RetryPolicy,
+    SinkReport,
+    enqueue,
+    flush,
+    retention_from_env,
+    utcnow,
+)
+from cloudposture.sinks.interface import Sink
 from cloudposture.sinks.registry import sinks_from_urls
 from cloudposture.state_env import store_wanted
 from cloudposture.store import Store, StoreUnavailable
@@ -27,7 +37,7 @@ FLUSH_HINT = "cloudposture outbox flush"
 class DeliverySummary:
     reports: tuple[SinkReport, ...] = ()
     problem: str = ""
-    """Set when nothing could be queued (the state store could not be used)."""
+    """Set when the state store failed: what was not recorded, queued or delivered."""
 
     @property
     def pending(self) -> int:
@@ -84,15 +94,43 @@ def deliver_scan(
     if not store_wanted(sink_urls, state_url):
         return DeliverySummary()
     sinks = sinks_from_urls(sink_urls)
+    queued = False
     try:
         with Store.open(state_url) as store:
             store.record_scan(result, config_key or config_key_of(result), utcnow())
             enqueue(store, result, sinks)
+            queued = True
             summary = DeliverySummary(tuple(flush(store, sinks, policy)))
     except (SQLAlchemyError, OSError, StoreUnavailable) as err:
         reason = " ".join(str(err).split())[:300]
-        summary = DeliverySummary(problem=f"state store unavailable, nothing queued: {reason}")
+        summary = DeliverySummary(problem=_lost(result, sinks, queued, reason))
     if console_err is not None:
         for line in summary.lines():
             console_err.print(line, markup=False, highlight=False)
     return summary
+
+
+def check_delivery(sink_urls: Sequence[str], state_url: str | None) -> None:
+    """Everything delivery will need, checked before any cloud API call: every sink builds
+    (secrets set, options known), the retry and retention settings are sane, and the state
+    store opens and takes writes (a read-only or corrupt file is exit 2 now, not a lost scan
+    later)."""
+    sinks_from_urls(sink_urls)
+    if not store_wanted(sink_urls, state_url):
+        return
+    RetryPolicy.from_env()
+    retention_from_env()
+    with Store.open(state_url) as store:
+        store.check_writable()
+
+
+def _lost(result: ScanResult, sinks: Sequence[Sink], queued: bool, reason: str) -> str:
+    """What the store's failure cost, said plainly: nothing of this is silently dropped."""
+    if queued:
+        return (
+            f"state store failed while delivering ({reason}): the queued events stay queued "
+            f"for `{FLUSH_HINT}`"
+        )
+    lost = [(s.name, sum(s.accepts(f) for f in result.findings)) for s in sinks]
+    what = ", ".join(f"{n} finding(s) for {name}" for name, n in lost) or "the scan"
+    return f"state store unavailable: not recorded, not queued, not delivered: {what} ({reason})"

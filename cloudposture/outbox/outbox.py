@@ -13,19 +13,22 @@ import os
 import random
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cloudposture.model import ConfigurationError, ScanResult
+from cloudposture.model import ScanResult
 from cloudposture.model.events import OutboxEvent, event_id
+from cloudposture.numbers import bounded_number
 from cloudposture.sinks.interface import DeliveryResult, Sink
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store
+from cloudposture.workers import worker_pool
 
 RETRY_ENV = "CLOUDPOSTURE_SINK_RETRY_SECONDS"
 RETENTION_ENV = "CLOUDPOSTURE_OUTBOX_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 30.0
+MAX_RETENTION_DAYS = 36500.0
+MAX_RETRY_SECONDS = 86400.0
 
 
 def utcnow() -> datetime:
@@ -44,11 +47,9 @@ class RetryPolicy:
     def from_env(cls) -> RetryPolicy:
         """The default, with ``$CLOUDPOSTURE_SINK_RETRY_SECONDS`` as the time budget."""
         raw = os.environ.get(RETRY_ENV, "")
-        try:
-            budget = float(raw) if raw else cls.budget_seconds
-        except ValueError:
-            raise ConfigurationError(f"{RETRY_ENV}={raw}: not a number of seconds") from None
-        return cls(budget_seconds=max(budget, 0.0))
+        if not raw:
+            return cls()
+        return cls(budget_seconds=bounded_number(raw, RETRY_ENV, 0, MAX_RETRY_SECONDS))
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Seconds before attempt ``attempt + 1``: doubling, capped, half of it jittered so
@@ -96,55 +97,59 @@ def flush(
 ) -> list[SinkReport]:
     """Deliver every sink's pending events, the sinks in parallel, within the policy's time."""
     policy = policy or RetryPolicy.from_env()
+    retention = retention_from_env()  # a bad value is an error even with nothing to send
     if not sinks:
         return []
-    with ThreadPoolExecutor(max_workers=len(sinks), thread_name_prefix="sink") as pool:
+    with worker_pool(len(sinks), "sink") as pool:
         futures = [pool.submit(_flush_sink, store, s, policy) for s in sinks]
         reports = [f.result() for f in futures]
-    store.prune_delivered(utcnow() - retention_from_env())
+    store.prune_delivered(utcnow() - retention)
     return reports
 
 
 def retention_from_env() -> timedelta:
     """How long acknowledged events are kept (``$CLOUDPOSTURE_OUTBOX_RETENTION_DAYS``, 30)."""
     raw = os.environ.get(RETENTION_ENV, "")
-    try:
-        days = float(raw) if raw else DEFAULT_RETENTION_DAYS
-    except ValueError:
-        raise ConfigurationError(f"{RETENTION_ENV}={raw}: not a number of days") from None
-    return timedelta(days=max(days, 0.0))
+    days = bounded_number(raw, RETENTION_ENV, 0, MAX_RETENTION_DAYS) if raw else None
+    return timedelta(days=DEFAULT_RETENTION_DAYS if days is None else days)
 
 
 def _flush_sink(store: Store, sink: Sink, policy: RetryPolicy) -> SinkReport:
+    """Attempts until the queue is empty or the budget is spent. The budget is checked after
+    every failed attempt, and the next attempt is timed from when this one *ended*: an attempt
+    as long as the backoff (a receiver that accepts and never answers) must not make every
+    event due again at once and keep the loop going past its budget."""
     deadline = time.monotonic() + policy.budget_seconds
     rng = random.Random()
     store.reschedule(sink.name, utcnow())
     delivered, last_error = 0, ""
     while True:
-        now = utcnow()
-        batch = store.due_events(sink.name, now, sink.batch_size)
+        batch = store.due_events(sink.name, utcnow(), sink.batch_size)
         if not batch:
             upcoming = store.next_attempt_at(sink.name)
             if upcoming is None:
                 break
-            wait = max((upcoming - now).total_seconds(), 0.0)
+            wait = max((upcoming - utcnow()).total_seconds(), 0.0)
             if time.monotonic() + wait > deadline:
                 break
             time.sleep(wait)
             continue
         acked, failed = attempt(sink, batch)
-        store.mark_delivered(sink.name, acked, utcnow())
+        ended = utcnow()
+        store.mark_delivered(sink.name, acked, ended)
         delivered += len(acked)
         if failed:
             last_error = next(iter(failed.values()))
             retry_at = {
-                e.event_id: now + timedelta(seconds=policy.delay(e.attempts + 1, rng))
+                e.event_id: ended + timedelta(seconds=policy.delay(e.attempts + 1, rng))
                 for e in batch
                 if e.event_id in failed
             }
             store.mark_failed(sink.name, failed, retry_at)
             if not acked:
                 store.reschedule(sink.name, min(retry_at.values()))
+            if time.monotonic() >= deadline:
+                break  # a healthy sink drains its queue; a failing one stops on time
     pending = store.pending_count(sink.name)
     return SinkReport(sink.name, delivered, pending, last_error if pending else "")
 

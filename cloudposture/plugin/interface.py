@@ -34,6 +34,9 @@ class Target(Frozen):
     provider: str
     account: str
     region: str
+    skipped: str | None = None
+    """Set for a unit intentionally not scanned (a disabled subscription): why. The engine
+    lists it in coverage as ``skipped`` with this note and never calls ``discover`` on it."""
 
 
 class PartialListing(list[ClusterRef]):

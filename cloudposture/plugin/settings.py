@@ -39,3 +39,9 @@ def drop_none(settings: Mapping[str, Any]) -> dict[str, Any]:
 def regions_or(regions: list[str] | None, default_regions: tuple[str, ...]) -> tuple[str, ...]:
     """An entry's own regions, else the config's top-level ``regions``."""
     return tuple(regions) if regions is not None else default_regions
+
+
+def unit_label(name: str | None, ident: str) -> str:
+    """The label of one unit of a target entry: the entry's ``name`` (when given) qualifies
+    every unit the entry yields, ``NAME/IDENT``, so a report names the entry the user wrote."""
+    return f"{name}/{ident}" if name else ident

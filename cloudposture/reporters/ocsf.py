@@ -255,5 +255,66 @@ class OcsfReporter(Reporter):
 
     def write(self, scan: ScanInfo, findings: Iterable[Finding], out: TextIO) -> None:
         """One event per line, one finding at a time (a large scan streams from the spool)."""
+        detections = 0
         for f in findings:
+            detections += f.status is Status.FAIL
             out.write(json.dumps(ocsf_event(f, scan, self.ocsf_class), sort_keys=True) + "\n")
+        activity = scan_activity(scan, detections)  # units not read travel with the findings
+        if activity is not None:
+            out.write(json.dumps(activity, sort_keys=True) + "\n")
+
+
+_SCAN_ACTIVITY = 6007
+_COMPLETED = 2
+
+
+def scan_activity(info: ScanInfo, detections: int) -> dict[str, Any] | None:
+    """One OCSF Scan Activity event (class 6007) when some unit was not read: coverage errors
+    and units skipped on purpose (with their note) travel with the findings, since a finding
+    event can only speak of a cluster that was read. None when every unit was ok."""
+    units = [c for c in info.coverage if c.status != "ok"]
+    if not units:
+        return None
+    skipped = [c for c in units if c.status == "skipped"]
+    failed = len(units) - len(skipped)
+    return {
+        "activity_id": _COMPLETED,
+        "activity_name": "Completed",
+        "category_uid": 6,
+        "category_name": "Application Activity",
+        "class_uid": _SCAN_ACTIVITY,
+        "class_name": "Scan Activity",
+        "type_uid": _SCAN_ACTIVITY * 100 + _COMPLETED,
+        "type_name": "Scan Activity: Completed",
+        "time": epoch_ms(info.finished_at),
+        "start_time": epoch_ms(info.started_at),
+        "end_time": epoch_ms(info.finished_at),
+        "severity_id": 1,
+        "severity": "Informational",
+        "status_id": 1 if info.complete else 2,
+        "status": "Success" if info.complete else "Failure",
+        "message": f"{failed} unit(s) could not be read, {len(skipped)} skipped on purpose",
+        "num_skipped_items": len(skipped),
+        "num_detections": detections,
+        "scan": {"uid": info.id, "name": info.tool, "type_id": 99, "type": "Cloud posture"},
+        "cloud": {"provider": ", ".join(_ocsf_cloud(p).provider for p in info.providers)},
+        "metadata": {
+            "version": OCSF_VERSION,
+            "correlation_uid": info.id,
+            "product": {
+                "name": info.tool,
+                "vendor_name": info.tool,
+                "version": info.tool_version,
+            },
+        },
+        "unmapped": {
+            "coverage": [
+                c.model_dump(
+                    mode="json",
+                    include={"provider", "account", "region", "cluster", "status", "note"},
+                )
+                | {"reason": c.reason}
+                for c in units
+            ]
+        },
+    }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
+from cloudposture.atomic_files import StagedFiles, check_output_dir
 from cloudposture.engine import SpooledScan
 from cloudposture.model import ConfigurationError, ScanResult
 from cloudposture.reporters.interface import Reporter
@@ -42,19 +44,28 @@ def write_to_directory(
     history: HistoryView | None = None,
 ) -> None:
     """Each format as ``DIRECTORY/cloudposture-<scan id>.<ext>`` (scan and nightly run); the
-    HTML page also shows the run's ``history`` when the run has a store."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in formats:
-        reporter = get_reporter(name, ocsf_class=ocsf_class)
-        path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
-        with path.open("w", encoding="utf-8") as out:
-            if name == "html" and history is not None:
-                from cloudposture.reporters.html import render_html
+    HTML page also shows the run's ``history`` when the run has a store. All are written to
+    temporary files first and renamed together, so a failure (a full disk) leaves neither a
+    half-written report nor some formats without the others."""
+    check_output_dir(directory)
+    written = []
+    with StagedFiles() as staged:
+        for name in formats:
+            reporter = get_reporter(name, ocsf_class=ocsf_class)
+            path = directory / f"cloudposture-{result.scan.id}.{reporter.extension}"
+            with staged.open(path) as out:
+                if name == "html" and history is not None:
+                    from cloudposture.reporters.html import render_html
 
-                out.write(render_html(whole(result), history))
-            else:
-                render_to(reporter, result, out)
-        if stderr is not None:
+                    out.write(render_html(whole(result), history))
+                else:
+                    render_to(reporter, result, out)
+                out.flush()
+                os.fsync(out.fileno())
+            written.append(path)
+        staged.commit()
+    if stderr is not None:
+        for path in written:
             stderr.print(f"wrote {path}")
 
 

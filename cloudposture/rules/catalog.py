@@ -50,6 +50,10 @@ def get_rule(rule_id: str) -> Rule:
 
 def select_rules(only: Sequence[str], skip: Sequence[str]) -> list[Rule]:
     """The catalogue filtered by ``--rule`` / ``--skip-rule``; unknown ids are an error."""
+    if any(not i.strip() for i in [*only, *skip]):
+        raise ConfigurationError(
+            "empty rule id in --rule/--skip-rule (see 'cloudposture rules list')"
+        )
     wanted = [i.upper() for i in only]
     unwanted = {i.upper() for i in skip}
     unknown = [i for i in [*wanted, *unwanted] if i not in RULES_BY_ID]

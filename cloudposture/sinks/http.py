@@ -6,14 +6,17 @@ file and the status code, which ``http.client`` does well.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import socket
 import ssl
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from cloudposture.model import ConfigurationError
 from cloudposture.sinks.base import DeliveryError
-from cloudposture.sinks.url import SinkUrl
+from cloudposture.sinks.url import SinkUrl, clip
 
 DEFAULT_TIMEOUT = 15.0
 
@@ -42,8 +45,10 @@ class HttpReply:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
-    def snippet(self) -> str:
-        return " ".join(self.body[:300].decode("utf-8", "replace").split())
+    def snippet(self, secrets: Iterable[str] = ()) -> str:
+        """The reply's start on one line, secrets removed before it is cut (a receiver may
+        echo the request's headers, Authorization included)."""
+        return clip(self.body[:65536].decode("utf-8", "replace"), secrets)
 
 
 @dataclass(frozen=True)
@@ -72,16 +77,49 @@ class HttpTarget:
             )
         else:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            conn.request("POST", path, body=body, headers=dict(headers))
-            response = conn.getresponse()
-            return HttpReply(response.status, response.read())
-        except ssl.SSLCertVerificationError as err:
-            raise DeliveryError(f"TLS verification failed: {err.verify_message}") from None
-        except (OSError, http.client.HTTPException) as err:
-            raise DeliveryError(f"POST {self.host}:{self.port} failed: {_describe(err)}") from None
-        finally:
-            conn.close()
+        with CallDeadline(self.timeout, lambda: conn.sock) as deadline:
+            try:
+                conn.request("POST", path, body=body, headers=dict(headers))
+                response = conn.getresponse()
+                return HttpReply(response.status, response.read())
+            except ssl.SSLCertVerificationError as err:
+                raise DeliveryError(f"TLS verification failed: {err.verify_message}") from None
+            except (OSError, http.client.HTTPException) as err:
+                why = deadline.reason() or _describe(err)
+                raise DeliveryError(f"POST {self.host}:{self.port} failed: {why}") from None
+            finally:
+                conn.close()
+
+
+class CallDeadline:
+    """A whole call's deadline, connect to last byte. A socket timeout restarts at every byte,
+    so a receiver that answers one byte every two seconds would hold a call (and the run, and
+    Ctrl-C) forever; when the deadline passes, this shuts the socket down, which ends any
+    blocked read or handshake at once."""
+
+    def __init__(self, seconds: float, sock: Callable[[], socket.socket | None]) -> None:
+        self._seconds = seconds
+        self._sock = sock
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self.expired = False
+
+    def _expire(self) -> None:
+        self.expired = True
+        current = self._sock()
+        if current is not None:
+            with contextlib.suppress(OSError):
+                current.shutdown(socket.SHUT_RDWR)
+
+    def reason(self) -> str:
+        return f"no complete reply within {self._seconds:g}s" if self.expired else ""
+
+    def __enter__(self) -> CallDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
 
 
 def _describe(err: BaseException) -> str:

@@ -21,7 +21,7 @@ from cloudposture.model import Finding, ScanInfo
 from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryError, DeliveryResult, OcsfSink
 from cloudposture.sinks.http import HttpReply, HttpTarget
-from cloudposture.sinks.url import SinkUrl
+from cloudposture.sinks.url import SinkUrl, clip
 
 EVENT_PATH = "/services/collector/event"
 ACK_PATH = "/services/collector/ack"
@@ -70,11 +70,11 @@ class SplunkHecSink(OcsfSink):
         body = "\n".join(e.payload for e in events).encode()
         try:
             reply = self._target.post(self._path, body, self._headers())
-            ack_id = _success(reply)
+            ack_id = _success(reply, self.secrets)
             if self._ack:
                 self._wait_for_ack(ack_id)
         except DeliveryError as err:
-            return DeliveryResult.all_failed(events, str(err))
+            return DeliveryResult.all_failed(events, clip(str(err), self.secrets))
         return DeliveryResult.all_acked(events)
 
     def _headers(self) -> dict[str, str]:
@@ -97,7 +97,9 @@ class SplunkHecSink(OcsfSink):
         while True:
             reply = self._target.post(f"{ACK_PATH}?channel={self._channel}", body, self._headers())
             if not reply.ok:
-                raise DeliveryError(f"HEC ack query replied {reply.status}: {reply.snippet()}")
+                raise DeliveryError(
+                    f"HEC ack query replied {reply.status}: {reply.snippet(self.secrets)}"
+                )
             if _parse(reply).get("acks", {}).get(str(ack_id)) is True:
                 return
             if time.monotonic() + pause > deadline:
@@ -117,13 +119,13 @@ def _parse(reply: HttpReply) -> dict[str, Any]:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _success(reply: HttpReply) -> int | None:
+def _success(reply: HttpReply, secrets: Sequence[str]) -> int | None:
     """The ackId of a success reply; a DeliveryError quoting Splunk's text otherwise."""
     parsed = _parse(reply)
     if reply.status == 200 and parsed.get("code") == 0:
         ack = parsed.get("ackId")
         return ack if isinstance(ack, int) else None
-    text = parsed.get("text") or reply.snippet() or "no body"
+    text = clip(str(parsed.get("text") or ""), secrets) or reply.snippet(secrets) or "no body"
     code = f", code {parsed['code']}" if "code" in parsed else ""
     raise DeliveryError(f"HEC replied {reply.status}: {text}{code}")
 

@@ -22,7 +22,7 @@ from cloudposture.model import Finding, ScanInfo, Severity, Status
 from cloudposture.model.events import OutboxEvent
 from cloudposture.sinks.base import DeliveryError, DeliveryResult, OcsfSink
 from cloudposture.sinks.cef import cef_line
-from cloudposture.sinks.http import DEFAULT_TIMEOUT, tls_context
+from cloudposture.sinks.http import DEFAULT_TIMEOUT, CallDeadline, tls_context
 from cloudposture.sinks.url import SinkUrl
 
 OPTIONS = (
@@ -114,20 +114,22 @@ class SyslogSink(OcsfSink):
             raise DeliveryError(
                 f"syslog connect to {where} failed: {err.strerror or err}"
             ) from None
-        try:
-            conn: socket.socket = raw
-            if self._tls is not None:
-                conn = self._tls.wrap_socket(raw, server_hostname=self._host)
-            for data in frames:
-                conn.sendall(data)
-            if isinstance(conn, ssl.SSLSocket):
-                _close_politely(conn)
-        except ssl.SSLCertVerificationError as err:
-            raise DeliveryError(f"syslog TLS to {where}: {err.verify_message}") from None
-        except (OSError, ssl.SSLError) as err:
-            raise DeliveryError(f"syslog send to {where} failed: {err}") from None
-        finally:
-            raw.close()
+        with CallDeadline(self._timeout, lambda: raw) as deadline:
+            try:
+                conn: socket.socket = raw
+                if self._tls is not None:
+                    conn = self._tls.wrap_socket(raw, server_hostname=self._host)
+                for data in frames:
+                    conn.sendall(data)
+                if isinstance(conn, ssl.SSLSocket):
+                    _close_politely(conn)
+            except ssl.SSLCertVerificationError as err:
+                raise DeliveryError(f"syslog TLS to {where}: {err.verify_message}") from None
+            except (OSError, ssl.SSLError) as err:
+                why = deadline.reason() or str(err)
+                raise DeliveryError(f"syslog send to {where} failed: {why}") from None
+            finally:
+                raw.close()
 
 
 def _close_politely(conn: ssl.SSLSocket) -> None:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from cloudposture.endpoints import is_loopback
 from cloudposture.model import ConfigurationError, Status
+from cloudposture.numbers import bounded_number
 
 SECRET_KINDS = ("token", "secret")
 _CLEAR_SECRET_KEYS = frozenset(
@@ -24,6 +25,8 @@ _CLEAR_SECRET_KEYS = frozenset(
 )
 COMMON_OPTIONS = frozenset({"status"})
 REDACTED = "***"
+MAX_SECONDS = 3600.0
+"""The largest time option a sink takes (timeout, ack_timeout): an hour, not forever."""
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -31,6 +34,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return " ".join(text.split())
+
+
+def clip(text: str, secrets: Iterable[str], limit: int = 300) -> str:
+    """Redact, then cut to ``limit`` characters: in that order, because a cut made first can
+    split a secret so that its remaining prefix no longer matches and is shown."""
+    return redact(text, secrets)[:limit]
 
 
 @dataclass(frozen=True)
@@ -112,12 +121,7 @@ class SinkUrl:
         raw = self.options.get(name)
         if raw is None:
             return default
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ConfigurationError(
-                f"{self.scheme} sink option {name}={raw}: not a number"
-            ) from None
+        value = bounded_number(raw, f"{self.scheme} sink option {name}", 0, MAX_SECONDS)
         if value <= 0:
             raise ConfigurationError(f"{self.scheme} sink option {name}={raw}: must be positive")
         return value

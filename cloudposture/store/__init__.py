@@ -7,6 +7,7 @@ from cloudposture.store.db import (
     StoreUnavailable,
     default_state_url,
     normalize_state_url,
+    parse_state_url,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "StoreUnavailable",
     "default_state_url",
     "normalize_state_url",
+    "parse_state_url",
 ]

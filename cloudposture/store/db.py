@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from alembic.util.exc import CommandError
 from sqlalchemy import (
     Connection,
     Engine,
@@ -28,8 +29,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
 from cloudposture.model.events import OutboxEvent
@@ -45,11 +51,21 @@ class StoreUnavailable(ConfigurationError):
 
 def default_state_url() -> str:
     """``$CLOUDPOSTURE_STATE``, else ``~/.cloudposture/state.db``."""
-    return os.environ.get(STATE_ENV) or str(Path("~/.cloudposture/state.db").expanduser())
+    return os.environ.get(STATE_ENV) or str(_default_path())
+
+
+def _default_path() -> Path:
+    return Path("~/.cloudposture/state.db").expanduser()
 
 
 def normalize_state_url(state: str | None) -> str:
-    """A SQLAlchemy URL from ``--state``: a URL as is, a plain path as a SQLite file."""
+    """A SQLAlchemy URL from ``--state``: a URL as is, a plain path as a SQLite file.
+
+    ``sqlite:///PATH`` follows SQLAlchemy: ``sqlite:///state.db`` is relative to the current
+    directory and ``sqlite:////var/lib/state.db`` (four slashes) is absolute.
+    """
+    if state is not None and not state.strip():
+        raise ConfigurationError("the state store is empty: give a file path or a URL")
     state = state or default_state_url()
     for prefix in ("postgresql://", "postgres://"):
         if state.startswith(prefix):  # psycopg 3 is the driver cloudposture[postgres] installs
@@ -57,6 +73,35 @@ def normalize_state_url(state: str | None) -> str:
     if "://" in state:
         return state
     return f"sqlite:///{Path(state).expanduser().absolute()}"
+
+
+def parse_state_url(state: str | None) -> URL:
+    """The store's URL, checked without connecting: SQLite or PostgreSQL, and a SQLite file
+    whose folder exists (only the default ``~/.cloudposture`` is created). Raises
+    ConfigurationError, so a bad ``--state`` / ``--store`` fails before any cloud API call."""
+    url = normalize_state_url(state)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreUnavailable(f"invalid state URL: {_redact_url(url)}") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreUnavailable(
+            f"state store must be SQLite or PostgreSQL, not {backend} ({_redact_url(url)})"
+        )
+    if backend == "sqlite" and parsed.database and not parsed.database.startswith("file:"):
+        path = Path(parsed.database).absolute()
+        if path == _default_path().absolute():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            raise StoreUnavailable(
+                f"the state database's folder {path.parent} does not exist (sqlite:///PATH is "
+                "relative to the current directory; sqlite:////PATH, with four slashes, or a "
+                "plain path names an absolute one)"
+            )
+        elif path.exists() and not path.is_file():
+            raise StoreUnavailable(f"the state database {path} is not a regular file")
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -80,30 +125,35 @@ class Store:
 
     @classmethod
     def open(cls, state: str | None = None) -> Store:
-        """Connect (creating a SQLite file and its folder if needed) and migrate."""
-        url = normalize_state_url(state)
+        """Connect (creating the default SQLite file and its folder if needed) and migrate.
+        Every reason the store cannot be used is a StoreUnavailable naming the store."""
+        parsed = parse_state_url(state)
+        shown = _shown(parsed)
         try:
-            parsed = make_url(url)
-        except ArgumentError:
-            raise ConfigurationError(f"invalid state URL: {_redact_url(url)}") from None
-        if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ConfigurationError(
-                f"state store must be SQLite or PostgreSQL, not {parsed.get_backend_name()}"
-            )
-        if parsed.get_backend_name() == "sqlite" and parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise StoreUnavailable(
+                f"the state store {shown} needs the {exc.name} driver: "
+                "pip install 'cloudposture[postgres]'"
+            ) from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         try:
             migrate.upgrade(engine)
-        except OperationalError as exc:
+        except Exception as exc:  # noqa: BLE001 - _unusable re-raises what it does not know
             engine.dispose()
-            reason = " ".join(str(exc.orig or exc).split())[:300]
-            raise StoreUnavailable(
-                f"cannot open the state store {_redact_url(url)}: {reason}"
-            ) from None
+            raise _unusable(exc, shown) from None
         return cls(engine)
+
+    def check_writable(self) -> None:
+        """Prove a write is possible (a read-only file or role fails here, before a scan,
+        rather than after it when the results would be lost). Changes nothing."""
+        probe = update(scans).where(scans.c.id == "").values(config_key="")
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(probe)
+        except SQLAlchemyError as exc:
+            raise _unusable(exc, _shown(self._engine.url)) from None
 
     @property
     def engine(self) -> Engine:
@@ -355,6 +405,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _shown(url: URL) -> str:
+    """How the store is named in messages: the absolute file, or the URL without password."""
+    if url.get_backend_name() == "sqlite" and url.database:
+        return str(Path(url.database).absolute())
+    return url.render_as_string(hide_password=True)
+
+
+def _unusable(exc: Exception, shown: str) -> Exception:
+    """A one-line StoreUnavailable for every way opening a store fails; anything else as is."""
+    if isinstance(exc, CommandError) and "Can't locate revision" in str(exc):
+        return StoreUnavailable(
+            f"the state database {shown} was written by a newer cloudposture ({exc}): "
+            "upgrade cloudposture or use another --state"
+        )
+    if isinstance(exc, DatabaseError) and not isinstance(exc, OperationalError):
+        reason = " ".join(str(exc.orig or exc).split())[:200]
+        return StoreUnavailable(
+            f"the state database {shown} is corrupt ({reason}): move it aside or use another "
+            "--state"
+        )
+    if isinstance(exc, SQLAlchemyError):
+        orig = getattr(exc, "orig", None)
+        reason = " ".join(str(orig or exc).split())[:300]
+        return StoreUnavailable(f"cannot use the state store {shown}: {reason}")
+    if isinstance(exc, OSError):
+        return StoreUnavailable(f"cannot use the state store {shown}: {exc.strerror or exc}")
+    return exc
+
+
 def _redact_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -369,4 +448,5 @@ __all__ = [
     "StoreUnavailable",
     "default_state_url",
     "normalize_state_url",
+    "parse_state_url",
 ]

@@ -49,6 +49,7 @@ class Runner:
         self.world = world
         self.store_url = store_url
         self.config = parse_config(config, "estate.yaml", {})
+        self.key = self.config.name or "estate"
         self.sent = Sent()
         self.night = 0
 
@@ -86,7 +87,7 @@ class Runner:
             env, out, err = self.env(store, when, **overrides)
             code = execute_run(
                 self.config,
-                "estate",
+                self.key,
                 env,
                 shard=shard,
                 run_id=run_id,

@@ -17,6 +17,14 @@ from cloudposture.config.units import scan_units
 
 ENV = {"CLOUDPOSTURE_EXTERNAL_ID": "ext-1", "CLOUDPOSTURE_ORG_EXTERNAL_ID": "ext-2"}
 
+
+@pytest.fixture(autouse=True)
+def _sink_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example's sink names its token by variable; validating builds the sink as a run
+    would, so the variable must be set (an unset one is a config error, tested below)."""
+    monkeypatch.setenv("SPLUNK_HEC_TOKEN", "example-token")
+
+
 GOOD = """\
 targets:
   aws:
@@ -66,10 +74,11 @@ def test_example_expands_into_units_per_project_and_subscription() -> None:
         ("aws", "org"),
         ("azure", "00000000-0000-0000-0000-000000000000"),
         ("azure", "corp-landing-zones"),
-        ("gcp", "platform-prod"),
-        ("gcp", "platform-staging"),
-        ("gcp", "folders/123456789012"),
-        ("gcp", "organizations/987654321098"),
+        # the entry's name labels each of its units (it was once ignored)
+        ("gcp", "platform/platform-prod"),
+        ("gcp", "platform/platform-staging"),
+        ("gcp", "platform/folders/123456789012"),
+        ("gcp", "platform/organizations/987654321098"),
     ]
     org = units[2].settings
     assert org["organization_role"] == "cloudposture-audit"
@@ -219,9 +228,11 @@ def test_unreadable_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     ],
 )
 def test_report_formats_are_checked_before_anything_is_scanned(formats: str, expected: str) -> None:
-    from cloudposture.model import ConfigurationError
-    from cloudposture.nightly.run_command import check_reports
+    from cloudposture.config import ConfigFileError
 
     text = f"targets:\n  gcp:\n    - projects: [p]\noutput:\n  formats: {formats}\n"
-    with pytest.raises(ConfigurationError, match=re.escape(expected)):
-        check_reports(parse_config(text, "cfg.yaml", {}))
+    with pytest.raises(
+        ConfigFileError,
+        match=re.escape("cfg.yaml:5: output.formats[") + ".*" + re.escape(expected),
+    ):
+        parse_config(text, "cfg.yaml", {})

@@ -66,3 +66,17 @@ def test_diff_defaults_to_the_last_two_runs_and_takes_two_ids(
     assert "0 new, 0 regressed, 2 persisting, 2 resolved, 0 stale" in out
     assert main(["diff", three_runs[0], "--store", sqlite_url]) == 2
     assert "exactly two" in capsys.readouterr().err
+
+
+def test_diff_refuses_runs_of_two_different_configs(
+    sqlite_url: str, three_runs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = World(clusters={(A, "eu-west-1"): {"c": True}})
+    other = Runner(world, sqlite_url, config_text([A]).replace("name: estate", "name: other"))
+    other.run()
+    with Store.open(sqlite_url) as store:
+        (latest,) = SqlHistoryStore(store).list_runs("other")
+    assert main(["diff", three_runs[2], latest.id, "--store", sqlite_url]) == 2
+    err = capsys.readouterr().err
+    assert "belong to different configs ('estate' and 'other')" in err
+    assert len(err.strip().splitlines()) == 1

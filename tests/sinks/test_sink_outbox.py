@@ -211,7 +211,11 @@ def test_state_store_failure_is_reported_not_raised(result: ScanResult, tmp_path
     blocker.write_text("")
     console = Console(record=True, width=300)
     summary = deliver_scan(result, ["syslog+tcp://127.0.0.1:9"], str(blocker / "state.db"), console)
-    assert summary.problem.startswith("state store unavailable, nothing queued")
+    # it says what was lost, sink by sink (the scan then exits 3, see test_delivery_exit)
+    assert summary.problem.startswith(
+        "state store unavailable: not recorded, not queued, not delivered: "
+        f"{len(result.findings)} finding(s) for syslog+tcp://127.0.0.1:9 ("
+    )
     assert console.export_text().startswith("delivery: state store unavailable")
 
 

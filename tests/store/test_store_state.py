@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -181,7 +182,8 @@ def test_prune_forgets_only_acknowledged_events_older_than_the_retention(state_u
 def test_an_unreachable_server_is_one_clear_configuration_error() -> None:
     from cloudposture.store import StoreUnavailable
 
-    with pytest.raises(StoreUnavailable, match="cannot open the state store") as info:
+    shown = "cannot use the state store postgresql+psycopg://postgres:***@127.0.0.1:1/nowhere"
+    with pytest.raises(StoreUnavailable, match=re.escape(shown)) as info:
         Store.open("postgresql://postgres:s3cret@127.0.0.1:1/nowhere")
     assert "s3cret" not in str(info.value)
     assert isinstance(info.value, ConfigurationError)

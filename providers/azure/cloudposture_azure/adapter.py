@@ -104,7 +104,7 @@ class AzureScanner:
     def targets(self) -> Sequence[Target]:
         self._check_credential()
         if not (self._subscriptions or self._groups):
-            return [_target(s) for s in self._list_subscriptions()]
+            return self._visible_targets()
         plan = plan_subscriptions(
             self._subscriptions, self._groups, self._descendants, self._visible_subscriptions
         )
@@ -113,7 +113,8 @@ class AzureScanner:
         failed = {group_unit(g): error for g, error in plan.failed_groups.items()}
         with self._lock:
             self._failed_groups = failed
-        return [_target(s) for s in plan.subscriptions] + [_target(unit) for unit in failed]
+        skipped = [_target(s, note) for s, note in plan.skipped.items()]
+        return [_target(s) for s in plan.subscriptions] + [_target(u) for u in failed] + skipped
 
     def _check_credential(self) -> None:
         """Missing credentials are a configuration error (exit 2), said in one line."""
@@ -129,13 +130,18 @@ class AzureScanner:
     def _visible_subscriptions(self) -> list[dict[str, Any]]:
         return [as_rest(s) for s in self._clients.subscriptions().subscriptions.list()]
 
-    def _list_subscriptions(self) -> list[str]:
+    def _visible_targets(self) -> list[Target]:
+        """Every visible subscription; a Disabled or Deleted one is listed as skipped."""
         try:
             found = self._visible_subscriptions()
         except AZURE_ERRORS as exc:
             raise CollectionFailure(collection_error(exc, SUBSCRIPTIONS, "tenant", [])) from None
-        usable = [s for s in found if str(s.get("state", "")).lower() not in SKIPPED_STATES]
-        return [str(s["subscriptionId"]) for s in usable]
+        out = []
+        for sub in found:
+            state = str(sub.get("state") or "")
+            note = f"subscription is {state}" if state.lower() in SKIPPED_STATES else None
+            out.append(_target(str(sub["subscriptionId"]), note))
+        return out
 
     def _descendants(self, group: str) -> list[dict[str, Any]]:
         client = self._clients.management_groups()
@@ -355,8 +361,8 @@ class AzureScanner:
         return as_rest(client.network_security_groups.get(rid.resource_group, rid.name))
 
 
-def _target(account: str) -> Target:
-    return Target(provider="azure", account=account, region="-")
+def _target(account: str, skipped: str | None = None) -> Target:
+    return Target(provider="azure", account=account, region="-", skipped=skipped)
 
 
 def _ref(subscription: str, cluster: Body) -> ClusterRef:

@@ -64,8 +64,10 @@ class SubscriptionPlan:
     """What to scan: the named subscriptions first, then each group's, each id once."""
     failed_groups: Mapping[str, CollectionError] = field(default_factory=dict)
     """Group name -> why it could not be listed."""
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    """Subscription id -> why it is not scanned (Disabled / Deleted): a ``skipped`` unit."""
     notes: tuple[str, ...] = ()
-    """Skipped subscriptions and other things a reader of the scan should know."""
+    """Other things a reader of the scan should know (subscription states unreadable)."""
 
 
 def plan_subscriptions(
@@ -94,15 +96,16 @@ def plan_subscriptions(
             seen.add(sub.lower())
             found.append((sub, group))
     notes: list[str] = []
+    skipped: dict[str, str] = {}
     states = _states(visible, notes) if found else {}
     for sub, group in found:
         state, display = states.get(sub.lower(), ("", ""))
         if state.lower() in SKIPPED_STATES:
-            shown = f"{sub} ({display})" if display else sub
-            notes.append(f"subscription {shown} below management group {group} is {state}: skipped")
+            shown = f" ({display})" if display else ""
+            skipped[sub] = f"subscription{shown} below management group {group} is {state}"
             continue
         chosen.append(sub)
-    return SubscriptionPlan(tuple(chosen), failed, tuple(notes))
+    return SubscriptionPlan(tuple(chosen), failed, skipped, tuple(notes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:

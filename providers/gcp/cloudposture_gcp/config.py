@@ -8,13 +8,22 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from cloudposture.plugin import ScanUnit
-from cloudposture.plugin.settings import HttpUrl, NonEmpty, TargetEntry, drop_none, regions_or
+from cloudposture.plugin.settings import (
+    HttpUrl,
+    NonEmpty,
+    TargetEntry,
+    drop_none,
+    regions_or,
+    unit_label,
+)
 
 
 class GcpTarget(TargetEntry):
     """GCP projects, folders or a whole organization."""
 
-    name: str | None = None
+    name: str | None = Field(
+        default=None, description="label in reports: each unit is NAME/PROJECT (or folder, org)"
+    )
     projects: list[NonEmpty] = Field(default_factory=list)
     folders: list[NonEmpty] = Field(default_factory=list)
     organization: str | None = None
@@ -39,18 +48,32 @@ def gcp_units(target: GcpTarget, origin: str, default_regions: tuple[str, ...]) 
             "impersonate_service_account": target.impersonate_service_account,
         }
     )
+    name = target.name
     units = [
-        ScanUnit("gcp", p, {**common, "project": (p,)}, regions, f"{origin}.projects[{n}]")
+        ScanUnit(
+            "gcp",
+            unit_label(name, p),
+            {**common, "project": (p,)},
+            regions,
+            f"{origin}.projects[{n}]",
+        )
         for n, p in enumerate(target.projects)
     ]
     units += [
-        ScanUnit("gcp", f, {**common, "folder": (f,)}, regions, f"{origin}.folders[{n}]")
+        ScanUnit(
+            "gcp",
+            unit_label(name, f),
+            {**common, "folder": (f,)},
+            regions,
+            f"{origin}.folders[{n}]",
+        )
         for n, f in enumerate(target.folders)
     ]
     if target.organization:
         org = target.organization
+        settings = {**common, "organization": org}
         units.append(
-            ScanUnit("gcp", org, {**common, "organization": org}, regions, f"{origin}.organization")
+            ScanUnit("gcp", unit_label(name, org), settings, regions, f"{origin}.organization")
         )
     return units
 

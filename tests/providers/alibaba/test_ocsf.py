@@ -28,6 +28,7 @@ def test_ack_findings_carry_the_alibaba_cloud_mapping_and_validate() -> None:
     ]
     ack = result.model_copy(update={"findings": findings})
     lines = OcsfReporter("compliance").render(ack).splitlines()
+    lines = [line for line in lines if '"class_uid": 6007' not in line]  # the Scan Activity event
     assert len(lines) == 5
     for line in lines:
         event = json.loads(line)

@@ -192,7 +192,22 @@ def test_shared_lookups_are_read_once_and_clusters_never_fetched_again(world: Fa
 
 def test_all_subscriptions_when_none_given(world: FakeArm) -> None:
     scanner = make_scanner(world)
-    assert [t.account for t in scanner.targets()] == [SUB, DENIED]  # the Disabled one skipped
+    targets = [(t.account, t.skipped) for t in scanner.targets()]
+    # the Disabled one is a skipped unit (listed in coverage with why), never discovered
+    assert targets == [(SUB, None), (DENIED, None), ("off", "subscription is Disabled")]
+
+
+def test_a_disabled_subscription_is_skipped_coverage_and_the_scan_stays_complete(
+    world: FakeArm,
+) -> None:
+    from cloudposture.engine import ScanOptions, run_scan
+
+    result = run_scan([make_scanner(world)], ScanOptions(rules=ALL_RULES[:1]))
+    (off,) = [c for c in result.scan.coverage if c.account == "off"]
+    assert (off.status, off.note, off.errors) == ("skipped", "subscription is Disabled", [])
+    assert (
+        world.count("/subscriptions/off/providers/Microsoft.ContainerService/managedClusters") == 0
+    )
 
 
 def test_denied_subscription_is_a_collection_failure(world: FakeArm) -> None:

@@ -98,11 +98,14 @@ def test_management_groups_from_the_cli(fake: FakeArm, tmp_path: Path) -> None:
     assert fails_by_cluster(out) == EXPECTED_FAILS  # SUB once, though named and below apps-mg
     coverage = json.loads(out.read_text())["scan"]["coverage"]
     units = {c["account"]: c for c in coverage if c["cluster"] is None}
-    assert set(units) == {SUB, DENIED, "managementGroups/locked", SUB_B}
+    assert set(units) == {SUB, DENIED, "managementGroups/locked", SUB_B, SUB_OFF}
     locked = units["managementGroups/locked"]
     assert (locked["status"], locked["errors"][0]["kind"]) == ("error", "denied")
-    assert f"subscription {SUB_OFF}" in proc.stderr
-    assert "Disabled: skipped" in proc.stderr
+    off = units[SUB_OFF]
+    assert (off["status"], off["note"]) == (
+        "skipped",
+        "subscription (sub 13) below management group platform is Disabled",
+    )
     assert "Traceback" not in proc.stderr
     assert fake.problems == []
 
