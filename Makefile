@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-PACKAGES := cloudposture providers/aws/cloudposture_aws providers/gcp/cloudposture_gcp providers/azure/cloudposture_azure
+PACKAGES := cloudposture providers/aws/cloudposture_aws providers/gcp/cloudposture_gcp providers/azure/cloudposture_azure providers/oci/cloudposture_oci providers/alibaba/cloudposture_alibaba
 
 .PHONY: demo test install install-dev lint typecheck contracts pytest docs bench clean
 
@@ -16,7 +16,7 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet -e . -e 'providers/aws[demo]'
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]' -e 'providers/aws[demo]' -e providers/gcp -e providers/azure
+	$(BIN)/pip install --quiet -e '.[dev]' -e 'providers/aws[demo]' -e providers/gcp -e providers/azure -e providers/oci -e providers/alibaba
 
 demo: install
 	$(BIN)/cloudposture demo

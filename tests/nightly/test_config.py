@@ -56,7 +56,8 @@ def test_example_is_valid_and_names_every_key() -> None:
 
 def test_example_expands_into_units_per_project_and_subscription() -> None:
     units = scan_units(parse_config(EXAMPLE, "example.yaml", ENV))
-    assert [(u.provider, u.label) for u in units] == [
+    shown = [(u.provider, u.label) for u in units if u.provider in ("aws", "azure", "gcp")]
+    assert shown == [
         ("aws", "payments-prod"),
         ("aws", "111111111111"),
         ("aws", "org"),
@@ -145,7 +146,8 @@ CORPUS = [
     ),
     pytest.param(
         "targets: {}\n",
-        "cfg.yaml:1: targets: no targets: add at least one aws, azure or gcp entry",
+        # every installed provider is named (alibaba, aws, ...): the list depends on them
+        "cfg.yaml:1: targets: no targets: add at least one ",
         id="no-targets",
     ),
     pytest.param(

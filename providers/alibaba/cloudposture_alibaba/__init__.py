@@ -1,0 +1,1 @@
+"""Alibaba Cloud Container Service for Kubernetes (ACK) provider for cloudposture."""

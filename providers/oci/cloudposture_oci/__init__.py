@@ -1,0 +1,1 @@
+"""Oracle Container Engine for Kubernetes (OKE) provider for cloudposture."""

@@ -1,0 +1,167 @@
+"""The nodes' instance principal: which dynamic groups hold them and what policies grant (pure).
+
+An OKE node calls OCI as its instance principal. It has no permissions of its own: it gets
+those granted, by policy statements, to the dynamic groups whose matching rule includes the
+instance (or to ``any-user``). This module evaluates every dynamic group's rule against the
+pool's node instances, collects the ``Allow`` statements naming a matching group, and
+summarizes them as the neutral :class:`Identity`:
+
+- admin-equivalent: an unconditional ``manage all-resources`` or ``manage policies`` (which
+  lets the holder write itself any grant) in the tenancy, or in a compartment that contains
+  the nodes' compartment;
+- wildcard: ``manage all-resources`` anywhere, conditions or not.
+
+A statement with a ``where`` clause is listed, but never makes the identity admin-equivalent
+on its own: the condition may narrow it to almost nothing, and guessing would be a false FAIL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cloudposture.model import Identity
+from cloudposture_oci.compartments import CompartmentTree
+from cloudposture_oci.matching_rules import InstanceFacts, matches, parse_rule
+from cloudposture_oci.policy_grammar import Statement, Subject, parse_statement
+from cloudposture_oci.tokens import SyntaxProblem
+
+JSON = Mapping[str, Any]
+_ESCALATING = ("all-resources", "policies")
+SOURCE = (
+    "identity:ListDynamicGroups matchingRule (evaluated on compute:GetInstance id, "
+    "compartmentId, definedTags) + identity:ListPolicies statements"
+)
+
+
+@dataclass(frozen=True)
+class IamView:
+    """The tenancy's IAM as read once per scan; None fields were not readable."""
+
+    tree: CompartmentTree
+    dynamic_groups: Sequence[JSON] | None
+    policies: Sequence[JSON] | None
+
+
+def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamView) -> Identity:
+    """The identity of a pool's nodes (``instances`` is never empty: an empty pool is judged
+    by what its future nodes will carry)."""
+    ident = f"instance-principal:{pool_name}"
+    sources = {name: SOURCE for name in ("admin_equivalent", "wildcard_grants", "grants")}
+    if iam.dynamic_groups is None or iam.policies is None:
+        return Identity(id=ident, role="node", sources=sources)
+    groups, unknown_groups, problems = _matching_groups(iam.dynamic_groups, instances)
+    statements, bad_statements = _statements(iam.policies)
+    granted = [
+        (policy, s) for policy, s in statements if any(_names(subj, groups) for subj in s.subjects)
+    ]
+    maybe = [
+        (policy, s)
+        for policy, s in statements
+        if (policy, s) not in granted and any(_names(subj, unknown_groups) for subj in s.subjects)
+    ]
+    compartments = {i.compartment_id for i in instances}
+    admin = [s for p, s in granted if _admin(s, p, compartments, iam.tree)]
+    wildcard = [s for _, s in granted if s.verb == "manage" and s.resource_type == "all-resources"]
+    grants = [s.text for _, s in granted]
+    names = sorted(str(g.get("name")) for g in groups)
+    if names:
+        ident = f"{ident} (dynamic groups: {', '.join(names)})"
+    admin_value: bool | None = bool(admin)
+    if not admin and any(_admin(s, p, compartments, iam.tree) for p, s in maybe):
+        admin_value = None  # a group we could not evaluate would make it admin
+    if not admin and (problems or bad_statements):
+        grants += [f"[not understood] {text}" for text in (*problems, *bad_statements)]
+    return Identity(
+        id=ident,
+        role="node",
+        is_default=False,
+        admin_equivalent=admin_value,
+        wildcard_grants=bool(wildcard),
+        grants=grants,
+        sources=sources,
+    )
+
+
+def _matching_groups(
+    groups: Sequence[JSON], instances: Sequence[InstanceFacts]
+) -> tuple[list[JSON], list[JSON], list[str]]:
+    """(groups holding some node, groups whose answer is unknown, rules not understood)."""
+    found: list[JSON] = []
+    unknown: list[JSON] = []
+    problems: list[str] = []
+    for group in groups:
+        if str(group.get("lifecycleState") or "ACTIVE") != "ACTIVE":
+            continue
+        text = str(group.get("matchingRule") or "")
+        try:
+            rule = parse_rule(text)
+        except SyntaxProblem:
+            problems.append(f"dynamic group {group.get('name')}: {text}")
+            unknown.append(group)
+            continue
+        results = [matches(rule, instance) for instance in instances]
+        if any(r is True for r in results):
+            found.append(group)
+        elif any(r is None for r in results):
+            unknown.append(group)
+    return found, unknown, problems
+
+
+def _statements(policies: Sequence[JSON]) -> tuple[list[tuple[str, Statement]], list[str]]:
+    """(attached compartment id, statement) for every Allow, and the unparsable texts."""
+    out: list[tuple[str, Statement]] = []
+    bad: list[str] = []
+    for policy in policies:
+        if str(policy.get("lifecycleState") or "ACTIVE") != "ACTIVE":
+            continue
+        for text in policy.get("statements") or []:
+            try:
+                statement = parse_statement(str(text))
+            except SyntaxProblem:
+                bad.append(str(text))
+                continue
+            if statement.kind == "allow" and not _excludes_instances(statement):
+                out.append((str(policy.get("compartmentId") or ""), statement))
+    return out, bad
+
+
+_PRINCIPAL_TYPE = re.compile(r"request\.principal\.type\s*=\s*'([^']*)'", re.IGNORECASE)
+
+
+def _excludes_instances(statement: Statement) -> bool:
+    """A condition such as ``request.principal.type = 'workload'`` (OKE workload identity)
+    means the grant never reaches an instance principal, even for ``any-user``."""
+    types = _PRINCIPAL_TYPE.findall(statement.where or "")
+    return bool(types) and all(t.lower() != "instance" for t in types)
+
+
+def _names(subject: Subject, groups: Sequence[JSON]) -> bool:
+    """Does the statement's subject include one of ``groups`` (or every principal)?"""
+    if subject.kind == "any-user":
+        return True  # every principal, instance principals included
+    if subject.kind != "dynamic-group":
+        return False
+    for group in groups:
+        if subject.ocid and subject.ocid.lower() == str(group.get("id", "")).lower():
+            return True
+        if subject.name and subject.name.lower() == str(group.get("name", "")).lower():
+            return subject.domain is None or subject.domain.lower() == "default"
+    return False
+
+
+def _admin(
+    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
+) -> bool:
+    if statement.conditional or statement.verb != "manage":
+        return False
+    if statement.resource_type not in _ESCALATING or statement.location is None:
+        return False
+    if statement.location.tenancy:
+        return True
+    target = tree.resolve(statement.location, attached_to)
+    if target is None:
+        return False
+    return any(c is not None and tree.contains(target, c) for c in compartments)
