@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from cloudposture.model import ClusterPosture, ClusterRef, CollectionError, ConfigurationError
 from cloudposture.model.posture import Frozen
+from cloudposture.plugin.settings import cli_options
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture.rules.guidance import PROVIDER_ENTRY_POINTS
 
@@ -145,13 +146,22 @@ class ProviderPlugin(ABC):
     """One ``targets.<name>`` entry of the nightly config (``extra="forbid"``); None: this
     provider cannot be used from a config file."""
 
+    settings_model: type[BaseModel] | None = None
+    """The one typed description of this provider's settings: its fields are the
+    ``targets.<name>`` keys and, through :mod:`cloudposture.plugin.settings` metadata (``Cli``,
+    ``CONFIG_ONLY``, ``CliOnly``), the ``scan <name>`` options. Usually also the
+    :attr:`target_model`."""
+
     config_example: str = ""
     """This provider's commented ``targets.<name>`` block for ``cloudposture config example``,
     indented as it sits under ``targets:``; it must load through :attr:`target_model`."""
 
-    @abstractmethod
     def cli_options(self) -> Sequence[click.Parameter]:
-        """The options of ``cloudposture scan <name>`` (the core adds the common ones)."""
+        """The options of ``cloudposture scan <name>`` (the core adds the common ones):
+        derived from :attr:`settings_model`; a provider without one overrides this."""
+        if self.settings_model is None:
+            raise NotImplementedError(f"provider '{self.name}' declares no settings_model")
+        return cli_options(self.settings_model)
 
     @abstractmethod
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:

@@ -6,14 +6,24 @@ Pure and cheap (pydantic only): ``cloudposture config validate`` never imports b
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import click
 from pydantic import AfterValidator, Field
 
 from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ScanUnit
-from cloudposture.plugin.settings import HttpUrl, NonEmpty, TargetEntry, drop_none, regions_or
+from cloudposture.plugin.settings import (
+    CONFIG_ONLY,
+    Cli,
+    CliOnly,
+    HttpUrl,
+    NonEmpty,
+    TargetEntry,
+    drop_none,
+    regions_or,
+)
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
@@ -64,18 +74,63 @@ class AwsOrganization(TargetEntry):
 
 
 class AwsTarget(TargetEntry):
-    """An AWS account (profile and/or role ARN), or an organization to fan out over."""
+    """An AWS account (profile and/or role ARN), or an organization to fan out over: one
+    ``targets.aws`` entry, and (see the ``Cli`` metadata) the options of ``scan aws``."""
 
-    name: str | None = Field(default=None, description="label in reports (default: account id)")
-    profile: str | None = None
-    role_arn: RoleArn | None = Field(
-        default=None, description="assumed first; with organization: the management account"
+    name: Annotated[str | None, CONFIG_ONLY] = Field(
+        default=None, description="label in reports (default: account id)"
     )
-    external_id: str | None = None
-    organization: AwsOrganization | None = None
-    regions: list[NonEmpty] | None = Field(default=None, description="default: top-level regions")
-    endpoint_url: Annotated[HttpUrl, AfterValidator(_endpoint)] | None = Field(
-        default=None, description="custom AWS endpoint (https, or plain http to loopback only)"
+    profile: Annotated[str | None, Cli(help="AWS profile (default: botocore's chain).")] = None
+    regions: Annotated[
+        list[NonEmpty] | None,
+        Cli(
+            flag="--region",
+            metavar="REGION",
+            help="Region to scan, repeatable (default: every region enabled for the account).",
+        ),
+    ] = Field(default=None, description="default: top-level regions")
+    role_arn: Annotated[
+        RoleArn | None,
+        Cli(help="Assume this role first (sts:AssumeRole, session 'cloudposture')."),
+    ] = Field(default=None, description="assumed first; with organization: the management account")
+    external_id: Annotated[str | None, Cli(help="External id for --role-arn.")] = None
+    organization: Annotated[AwsOrganization | None, CONFIG_ONLY] = None
+    endpoint_url: Annotated[Annotated[HttpUrl, AfterValidator(_endpoint)] | None, CONFIG_ONLY] = (
+        Field(
+            default=None,
+            description="custom AWS endpoint (https, or plain http to loopback only)",
+        )
+    )
+
+
+class AwsSettings(AwsTarget):
+    """The settings of ``scan aws``: every ``targets.aws`` key plus the botocore retry knobs,
+    which only the command line offers (a config entry keeps AWS_RETRY_MODE / the profile's)."""
+
+    retry_mode: CliOnly[Literal["standard", "adaptive"] | None] = Field(
+        default=None,
+        description="botocore retry mode (default: AWS_RETRY_MODE / the profile's, else "
+        "standard, with cloudposture's throttling backoff and per-service concurrency).",
+    )
+    max_attempts: CliOnly[int | None] = Field(
+        default=None,
+        ge=1,
+        le=50,
+        description="botocore max attempts per call (default: AWS_MAX_ATTEMPTS / the "
+        "profile's, else 25; --call-deadline normally decides first).",
+    )
+    call_deadline: CliOnly[
+        Annotated[
+            float | None,
+            Cli(
+                metavar="SECONDS",
+                type=click.FloatRange(min=0, min_open=True, max=86400),
+            ),
+        ]
+    ] = Field(
+        default=None,
+        description="Most time one API call may take, retries, waits and a slow reply "
+        "included; past it the call is an ERROR with the reason (default 90).",
     )
 
 

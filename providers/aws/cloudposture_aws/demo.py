@@ -555,7 +555,6 @@ def _aws_managed_policies() -> Iterator[None]:
     first built (``mock_aws(config=...)`` sets the same key).
     """
     from moto.core.config import default_user_config
-
     from moto.iam.models import iam_backends
 
     before = default_user_config["iam"]

@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-import click
 from pydantic import BaseModel
 
 from cloudposture.plugin.interface import OcsfCloud, Permissions, ProviderPlugin, ScanUnit
@@ -36,48 +35,11 @@ class AwsPlugin(ProviderPlugin):
         calls={action: (action,) for action in ACTIONS}, document="aws-readonly-policy.json"
     )
     target_model = config.AwsTarget
+    settings_model = config.AwsSettings
     config_example = config.EXAMPLE
     supports_organizations = True
     """Settings ``organization_role`` (+ ``organization_external_id``, ``_include``,
     ``_exclude``) fan out over an organization's members (see organizations.py)."""
-
-    def cli_options(self) -> Sequence[click.Parameter]:
-        return [
-            click.Option(["--profile"], help="AWS profile (default: botocore's chain)."),
-            click.Option(
-                ["--region", "region"],
-                multiple=True,
-                metavar="REGION",
-                help="Region to scan, repeatable (default: every region enabled for the account).",
-            ),
-            click.Option(
-                ["--role-arn"],
-                help="Assume this role first (sts:AssumeRole, session 'cloudposture').",
-            ),
-            click.Option(["--external-id"], help="External id for --role-arn."),
-            click.Option(
-                ["--retry-mode"],
-                type=click.Choice(["standard", "adaptive"]),
-                default=None,
-                help="botocore retry mode (default: AWS_RETRY_MODE / the profile's, else "
-                "standard, with cloudposture's throttling backoff and per-service concurrency).",
-            ),
-            click.Option(
-                ["--max-attempts"],
-                type=click.IntRange(1, 50),
-                default=None,
-                help="botocore max attempts per call (default: AWS_MAX_ATTEMPTS / the "
-                "profile's, else 25; --call-deadline normally decides first).",
-            ),
-            click.Option(
-                ["--call-deadline"],
-                type=click.FloatRange(min=0, min_open=True, max=86400),
-                default=None,
-                metavar="SECONDS",
-                help="Most time one API call may take, retries, waits and a slow reply "
-                "included; past it the call is an ERROR with the reason (default 90).",
-            ),
-        ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
         from cloudposture_aws.adapter import EksScanner

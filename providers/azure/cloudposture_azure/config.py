@@ -5,12 +5,22 @@ Pure and cheap (pydantic only): ``cloudposture config validate`` never imports a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+import click
 from pydantic import Field, model_validator
 
 from cloudposture.plugin import ScanUnit
-from cloudposture.plugin.settings import HttpUrl, NonEmpty, TargetEntry, drop_none, regions_or
+from cloudposture.plugin.settings import (
+    CONFIG_ONLY,
+    Cli,
+    HttpUrl,
+    NonEmpty,
+    TargetEntry,
+    drop_none,
+    regions_or,
+)
+from cloudposture_azure.clouds import CLOUDS
 
 AzureCloud = Literal["public", "china", "usgov"]
 
@@ -22,16 +32,58 @@ _AZURE_CLOUDS = {
 
 
 class AzureTarget(TargetEntry):
-    """Azure subscriptions, management groups, or every subscription the identity can see."""
+    """Azure subscriptions, management groups, or every subscription the identity can see:
+    one ``targets.azure`` entry, and (see the ``Cli`` metadata) the options of ``scan azure``.
+    """
 
-    name: str | None = None
-    subscriptions: list[NonEmpty] = Field(default_factory=list)
-    management_groups: list[NonEmpty] = Field(default_factory=list)
-    all_visible: bool = False
-    cloud: AzureCloud = "public"
-    regions: list[NonEmpty] | None = Field(default=None, description="AKS locations to keep")
-    arm_endpoint: HttpUrl | None = None
-    graph_endpoint: HttpUrl | None = Field(
+    name: Annotated[str | None, CONFIG_ONLY] = None
+    subscriptions: Annotated[
+        list[NonEmpty],
+        Cli(
+            flag="--subscription",
+            metavar="ID",
+            help="Subscription id to scan (repeatable). Default: every subscription the "
+            "credential can see.",
+        ),
+    ] = Field(default_factory=list)
+    management_groups: Annotated[
+        list[NonEmpty],
+        Cli(
+            flag="--management-group",
+            metavar="ID",
+            help="Scan every enabled subscription below this management group, at any "
+            "depth (repeatable; combines with --subscription).",
+        ),
+    ] = Field(default_factory=list)
+    all_visible: Annotated[bool, CONFIG_ONLY] = False
+    cloud: Annotated[
+        AzureCloud,
+        # The option names a cloud as the Azure CLI does, the config key by its short name.
+        Cli(
+            type=click.Choice(sorted(CLOUDS)),
+            default="AzurePublicCloud",
+            show_default=True,
+            help="Azure cloud whose Resource Manager and sign-in endpoints to use.",
+        ),
+    ] = "public"
+    regions: Annotated[list[NonEmpty] | None, CONFIG_ONLY] = Field(
+        default=None, description="AKS locations to keep"
+    )
+    arm_endpoint: Annotated[
+        HttpUrl | None,
+        Cli(
+            metavar="URL",
+            help="Any other Resource Manager endpoint (https; plain http only for loopback).",
+        ),
+    ] = None
+    graph_endpoint: Annotated[
+        HttpUrl | None,
+        Cli(
+            metavar="URL",
+            help="Microsoft Graph endpoint for resolving clusters' service principals "
+            "(default: the --cloud's; https, plain http only for loopback).",
+        ),
+    ] = Field(
         default=None, description="Microsoft Graph, for clusters that use a service principal"
     )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import click
 from pydantic import BaseModel
 
 from cloudposture.model import ConfigurationError
@@ -44,47 +43,10 @@ class AzurePlugin(ProviderPlugin):
         document="azure-custom-role.json",
     )
     target_model = config.AzureTarget
+    settings_model = config.AzureTarget
     config_example = config.EXAMPLE
     supports_management_groups = True
     """A config file's ``management_groups`` entries are resolved here (nightly checks it)."""
-
-    def cli_options(self) -> Sequence[click.Parameter]:
-        return [
-            click.Option(
-                ["--subscription"],
-                multiple=True,
-                metavar="ID",
-                help="Subscription id to scan (repeatable). Default: every subscription the "
-                "credential can see.",
-            ),
-            click.Option(
-                ["--management-group"],
-                multiple=True,
-                metavar="ID",
-                help="Scan every enabled subscription below this management group, at any "
-                "depth (repeatable; combines with --subscription).",
-            ),
-            click.Option(
-                ["--cloud"],
-                type=click.Choice(sorted(CLOUDS)),
-                default="AzurePublicCloud",
-                show_default=True,
-                help="Azure cloud whose Resource Manager and sign-in endpoints to use.",
-            ),
-            click.Option(
-                ["--arm-endpoint"],
-                metavar="URL",
-                default=None,
-                help="Any other Resource Manager endpoint (https; plain http only for loopback).",
-            ),
-            click.Option(
-                ["--graph-endpoint"],
-                metavar="URL",
-                default=None,
-                help="Microsoft Graph endpoint for resolving clusters' service principals "
-                "(default: the --cloud's; https, plain http only for loopback).",
-            ),
-        ]
 
     def scan_units(
         self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]

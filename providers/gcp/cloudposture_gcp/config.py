@@ -5,10 +5,14 @@ Pure and cheap (pydantic only): ``cloudposture config validate`` never imports a
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from cloudposture.plugin import ScanUnit
 from cloudposture.plugin.settings import (
+    CONFIG_ONLY,
+    Cli,
     HttpUrl,
     NonEmpty,
     TargetEntry,
@@ -17,19 +21,57 @@ from cloudposture.plugin.settings import (
     unit_label,
 )
 
+_ID = "ID"
+
 
 class GcpTarget(TargetEntry):
-    """GCP projects, folders or a whole organization."""
+    """GCP projects, folders or a whole organization: one ``targets.gcp`` entry, and (see the
+    ``Cli`` metadata) the options of ``scan gcp``."""
 
-    name: str | None = Field(
+    name: Annotated[str | None, CONFIG_ONLY] = Field(
         default=None, description="label in reports: each unit is NAME/PROJECT (or folder, org)"
     )
-    projects: list[NonEmpty] = Field(default_factory=list)
-    folders: list[NonEmpty] = Field(default_factory=list)
-    organization: str | None = None
-    impersonate_service_account: str | None = None
-    regions: list[NonEmpty] | None = Field(default=None, description="GKE locations to keep")
-    endpoint: HttpUrl | None = None
+    projects: Annotated[
+        list[NonEmpty],
+        Cli(
+            flag="--project",
+            metavar=_ID,
+            help="Project id to scan (repeatable; all locations are listed at once).",
+        ),
+    ] = Field(default_factory=list)
+    organization: Annotated[
+        str | None,
+        Cli(
+            metavar=_ID,
+            help="Scan every ACTIVE project below this organization (through folders).",
+        ),
+    ] = None
+    folders: Annotated[
+        list[NonEmpty],
+        Cli(
+            flag="--folder",
+            metavar=_ID,
+            help="Scan every ACTIVE project below this folder (repeatable).",
+        ),
+    ] = Field(default_factory=list)
+    endpoint: Annotated[
+        HttpUrl | None,
+        Cli(
+            metavar="URL",
+            help="Send every Google API call to this base URL (Private Service Connect, "
+            "proxy, emulator); https, or plain http to loopback only.",
+        ),
+    ] = None
+    impersonate_service_account: Annotated[
+        str | None,
+        Cli(
+            metavar="EMAIL",
+            help="Act as this service account (short-lived tokens via IAM Credentials).",
+        ),
+    ] = None
+    regions: Annotated[list[NonEmpty] | None, CONFIG_ONLY] = Field(
+        default=None, description="GKE locations to keep"
+    )
 
     @model_validator(mode="after")
     def _has_scope(self) -> GcpTarget:

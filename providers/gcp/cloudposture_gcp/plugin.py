@@ -12,7 +12,6 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import click
 from pydantic import BaseModel
 
 from cloudposture.plugin import (
@@ -44,6 +43,7 @@ class GcpPlugin(ProviderPlugin):
     ocsf = OcsfCloud("GCP", 11, "GCP Project", "container.googleapis.com/Cluster")
     permissions = Permissions(calls=PERMISSIONS_BY_CALL, document="gcp-custom-role.yaml")
     target_model = config.GcpTarget
+    settings_model = config.GcpTarget
     config_example = config.EXAMPLE
 
     def scan_units(
@@ -54,41 +54,6 @@ class GcpPlugin(ProviderPlugin):
 
     def __init__(self) -> None:
         self._sessions: ScanSessions | None = None
-
-    def cli_options(self) -> Sequence[click.Parameter]:
-        return [
-            click.Option(
-                ["--project"],
-                multiple=True,
-                metavar="ID",
-                help="Project id to scan (repeatable; all locations are listed at once).",
-            ),
-            click.Option(
-                ["--organization"],
-                metavar="ID",
-                default=None,
-                help="Scan every ACTIVE project below this organization (through folders).",
-            ),
-            click.Option(
-                ["--folder"],
-                multiple=True,
-                metavar="ID",
-                help="Scan every ACTIVE project below this folder (repeatable).",
-            ),
-            click.Option(
-                ["--endpoint"],
-                metavar="URL",
-                default=None,
-                help="Send every Google API call to this base URL (Private Service Connect, "
-                "proxy, emulator); https, or plain http to loopback only.",
-            ),
-            click.Option(
-                ["--impersonate-service-account"],
-                metavar="EMAIL",
-                default=None,
-                help="Act as this service account (short-lived tokens via IAM Credentials).",
-            ),
-        ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
         """One scanner; credentials from $GOOGLE_OAUTH_ACCESS_TOKEN, else ADC (see clients).
