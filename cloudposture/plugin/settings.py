@@ -8,7 +8,7 @@ the loader can map each error to FILE:LINE and suggest the key that was meant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from urllib.parse import urlsplit
@@ -45,6 +45,20 @@ def drop_none(settings: Mapping[str, Any]) -> dict[str, Any]:
 def regions_or(regions: list[str] | None, default_regions: tuple[str, ...]) -> tuple[str, ...]:
     """An entry's own regions, else the config's top-level ``regions``."""
     return tuple(regions) if regions is not None else default_regions
+
+
+def setting_strings(value: object) -> tuple[str, ...]:
+    """A repeatable setting as distinct strings, in order: the CLI gives a tuple, a config entry a
+    list, an environment variable one comma-separated string; blanks are dropped."""
+    if value is None or value == "":
+        return ()
+    items: Iterable[object] = (
+        value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
+    )
+    out: list[str] = []
+    for item in items:
+        out.extend(p.strip() for p in str(item).split(",") if p.strip())
+    return tuple(dict.fromkeys(out))
 
 
 def unit_label(name: str | None, ident: str) -> str:

@@ -7,7 +7,7 @@ machine fails with one line before any SDK loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
+from cloudposture.plugin.settings import setting_strings
 
 ROLE_ARN = re.compile(r"^acs:ram::\d+:role/[\w+=,.@-]{1,64}$")
 REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
@@ -84,7 +85,7 @@ class AlibabaSettings(BaseModel):
         """CLI options by parameter name (``region``, ...) or a config entry (``regions``)."""
         try:
             return cls(
-                regions=_strings(settings.get("region") or settings.get("regions")),
+                regions=setting_strings(settings.get("region") or settings.get("regions")),
                 profile=settings.get("profile") or None,
                 role_arn=settings.get("role_arn") or None,
                 endpoint=settings.get("endpoint") or None,
@@ -96,15 +97,3 @@ class AlibabaSettings(BaseModel):
             where = ".".join(str(p) for p in first["loc"])
             message = str(first["msg"]).removeprefix("Value error, ")
             raise ConfigurationError(f"alibaba: {where}: {message}") from None
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    items: Iterable[object] = (
-        value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
-    )
-    out: list[str] = []
-    for item in items:
-        out.extend(p.strip() for p in str(item).split(",") if p.strip())
-    return tuple(dict.fromkeys(out))

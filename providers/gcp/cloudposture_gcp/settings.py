@@ -5,12 +5,13 @@ Pure and cheap (no Google import): bad settings fail with one line before any SD
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
+from cloudposture.plugin.settings import setting_strings
 
 TOKEN_ENV = "GOOGLE_OAUTH_ACCESS_TOKEN"  # noqa: S105 - the variable's name, not a token
 
@@ -27,9 +28,11 @@ class GcpSettings:
     def from_mapping(cls, settings: Mapping[str, Any]) -> GcpSettings:
         """CLI options by parameter name, or a config file's target entry."""
         out = cls(
-            projects=_strings(settings.get("project") or settings.get("projects")),
+            projects=setting_strings(settings.get("project") or settings.get("projects")),
             organization=_id(settings.get("organization"), "organizations/"),
-            folders=tuple(_id(f, "folders/") or "" for f in _strings(settings.get("folder"))),
+            folders=tuple(
+                _id(f, "folders/") or "" for f in setting_strings(settings.get("folder"))
+            ),
             endpoint=validate_endpoint(settings.get("endpoint")),
             impersonate_service_account=settings.get("impersonate_service_account") or None,
         )
@@ -47,18 +50,6 @@ def validate_endpoint(url: object) -> str | None:
     if url in (None, ""):
         return None
     return checked_endpoint(str(url), "gcp: --endpoint")
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    items: Iterable[object] = (
-        value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
-    )
-    out: list[str] = []
-    for item in items:
-        out.extend(p.strip() for p in str(item).split(",") if p.strip())
-    return tuple(dict.fromkeys(out))
 
 
 def _id(value: object, prefix: str) -> str | None:

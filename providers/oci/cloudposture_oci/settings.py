@@ -6,12 +6,13 @@ Pure and cheap (no ``oci`` import): bad settings fail with one line before the S
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from cloudposture.endpoints import checked_endpoint
 from cloudposture.model import ConfigurationError
+from cloudposture.plugin.settings import setting_strings
 
 AuthMode = Literal["api_key", "instance_principal", "resource_principal"]
 AUTH_MODES: tuple[AuthMode, ...] = ("api_key", "instance_principal", "resource_principal")
@@ -48,7 +49,7 @@ class OciSettings:
             auth=auth,
             config_file=config_file,
             profile=str(settings.get("profile") or env.get("OCI_CLI_PROFILE") or DEFAULT_PROFILE),
-            regions=_strings(settings.get("region") or settings.get("regions")),
+            regions=setting_strings(settings.get("region") or settings.get("regions")),
             compartments=_compartments(settings.get("compartment") or settings.get("compartments")),
             endpoint=validate_endpoint(settings.get("endpoint")),
         )
@@ -67,22 +68,10 @@ def validate_endpoint(url: object) -> str | None:
 
 
 def _compartments(value: object) -> tuple[str, ...]:
-    out = _strings(value)
+    out = setting_strings(value)
     bad = [c for c in out if not c.startswith(("ocid1.compartment.", "ocid1.tenancy."))]
     if bad:
         raise ConfigurationError(
             f"oci: --compartment takes a compartment OCID (ocid1.compartment...), got {bad[0]!r}"
         )
     return out
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    items: Iterable[object] = (
-        value if isinstance(value, Iterable) and not isinstance(value, str) else [value]
-    )
-    out: list[str] = []
-    for item in items:
-        out.extend(p.strip() for p in str(item).split(",") if p.strip())
-    return tuple(dict.fromkeys(out))
