@@ -1,8 +1,12 @@
 """The provider-neutral cluster posture: every fact a rule reads, with one meaning on every cloud.
 
 Why this shape:
-- ``None`` always means *not collected / unknown*, never ``False``. A rule that meets ``None``
-  reports ERROR with the reason (see :meth:`ClusterPosture.reason_unknown`), never PASS.
+- ``None`` always means *no value*, never ``False``, and every ``None`` says why (see
+  :mod:`cloudposture.model.completeness`): a collection error that ``affects`` it, an
+  ``unknown_reasons`` entry (not collected although no call failed), a ``not_applicable`` entry
+  (the fact does not exist here: EKS has no provider-ranges switch), or the section's own
+  facts (no customer key, so no key state). A rule that meets ``None`` reports ERROR with that
+  reason (see :meth:`ClusterPosture.reason_unknown`), never PASS.
 - Every section records, per field, the raw API path the value came from (``sources``), so a
   finding can show the evidence a reviewer would look up in the provider's console or API.
 - Everything is frozen: a posture is a snapshot of what the APIs said during one scan.
@@ -11,7 +15,7 @@ Why this shape:
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +42,32 @@ class Section(Frozen):
             "self-managed CNI whose network policy the cloud API cannot show)"
         ),
     )
+    not_applicable: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "field name -> why the fact does not exist on this cluster, so None is its answer "
+            "rather than a gap (EKS has no provider-ranges switch; GKE node pools have no "
+            "separate SSH toggle)"
+        ),
+    )
+
+    NONE_MEANS: ClassVar[dict[str, str]] = {}
+    """Fields whose ``None`` is itself a documented value on every cloud (``key_error``: the
+    key was read), with what it means."""
+
+    def implied_unset(self) -> dict[str, str]:
+        """Fields left ``None`` because this section's other facts make them meaningless
+        (no customer key, so no key state), with why. Overridden per section."""
+        return {}
+
+    def explained_unset(self) -> dict[str, str]:
+        """Every field whose ``None`` this section itself explains, with the explanation."""
+        return {
+            **self.NONE_MEANS,
+            **self.implied_unset(),
+            **self.not_applicable,
+            **self.unknown_reasons,
+        }
 
     def source_of(self, field: str) -> str:
         """The API path behind ``field``, or an empty string when the adapter did not say."""
@@ -92,6 +122,12 @@ class EndpointAccess(Section):
         default=None,
         description="the provider's own public address space may reach the endpoint (GKE)",
     )
+
+    def implied_unset(self) -> dict[str, str]:
+        if self.public_enabled is False:
+            why = "the API server has no public endpoint"
+            return {"authorized_cidrs": why, "provider_ranges_allowed": why}
+        return {}
 
 
 class Authentication(Section):
@@ -166,6 +202,11 @@ class Identity(Section):
         default_factory=list, description="human-readable grants that make it broad"
     )
 
+    def implied_unset(self) -> dict[str, str]:
+        if self.role == "node":
+            return {"exceeds_minimum": "the documented minimum is judged for the control plane"}
+        return {}
+
 
 class NodePool(Section):
     """A group of nodes: managed node group, GKE node pool, AKS agent pool, self-managed nodes."""
@@ -195,6 +236,13 @@ class NodePool(Section):
         default=None, description="the node's OAuth scopes grant the whole cloud API (GKE)"
     )
 
+    NONE_MEANS: ClassVar[dict[str, str]] = {"metadata_detail": "nothing to add"}
+
+    def implied_unset(self) -> dict[str, str]:
+        if self.ssh_access is False:
+            return {"ssh_source_restricted": "SSH access is off"}
+        return {}
+
 
 class WorkloadIdentity(Section):
     """Per-workload cloud identity, so pods need not borrow the node's (row 3)."""
@@ -219,6 +267,23 @@ class SecretsEncryption(Section):
     rotation_period_days: int | None = None
     key_error: str | None = Field(default=None, description="why the key could not be read")
 
+    NONE_MEANS: ClassVar[dict[str, str]] = {"key_error": "the key was read (or there is none)"}
+
+    def implied_unset(self) -> dict[str, str]:
+        implied: dict[str, str] = {}
+        if self.customer_key_enabled is False:
+            no_key = "secrets are not encrypted with a customer-managed key"
+            implied |= dict.fromkeys(_KEY_FACTS, no_key)
+        elif self.key_error:
+            implied |= dict.fromkeys(_KEY_STATE_FACTS, f"key not read: {self.key_error}")
+        if self.rotation_enabled is False:
+            implied.setdefault("rotation_period_days", "automatic rotation is off")
+        return implied
+
+
+_KEY_STATE_FACTS = ("key_state", "key_usable", "rotation_enabled", "rotation_period_days")
+_KEY_FACTS = ("key_id", *_KEY_STATE_FACTS)
+
 
 LogComponent = Literal[
     "audit", "authenticator", "apiserver", "controller-manager", "scheduler", "other"
@@ -234,6 +299,11 @@ class Logging(Section):
     )
     destination: str | None = None
 
+    def implied_unset(self) -> dict[str, str]:
+        if self.audit_enabled is False and self.components == []:
+            return {"destination": "no control-plane log is shipped"}
+        return {}
+
 
 class VersionSupport(Section):
     """Kubernetes version and whether the provider still gives it standard support."""
@@ -242,6 +312,8 @@ class VersionSupport(Section):
     standard_support: bool | None = None
     detail: str | None = None
 
+    NONE_MEANS: ClassVar[dict[str, str]] = {"detail": "nothing to add"}
+
 
 class NetworkPolicySupport(Section):
     """Whether Kubernetes NetworkPolicy is enforced for workloads."""
@@ -249,12 +321,19 @@ class NetworkPolicySupport(Section):
     enforced: bool | None = None
     engine: str | None = None
 
+    def implied_unset(self) -> dict[str, str]:
+        if self.enforced is False:
+            return {"engine": "no network policy engine runs"}
+        return {}
+
 
 class EtcdAccess(Section):
     """Access to etcd (row 4). On managed clusters the provider runs etcd."""
 
     provider_managed: bool | None = None
     detail: str | None = None
+
+    NONE_MEANS: ClassVar[dict[str, str]] = {"detail": "nothing to add"}
 
 
 class ClusterPosture(Frozen):
@@ -274,6 +353,17 @@ class ClusterPosture(Frozen):
     network_policy: NetworkPolicySupport = NetworkPolicySupport()
     etcd: EtcdAccess = EtcdAccess()
     collection_errors: list[CollectionError] = Field(default_factory=list)
+    unknown_reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description="node_pools / control_plane_identity -> why it is None although no call failed",
+    )
+    not_applicable: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "node_pools / control_plane_identity -> why this cluster has none (GKE's control "
+            "plane runs as a Google-managed identity the customer cannot see or change)"
+        ),
+    )
 
     def reason_unknown(self, *facts: str) -> str:
         """Why ``facts`` (dotted paths such as ``node_pools`` or ``logging``) are unknown.
@@ -290,8 +380,13 @@ class ClusterPosture(Frozen):
             reason
             for name, section in self
             if isinstance(section, Section)
-            for field, reason in section.unknown_reasons.items()
+            for field, reason in (section.unknown_reasons | section.not_applicable).items()
             if any(_overlaps(f, f"{name}.{field}") for f in facts)
+        ]
+        hits += [
+            reason
+            for field, reason in (self.unknown_reasons | self.not_applicable).items()
+            if any(_overlaps(f, field) for f in facts)
         ]
         if hits:
             return "; ".join(dict.fromkeys(hits))

@@ -1,0 +1,82 @@
+"""Every posture a provider builds accounts for each ``None`` (see
+:mod:`cloudposture.model.completeness`), on every scenario its fake API serves.
+
+Each installed provider keeps ``tests/providers/<name>/posture_scenarios.py`` with
+``scenario_postures()``: it serves that provider's scenarios (good, exposed, denied, partly
+readable clusters) from its fake API, collects every cluster through the real SDK clients
+and returns the postures. The parameters come from the entry points, so a provider
+installed without such a module fails here rather than being skipped.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+
+from cloudposture.model import ClusterPosture
+from cloudposture.model.completeness import unexplained_fields
+from cloudposture.model.posture import Section
+from cloudposture.plugin.registry import PROVIDERS
+
+PROVIDER_NAMES = sorted(PROVIDERS.names())
+_CACHE: dict[str, list[ClusterPosture]] = {}
+
+
+def _postures(name: str) -> list[ClusterPosture]:
+    if name not in _CACHE:
+        module = importlib.import_module(f"tests.providers.{name}.posture_scenarios")
+        _CACHE[name] = list(module.scenario_postures())
+    return _CACHE[name]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PROVIDER_NAMES)
+def test_every_posture_field_is_set_or_explained(name: str) -> None:
+    postures = _postures(name)
+    assert len(postures) >= 3, f"{name}: too few scenarios to say anything"
+    assert {p.ref.provider for p in postures} == {name}
+    problems = {p.ref.name: unexplained_fields(p) for p in postures}
+    assert {cluster: lines for cluster, lines in problems.items() if lines} == {}
+
+
+def _fields(posture: ClusterPosture) -> Iterator[tuple[str, Section]]:
+    """(fact path, section) for every section instance in the posture."""
+    for name, section in posture:
+        if isinstance(section, Section):
+            yield name, section
+    for pool in posture.node_pools or []:
+        yield "node_pools", pool
+        for identity in pool.identities or []:
+            yield "node_pools.identities", identity
+
+
+def _not_a_gap(section: Section) -> dict[str, str]:
+    """Fields whose None is an answer, not a gap in what the scenarios read."""
+    return {**section.NONE_MEANS, **section.implied_unset(), **section.not_applicable}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PROVIDER_NAMES)
+def test_the_scenarios_exercise_every_field_the_provider_has(name: str) -> None:
+    """Without this, a world of denied clusters (every field covered by an error) would pass
+    the test above and prove nothing: every field is read into a value in some scenario,
+    unless the provider says it does not exist there or the model's own facts imply it."""
+    with_value: set[str] = set()
+    without: set[str] = set()
+    for posture in _postures(name):
+        for path, section in _fields(posture):
+            for field in set(type(section).model_fields) - set(Section.model_fields):
+                fact = f"{path}.{field}"
+                if getattr(section, field) is not None:
+                    with_value.add(fact)
+                elif field not in _not_a_gap(section):
+                    without.add(fact)
+        for top in ("node_pools", "control_plane_identity"):
+            if getattr(posture, top) is not None:
+                with_value.add(top)
+            elif top not in posture.not_applicable:
+                without.add(top)
+    never_read = sorted(without - with_value)
+    assert never_read == [], f"{name}: no scenario reads a value into {never_read}"
