@@ -15,10 +15,13 @@ import json
 import re
 import subprocess
 import sys
+from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from cloudposture.model import ConfigurationError, ScanResult
 from cloudposture.plugin.interface import ProviderPlugin
@@ -35,31 +38,32 @@ FORMAT_NAMES = FORMATS.names()
 SINK_SCHEMES = sorted(SINKS.names())
 RULE_IDS = {rule.meta.id for rule in ALL_RULES}
 
-# Top-level modules the core itself may pull in when a plugin module imports it: its own
-# dependencies (pyproject [project].dependencies) and theirs. Anything else a plugin module
-# imports at module level (boto3, google, azure, oci, alibabacloud, ...) fails the test.
-CORE_DEPENDENCIES = frozenset(
-    {
-        "cloudposture",
-        "pydantic",
-        "pydantic_core",
-        "annotated_types",
-        "typing_extensions",
-        "typing_inspection",
-        "click",
-        "yaml",
-        "_yaml",
-        "rich",
-        "markdown_it",
-        "mdurl",
-        "pygments",
-        "sqlalchemy",
-        "alembic",
-        "mako",
-        "markupsafe",
-        "greenlet",
-    }
-)
+
+def _core_dependency_modules() -> frozenset[str]:
+    """Top-level modules the core itself may pull in when a plugin module imports it: those
+    of the ``cloudposture`` distribution and of its install requirements, transitively
+    (extras left out), read from the installed metadata so a new core dependency needs no
+    edit here. Anything else a plugin module imports at module level (boto3, google, azure,
+    oci, alibabacloud, ...) fails the test."""
+    wanted: set[str] = set()
+    pending = ["cloudposture"]
+    while pending:
+        name = canonicalize_name(pending.pop())
+        if name in wanted:
+            continue
+        wanted.add(name)
+        for line in distribution(name).requires or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+    return frozenset(
+        module
+        for module, owners in packages_distributions().items()
+        if any(canonicalize_name(owner) in wanted for owner in owners)
+    )
+
+
+CORE_DEPENDENCIES = _core_dependency_modules()
 
 LOAD_AND_LIST_NEW_MODULES = """
 import json, sys
