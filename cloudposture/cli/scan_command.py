@@ -92,6 +92,8 @@ def execute_scan(
         max_workers=common.max_workers,
     )
     with scan_with_progress(scanners, options, stderr, quiet=common.quiet) as scanned:
+        if scanned.findings.fallback and not common.quiet:
+            stderr.print(f"warning: {scanned.findings.fallback}", style="yellow")
         write_outputs(scanned, formats, common, stderr)
         delivered = deliver(scanned, common, stderr)
         code = exit_code(scanned, common.fail_on, stderr, quiet=common.quiet)

@@ -93,11 +93,12 @@ def test_a_full_disk_never_replaces_a_valid_report_with_part_of_one(tmp_path: Pa
         preexec_fn=_limit_file_size,
         check=False,
     )
-    # the scan's finding spool or the report hits the limit first: either way one line, exit 2
+    # the finding spool moves to memory when its file hits the limit; the report cannot: one
+    # line naming the file, exit 2
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
     assert proc.stderr.startswith("error: ")
-    assert "File too large" in proc.stderr
+    assert proc.stderr.strip() == f"error: cannot write {previous}: File too large"
     assert previous.read_bytes() == before
     assert json.loads(before)["scan"]["id"] == "earlier"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["prev.json"]
@@ -125,3 +126,31 @@ def test_a_write_failing_halfway_leaves_the_previous_report_and_no_temporary_fil
         write_atomic(previous, half_then_full)  # type: ignore[arg-type]
     assert previous.read_text() == '{"valid": true}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def _limit_file_size_to_nothing() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
+
+
+def test_a_full_temporary_directory_costs_memory_not_the_scan(tmp_path: Path) -> None:
+    """The findings spool cannot write a byte: the scan still reports every finding (to a
+    pipe, which the limit does not touch) and says once where it could not write."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "cloudposture", "scan", "fake", "--scenario", "public"],
+        env=_env(tmp_path, TMPDIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limit_file_size_to_nothing,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr  # the public scenario fails rules
+    report = json.loads(proc.stdout)
+    assert report["findings"], "no finding reached the report"
+    assert {f["status"] for f in report["findings"]} >= {"FAIL", "PASS"}
+    assert proc.stderr.strip().splitlines()[0] == (
+        f"warning: cannot write temporary files in {tmp_path} (File too large); "
+        "findings are kept in memory"
+    )
+    assert "Traceback" not in proc.stderr

@@ -110,3 +110,78 @@ def test_spooled_scan_is_the_scan_with_remediation_filled_in_on_the_way_out() ->
 def _same(finding: Finding) -> dict[str, object]:
     """Two scans of the same clusters differ only in their scan id and time."""
     return finding.model_dump(exclude={"scan_id", "created_at"})
+
+
+FILL_THEN_READ = """
+import json, resource, signal, sys
+from tests.core.test_spool import _finding
+from cloudposture.model import Severity, Status
+from cloudposture.model.spool import FindingSpool
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG, as a full disk gives ENOSPC
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
+spool = FindingSpool(sys.argv[2])
+names = [f"c{i:03d}" for i in range(60)]
+for name in reversed(names):
+    spool.add([_finding(name, f"X-{r:03d}", Status.FAIL, Severity.HIGH) for r in range(20)])
+back = [(f.resource.cluster, f.rule_id) for f in spool]
+expected = [(n, f"X-{r:03d}") for n in names for r in range(20)]
+print(json.dumps({"same": back == expected, "n": len(back), "fallback": spool.fallback}))
+spool.close()
+"""
+
+
+def _fill(limit: int, directory: Path) -> dict[str, object]:
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", FILL_THEN_READ, str(limit), str(directory)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=root,
+        check=True,
+    )
+    loaded = json.loads(out.stdout)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_a_full_disk_moves_the_spool_to_memory_and_loses_nothing(tmp_path: Path) -> None:
+    """The file size limit stops the temporary file part-way through the scan (a full disk
+    mid-scan): the blocks written before it and those kept in memory after it all read back,
+    in order, and the spool says where it could not write and why."""
+    filled = _fill(4096, tmp_path)
+    assert filled["same"] is True
+    assert filled["n"] == 60 * 20
+    assert filled["fallback"] == (
+        f"cannot write temporary files in {tmp_path} (File too large); findings are kept in memory"
+    )
+
+
+def test_without_a_limit_the_spool_stays_on_disk(tmp_path: Path) -> None:
+    filled = _fill(resource_unlimited(), tmp_path)
+    assert filled == {"same": True, "n": 1200, "fallback": None}
+
+
+def resource_unlimited() -> int:
+    import resource
+
+    return resource.RLIM_INFINITY
+
+
+def test_a_missing_temporary_directory_keeps_findings_in_memory_and_says_where(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "gone"
+    spool = FindingSpool(str(missing))
+    try:
+        spool.add([_finding("a", "X-001", Status.FAIL, Severity.HIGH)])
+        assert [f.rule_id for f in spool] == ["X-001"]
+        assert spool.fallback is not None
+        assert spool.fallback.startswith(f"cannot write temporary files in {missing} (")
+    finally:
+        spool.close()
