@@ -376,13 +376,10 @@ class ClusterPosture(Frozen):
             for e in self.collection_errors
             if any(_overlaps(f, a) for f in facts for a in e.affects)
         ]
-        hits += [
-            reason
-            for name, section in self
-            if isinstance(section, Section)
-            for field, reason in (section.unknown_reasons | section.not_applicable).items()
-            if any(_overlaps(f, f"{name}.{field}") for f in facts)
-        ]
+        for name, section in self:
+            if isinstance(section, Section):
+                hits += _section_reasons(section, name, facts)
+        hits += self._pool_reasons(facts)
         hits += [
             reason
             for field, reason in (self.unknown_reasons | self.not_applicable).items()
@@ -391,6 +388,33 @@ class ClusterPosture(Frozen):
         if hits:
             return "; ".join(dict.fromkeys(hits))
         return f"{', '.join(facts)} not collected"
+
+    def _pool_reasons(self, facts: tuple[str, ...]) -> list[str]:
+        """Node pools' and their identities' reasons, each once with the pools it holds for
+        ("... (pools a, b)"): thirty pools without an SSH setting make one sentence."""
+        pools_by_reason: dict[str, list[str]] = {}
+        for pool in self.node_pools or []:
+            sections: list[tuple[Section, str]] = [(pool, "node_pools")]
+            sections += [(i, "node_pools.identities") for i in pool.identities or []]
+            for section, path in sections:
+                for reason in _section_reasons(section, path, facts):
+                    pools = pools_by_reason.setdefault(reason, [])
+                    if pool.name not in pools:
+                        pools.append(pool.name)
+        return [
+            f"{reason} ({'pool' if len(pools) == 1 else 'pools'} {', '.join(pools)})"
+            for reason, pools in pools_by_reason.items()
+        ]
+
+
+def _section_reasons(section: Section, path: str, facts: tuple[str, ...]) -> list[str]:
+    """The unknown / not-applicable reasons ``section`` (at fact path ``path``) gives for any
+    of ``facts``."""
+    return [
+        reason
+        for field, reason in (section.unknown_reasons | section.not_applicable).items()
+        if any(_overlaps(f, f"{path}.{field}") for f in facts)
+    ]
 
 
 def _overlaps(fact: str, affected: str) -> bool:

@@ -255,3 +255,35 @@ def test_ssh_source_matters_only_while_ssh_is_on() -> None:
     assert [
         line.partition(":")[0] for line in unexplained_fields(complete(node_pools=[pool(True)]))
     ] == ["node_pools[p].ssh_source_restricted"]
+
+
+def test_pool_and_identity_reasons_reach_a_finding_once_with_their_pools() -> None:
+    no_ssh = "this cloud's pools have no SSH setting"
+
+    def pool(name: str) -> NodePool:
+        return NodePool(
+            name=name,
+            public_ip=False,
+            internet_ingress=[],
+            identities=[
+                NODE.model_copy(
+                    update={
+                        "admin_equivalent": None,
+                        "unknown_reasons": {"admin_equivalent": "policy language not parsed"},
+                    }
+                )
+            ]
+            if name == "b"
+            else [NODE],
+            metadata_credentials_exposed=False,
+            full_cloud_api_scope=False,
+            not_applicable={"ssh_access": no_ssh, "ssh_source_restricted": no_ssh},
+        )
+
+    posture = complete(node_pools=[pool("a"), pool("b")])
+    assert unexplained_fields(posture) == []
+    assert posture.reason_unknown("node_pools.ssh_access") == f"{no_ssh} (pools a, b)"
+    assert posture.reason_unknown("node_pools.identities.admin_equivalent") == (
+        "policy language not parsed (pool b)"
+    )
+    assert posture.reason_unknown("logging.audit_enabled") == "logging.audit_enabled not collected"
