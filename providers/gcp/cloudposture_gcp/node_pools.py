@@ -25,6 +25,14 @@ from cloudposture_gcp.iam import PolicyLevel, describe_levels, grants_for
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 DEFAULT_SA_SUFFIX = "-compute@developer.gserviceaccount.com"
 LIST = "container:ListClusters cluster"
+SSH_IS_A_FIREWALL_RULE = (
+    "GKE node pools have no SSH setting: SSH is a VPC firewall rule, judged with the rest of "
+    "the internet ingress (NODE-002)"
+)
+AUTOPILOT_HAS_NO_SSH = (
+    "Autopilot nodes are Google-managed and GKE offers no SSH to them; a firewall rule that "
+    "opens port 22 is judged with the rest of the internet ingress (NODE-002)"
+)
 PoolKind = Literal["managed", "autopilot", "auto-provisioning"]
 
 
@@ -155,8 +163,6 @@ def _pool(spec: _PoolSpec, cluster: Mapping[str, Any], ctx: PoolContext) -> Node
         kind=spec.kind,
         public_ip=not spec.private_nodes,
         internet_ingress=ingress,
-        ssh_access=False,
-        ssh_source_restricted=None,
         identities=[identity],
         metadata_credentials_exposed=exposed,
         metadata_detail=detail,
@@ -164,12 +170,19 @@ def _pool(spec: _PoolSpec, cluster: Mapping[str, Any], ctx: PoolContext) -> Node
         sources={
             "public_ip": spec.private_source,
             "internet_ingress": _ingress_source(ctx.firewalls, target),
-            "ssh_access": "GKE has no node-pool SSH setting; SSH is a firewall rule (NODE-002)",
             "identities": f"{spec.path}.config.serviceAccount",
             "metadata_credentials_exposed": f"{spec.path}.config.workloadMetadataConfig.mode",
             "full_cloud_api_scope": f"{spec.path}.config.oauthScopes",
         },
+        not_applicable=_no_ssh_setting(spec.kind),
     )
+
+
+def _no_ssh_setting(kind: PoolKind) -> dict[str, str]:
+    """GKE has no provider SSH switch on a pool (NODE-004 is NOT_APPLICABLE on GKE), so
+    neither it nor its source restriction exists: port 22 is whatever the firewalls allow."""
+    why = AUTOPILOT_HAS_NO_SSH if kind == "autopilot" else SSH_IS_A_FIREWALL_RULE
+    return dict.fromkeys(("ssh_access", "ssh_source_restricted"), why)
 
 
 def _service_account_email(config: Mapping[str, Any], number: str | None) -> str | None:

@@ -42,6 +42,10 @@ LIST = "container:ListClusters cluster"
 REDACTED = "[REDACTED]"
 _SECRET_AUTH_FIELDS = ("password", "clientKey", "clientCertificate", "clusterCaCertificate")
 _CUSTOMER_KEY_STATES = {"ENCRYPTED", "ALL_OBJECTS_ENCRYPTION_ENABLED"}
+CONTROL_PLANE_IDENTITY_IS_GOOGLES = (
+    "GKE's control plane runs as a Google-managed identity the customer can neither see nor change"
+)
+"""Why ``control_plane_identity`` is None on every GKE cluster (IAM-002 is NOT_APPLICABLE)."""
 _COMPONENTS = {
     "APISERVER": "apiserver",
     "SCHEDULER": "scheduler",
@@ -113,7 +117,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
         endpoint=endpoint(cluster),
         authentication=authentication(cluster),
         node_pools=pools,
-        control_plane_identity=None,  # Google-managed: IAM-002 is NOT_APPLICABLE on GKE
+        control_plane_identity=None,
         workload_identity=workload_identity(cluster),
         secrets_encryption=secrets_encryption(cluster, inputs.crypto_key, inputs.key_error),
         logging=logging(cluster, inputs.policies),
@@ -130,6 +134,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
             sources={"provider_managed": "GKE shared responsibility model (control plane)"},
         ),
         collection_errors=list(inputs.errors),
+        not_applicable={"control_plane_identity": CONTROL_PLANE_IDENTITY_IS_GOOGLES},
     )
 
 

@@ -21,6 +21,7 @@ from cloudposture_gcp.enums import RELEASE_CHANNEL, enum_name
 
 _MINOR = re.compile(r"^v?(\d+)\.(\d+)")
 _VERSION_SOURCE = "container:ListClusters cluster.currentMasterVersion"
+NO_VERSION_REPORTED = "the cluster reports no currentMasterVersion (is it still being created?)"
 _SUPPORT_SOURCE = (
     "container:GetServerConfig serverConfig.validMasterVersions, "
     "channels[RAPID|REGULAR|STABLE].validVersions"
@@ -47,8 +48,15 @@ def version_support(
 ) -> VersionSupport:
     """The cluster's version and, when the server config was read, its support status."""
     sources = {"version": _VERSION_SOURCE}
+    if not current:
+        # Nothing to compare, whatever the server config says; a failed server config read
+        # is recorded beside this and names standard_support itself.
+        return VersionSupport(
+            sources=sources,
+            unknown_reasons=dict.fromkeys(("version", "standard_support"), NO_VERSION_REPORTED),
+        )
     if server_config is None:
-        return VersionSupport(version=current or None, sources=sources)
+        return VersionSupport(version=current, sources=sources)
     sources["standard_support"] = _SUPPORT_SOURCE
     minor = minor_of(current)
     supported = standard_minors(server_config)
@@ -56,7 +64,7 @@ def version_support(
     if minor is None:
         why = f"cannot read a Kubernetes minor version from {current!r}"
         return VersionSupport(
-            version=current or None,
+            version=current,
             detail=why,
             sources=sources,
             unknown_reasons={"standard_support": why},
