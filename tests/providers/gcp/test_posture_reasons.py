@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from cloudposture_gcp.node_pools import AUTOPILOT_HAS_NO_SSH, SSH_IS_A_FIREWALL_RULE
 from cloudposture_gcp.normalize import CONTROL_PLANE_IDENTITY_IS_GOOGLES
 from cloudposture_gcp.versions import NO_VERSION_REPORTED
@@ -69,12 +68,10 @@ def test_the_rules_that_read_them_stay_not_applicable_and_would_say_why(
     assert outcome.message == f"cannot judge: {CONTROL_PLANE_IDENTITY_IS_GOOGLES}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: ClusterPosture.reason_unknown does not read node pools' own reasons yet",
-)
 def test_a_pool_level_reason_reaches_the_finding(api: FakeGoogleApi) -> None:
+    """NODE-004 is NOT_APPLICABLE on GKE; run anyway, it says why rather than "not collected"."""
     outcome = NODE_004.check(_postures(api)["payments"], RuleSettings())
+    assert outcome.status is Status.ERROR
     assert SSH_IS_A_FIREWALL_RULE in outcome.message
 
 
