@@ -164,6 +164,7 @@ class AckScanner:
         metadata = meta_json.parse_object(detail, "meta_data")
         acl, acl_reason = self._api_server.read(where.region, detail, master, record)
         key = self._key_facts(where.region, metadata, record)
+        cp_not_applicable, cp_unknown = n.control_plane_identity(detail)
         return ClusterPosture(
             ref=ref,
             endpoint=n.endpoint(master, acl, acl_reason),
@@ -176,6 +177,8 @@ class AckScanner:
             network_policy=n.network_policy(metadata),
             etcd=n.etcd(detail),
             collection_errors=record.items,
+            not_applicable=cp_not_applicable,
+            unknown_reasons=cp_unknown,
         )
 
     # Rows 2 and 3: node pools, their nodes, security groups and RAM roles.
@@ -377,13 +380,13 @@ class AckScanner:
     def _logs(self, where: ClusterId, record: Attempts) -> n.LogInputs:
         client = self._clients.cs(where.region)
         cp = record.attempt(
-            ("logging.components",),
+            ("logging.components", "logging.destination"),
             lambda: client.check_control_plane_log_enable(where.id).body.to_map(),
             call="cs:CheckControlPlaneLogEnable",
             resource=where.id,
         )
         audit = record.attempt(
-            ("logging.audit_enabled",),
+            ("logging.audit_enabled", "logging.destination"),
             lambda: client.get_cluster_audit_project(where.id).body.to_map(),
             call="cs:GetClusterAuditProject",
             resource=where.id,

@@ -7,30 +7,65 @@ same rules (a RAM role ARN, region ids, an endpoint that is https or plain http 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
 from cloudposture.model import ConfigurationError
 from cloudposture.plugin import ScanUnit
-from cloudposture.plugin.settings import NonEmpty, TargetEntry, drop_none, regions_or
+from cloudposture.plugin.settings import (
+    CONFIG_ONLY,
+    Cli,
+    NonEmpty,
+    TargetEntry,
+    drop_none,
+    regions_or,
+)
 from cloudposture_alibaba.settings import AlibabaSettings
 
 
 class AlibabaTarget(TargetEntry):
     """One Alibaba Cloud account: its credentials (default chain, a profile, or a role to
-    assume) and the regions to scan."""
+    assume) and the regions to scan. One ``targets.alibaba`` entry, and (see the ``Cli``
+    metadata) the options of ``scan alibaba``: the option's help speaks to a command-line
+    user, the config key's description stays the short one the schema shows."""
 
-    name: str | None = Field(default=None, description="label in reports and coverage")
-    profile: str | None = Field(
-        default=None, description="CLI profile or ~/.alibabacloud/credentials.ini section"
+    name: Annotated[str | None, CONFIG_ONLY] = Field(
+        default=None, description="label in reports and coverage"
     )
-    role_arn: str | None = Field(default=None, description="RAM role assumed first")
-    regions: list[NonEmpty] | None = Field(
+    profile: Annotated[
+        str | None,
+        Cli(
+            help="Alibaba Cloud CLI profile (~/.aliyun/config.json) or a section of "
+            "~/.alibabacloud/credentials.ini (default: the SDK's default credential chain).",
+        ),
+    ] = Field(default=None, description="CLI profile or ~/.alibabacloud/credentials.ini section")
+    role_arn: Annotated[
+        str | None,
+        Cli(
+            metavar="ARN",
+            help="Assume this RAM role first (sts:AssumeRole, session 'cloudposture').",
+        ),
+    ] = Field(default=None, description="RAM role assumed first")
+    regions: Annotated[
+        list[NonEmpty] | None,
+        Cli(
+            flag="--region",
+            metavar="REGION",
+            help="Region to scan, repeatable (default: every region ecs:DescribeRegions returns).",
+        ),
+    ] = Field(
         default=None,
         description="default: the top-level regions, else every region DescribeRegions returns",
     )
-    endpoint: str | None = Field(default=None, description="every API at this base URL")
+    endpoint: Annotated[
+        str | None,
+        Cli(
+            metavar="URL",
+            help="Send every Alibaba Cloud API call to this base URL (private endpoints, "
+            "emulators); https, or plain http to loopback only.",
+        ),
+    ] = Field(default=None, description="every API at this base URL")
 
     @field_validator("role_arn", "endpoint")
     @classmethod

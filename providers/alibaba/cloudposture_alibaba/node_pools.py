@@ -24,6 +24,27 @@ INSTANCES = "ecs:DescribeInstances Instances.Instance[]"
 MASTERS = "masters"
 LEGACY = "workers outside node pools"
 
+NO_SSH_SWITCH = (
+    "ACK has no node-pool SSH switch: port 22 is a security group rule, judged with "
+    "internet_ingress"
+)
+NOT_ON_ACK: Mapping[str, str] = {
+    "ssh_access": NO_SSH_SWITCH,
+    "ssh_source_restricted": NO_SSH_SWITCH,
+    "full_cloud_api_scope": "ECS instances have no OAuth scopes: a node's cloud access is its "
+    "RAM role's",
+}
+"""NodePool facts that do not exist on any ACK pool, with why."""
+MASTER_ROLE_UNNAMED = (
+    "ACK does not name the RAM role of a dedicated cluster's masters (it is attached to their "
+    "ECS instances; ecs:DescribeInstanceRamRole is not read)"
+)
+NO_ROLE_NAMED = (
+    "neither the node pool's scaling group (ram_role_name) nor the cluster "
+    "(worker_ram_role_name) names a RAM role"
+)
+NO_NODES = "the pool has no nodes whose MetadataOptions could be read"
+
 
 @dataclass(frozen=True)
 class Instance:
@@ -193,6 +214,11 @@ def _pool(
     )
     public = True if bandwidth else (None if nodes is None else any(n.public for n in nodes))
     exposed, detail = _metadata(nodes)
+    unknown = _unknown(inputs, name, members, role)
+    if public is not None:
+        unknown.pop("public_ip", None)
+    if exposed is not None:
+        unknown.pop("metadata_credentials_exposed", None)
     return NodePool(
         name=name,
         kind=kind,
@@ -209,7 +235,27 @@ def _pool(
             "metadata_credentials_exposed": f"{INSTANCES}.MetadataOptions.HttpTokens / "
             "HttpPutResponseHopLimit",
         },
+        not_applicable=dict(NOT_ON_ACK),
+        unknown_reasons=unknown,
     )
+
+
+def _unknown(
+    inputs: PoolInputs, name: str, members: list[str] | None, role: str | None
+) -> dict[str, str]:
+    """Why facts are None although no call failed (a failed call names its facts itself)."""
+    unknown: dict[str, str] = {}
+    if role is None:
+        unknown["identities"] = MASTER_ROLE_UNNAMED if name == MASTERS else NO_ROLE_NAMED
+    if members is None or inputs.instances is None:
+        return unknown  # DescribeClusterNodes / DescribeInstances failed: their errors say it
+    missing = [i for i in members if i not in inputs.instances]
+    if missing:
+        why = f"ecs:DescribeInstances did not return node(s) {', '.join(missing)}"
+        unknown |= dict.fromkeys(("public_ip", "metadata_credentials_exposed"), why)
+    elif not members:
+        unknown["metadata_credentials_exposed"] = NO_NODES
+    return unknown
 
 
 def _instances(inputs: PoolInputs, members: list[str] | None) -> list[Instance] | None:
@@ -225,7 +271,7 @@ def _metadata(nodes: list[Instance] | None) -> tuple[bool | None, str | None]:
     if nodes is None:
         return None, "the pool's ECS instances were not read"
     if not nodes:
-        return None, "the pool has no nodes whose MetadataOptions could be read"
+        return None, NO_NODES
     bad = [n.metadata_note() for n in nodes if n.metadata_exposed]
     if bad:
         return True, "instance metadata not hardened (HttpTokens required): " + "; ".join(bad)

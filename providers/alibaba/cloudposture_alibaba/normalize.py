@@ -37,6 +37,12 @@ LOG_COMPONENTS: Mapping[str, str] = {
 }
 _KMS = "kms:DescribeKey KeyMetadata"
 
+NO_PROVIDER_RANGES = (
+    "ACK has no switch that admits Alibaba Cloud's own address ranges: the API server "
+    "listener's ACL alone decides who connects"
+)
+"""Why ``endpoint.provider_ranges_allowed`` (a GKE switch) is not applicable on ACK."""
+
 
 def cluster_ref(account: str, region: str, cluster: Mapping[str, Any]) -> ClusterRef:
     """A DescribeClustersV1 entry (or a DescribeClusterDetail answer) -> ClusterRef."""
@@ -106,7 +112,8 @@ def endpoint(master: Parsed, acl: ListenerAcl | None, acl_error: str | None) -> 
                 "public_enabled": reason,
                 "private_enabled": reason,
                 "authorized_cidrs": reason,
-            }
+            },
+            not_applicable={"provider_ranges_allowed": NO_PROVIDER_RANGES},
         )
     public = bool(master.value.get("api_server_endpoint"))
     private = bool(master.value.get("intranet_api_server_endpoint"))
@@ -119,8 +126,8 @@ def endpoint(master: Parsed, acl: ListenerAcl | None, acl_error: str | None) -> 
             public_enabled=False,
             private_enabled=private,
             authorized_cidrs=[],
-            provider_ranges_allowed=False,
             sources={**sources, "authorized_cidrs": f"{src} (no public endpoint)"},
+            not_applicable={"provider_ranges_allowed": NO_PROVIDER_RANGES},
         )
     cidrs: list[str] | None = None
     unknown: dict[str, str] = {}
@@ -133,9 +140,9 @@ def endpoint(master: Parsed, acl: ListenerAcl | None, acl_error: str | None) -> 
         public_enabled=True,
         private_enabled=private,
         authorized_cidrs=cidrs,
-        provider_ranges_allowed=False,
         sources={**sources, "authorized_cidrs": where},
         unknown_reasons=unknown,
+        not_applicable={"provider_ranges_allowed": NO_PROVIDER_RANGES},
     )
 
 
@@ -168,7 +175,27 @@ def authentication(meta: Parsed) -> Authentication:
             "idp_enabled": f"{DETAIL} meta_data.Addons (ack-ram-authenticator)",
             "local_credentials_enabled": "ACK service design (DescribeClusterUserKubeconfig)",
         },
+        unknown_reasons={} if meta.ok else {"idp_enabled": meta.error or "meta_data unreadable"},
     )
+
+
+CONTROL_PLANE_IDENTITY: Mapping[str, str] = {
+    MANAGED: "ACK's managed control plane calls cloud APIs as Alibaba Cloud service roles "
+    "(AliyunCSManagedKubernetesRole and friends) whose policies Alibaba Cloud maintains",
+    DEDICATED: "a dedicated cluster's masters are ECS instances in your account: their RAM "
+    "role belongs to the 'masters' node pool, and ACK's own calls use Alibaba Cloud's "
+    "service roles",
+}
+"""Why an ACK cluster has no control-plane identity of its own, by ``cluster_type``."""
+
+
+def control_plane_identity(cluster: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """``(not_applicable, unknown_reasons)`` for the posture's ``control_plane_identity``."""
+    kind = str(cluster.get("cluster_type") or "")
+    if kind in CONTROL_PLANE_IDENTITY:
+        return {"control_plane_identity": CONTROL_PLANE_IDENTITY[kind]}, {}
+    why = f"cluster_type {kind or '(absent)'} is not an ACK managed or dedicated cluster"
+    return {}, {"control_plane_identity": why}
 
 
 def etcd(cluster: Mapping[str, Any]) -> EtcdAccess:
@@ -223,7 +250,8 @@ def network_policy(meta: Parsed) -> NetworkPolicySupport:
     Flannel never."""
     src = {"enforced": f"{DETAIL} meta_data.Addons (network plugin and its config)"}
     if not meta.ok:
-        return NetworkPolicySupport(sources=src, unknown_reasons={"enforced": meta.error or ""})
+        reason = meta.error or "meta_data unreadable"
+        return NetworkPolicySupport(sources=src, unknown_reasons=dict.fromkeys(_POLICY, reason))
     plugins = {str(a.get("name") or ""): a for a in addons(meta)}
     terway = [a for n, a in plugins.items() if n.startswith("terway")]
     if any(n.startswith("calico") for n in plugins):
@@ -234,13 +262,12 @@ def network_policy(meta: Parsed) -> NetworkPolicySupport:
         engine = "terway (NetworkPolicy option off)" if terway else "flannel"
         return NetworkPolicySupport(enforced=False, engine=engine, sources=src)
     network = str((capabilities(meta) or {}).get("Network") or "")
-    return NetworkPolicySupport(
-        sources=src,
-        unknown_reasons={
-            "enforced": f"meta_data names no known network plugin "
-            f"(Capabilities.Network={network or '-'})"
-        },
-    )
+    reason = f"meta_data names no known network plugin (Capabilities.Network={network or '-'})"
+    return NetworkPolicySupport(sources=src, unknown_reasons=dict.fromkeys(_POLICY, reason))
+
+
+_POLICY = ("enforced", "engine")
+"""What an unreadable or unknown network plugin leaves unknown: whether and which engine."""
 
 
 def _on(value: object) -> bool:
@@ -254,6 +281,16 @@ class KeyFacts:
     rotation_enabled: bool | None = None
     rotation_days: int | None = None
     error: str | None = None
+    unknown: Mapping[str, str] = field(default_factory=dict)
+    """SecretsEncryption field -> why DescribeKey's answer leaves it None."""
+
+
+_KEY_STATE = ("key_state", "key_usable", "rotation_enabled", "rotation_period_days")
+"""The SecretsEncryption facts DescribeKey answers."""
+_ENCRYPTION = ("customer_key_enabled", "provider_default_encryption", "key_id", *_KEY_STATE)
+"""What an unreadable EncryptionKMSKeyId leaves unknown: whether there is a key, and so
+every fact about it."""
+_KEY_NOT_READ = KeyFacts(unknown=dict.fromkeys(_KEY_STATE, "the KMS key was not read"))
 
 
 def key_facts(body: Mapping[str, Any]) -> KeyFacts:
@@ -263,11 +300,22 @@ def key_facts(body: Mapping[str, Any]) -> KeyFacts:
     state = str(meta.get("KeyState") or "") or None
     rotation = str(meta.get("AutomaticRotation") or "") or None
     interval = re.fullmatch(r"(\d+)s", str(meta.get("RotationInterval") or ""))
+    unknown: dict[str, str] = {}
+    if state is None:
+        unknown |= dict.fromkeys(("key_state", "key_usable"), f"{_KMS}.KeyState is absent")
+    if rotation is None:
+        why = f"{_KMS}.AutomaticRotation is absent"
+        unknown |= dict.fromkeys(("rotation_enabled", "rotation_period_days"), why)
+    elif rotation == "Enabled" and not interval:
+        unknown["rotation_period_days"] = (
+            f"{_KMS}.RotationInterval is absent or not a number of seconds"
+        )
     return KeyFacts(
         state=state,
         usable=None if state is None else state == "Enabled",
         rotation_enabled=None if rotation is None else rotation == "Enabled",
         rotation_days=int(interval.group(1)) // 86400 if interval else None,
+        unknown=unknown,
     )
 
 
@@ -281,14 +329,11 @@ def secrets_encryption(meta: Parsed, key: KeyFacts | None) -> SecretsEncryption:
         reason = meta.error or f"{src} is absent"
         return SecretsEncryption(
             sources={"customer_key_enabled": src},
-            unknown_reasons={
-                "customer_key_enabled": reason,
-                "provider_default_encryption": reason,
-            },
+            unknown_reasons=dict.fromkeys(_ENCRYPTION, reason),
         )
     key_id = str(caps.get("EncryptionKMSKeyId") or "")
     on = bool(key_id)
-    facts = key or KeyFacts()
+    facts = key or _KEY_NOT_READ
     return SecretsEncryption(
         customer_key_enabled=on,
         key_id=key_id or None,
@@ -299,6 +344,7 @@ def secrets_encryption(meta: Parsed, key: KeyFacts | None) -> SecretsEncryption:
         rotation_enabled=facts.rotation_enabled if on else None,
         rotation_period_days=facts.rotation_days if on else None,
         key_error=facts.error if on else None,
+        unknown_reasons=dict(facts.unknown) if on and not facts.error else {},
         sources={
             "customer_key_enabled": src,
             "key_id": src,
@@ -335,6 +381,12 @@ def log_components(body: Mapping[str, Any]) -> list[str]:
     return names
 
 
+NO_LOG_PROJECT = (
+    "logs are shipped but neither GetClusterAuditProject sls_project_name nor "
+    "CheckControlPlaneLogEnable log_project names the Simple Log Service project"
+)
+
+
 def logging(inputs: LogInputs) -> Logging:
     cp = inputs.control_plane
     audit = inputs.audit
@@ -345,10 +397,15 @@ def logging(inputs: LogInputs) -> Logging:
         )
     audit_on = None if audit is None else audit.get("audit_enabled") is True
     project = (audit or {}).get("sls_project_name") or (cp or {}).get("log_project")
+    unknown: dict[str, str] = {}
+    shipped = audit_on is True or bool(components)
+    if not project and audit is not None and cp is not None and shipped:
+        unknown["destination"] = NO_LOG_PROJECT
     return Logging(
         audit_enabled=audit_on,
         components=components,
         destination=f"Simple Log Service project {project}" if project else None,
+        unknown_reasons=unknown,
         sources={
             "audit_enabled": "cs:GetClusterAuditProject audit_enabled",
             "components": "cs:CheckControlPlaneLogEnable components",
@@ -378,11 +435,10 @@ def version(
     wanted = minor(current)
     if offered is None or wanted is None:
         why = "current_version is absent or not a version" if wanted is None else ""
-        return VersionSupport(
-            version=current or None,
-            sources=src,
-            unknown_reasons={"standard_support": why} if why else {},
-        )
+        unknown = {"standard_support": why} if why else {}
+        if not current:
+            unknown["version"] = f"{DETAIL} has no current_version"
+        return VersionSupport(version=current or None, sources=src, unknown_reasons=unknown)
     now = now or datetime.now(UTC)
     same = [v for v in offered if minor(str(v.get("version") or "")) == wanted]
     if not same:

@@ -1,4 +1,6 @@
-"""The ``alibaba`` entry point: options, settings and scanner construction, no SDK import.
+"""The ``alibaba`` entry point: settings and scanner construction, no SDK import.
+
+The ``scan alibaba`` options derive from the ``targets.alibaba`` model (config.py).
 
 The Alibaba Cloud SDK modules load inside :meth:`AlibabaPlugin.scanners`, so
 ``cloudposture --help``, ``scan alibaba --help`` and scans of other clouds never pay for them.
@@ -10,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import click
 from pydantic import BaseModel
 
 from cloudposture.plugin import OcsfCloud, Permissions, ProviderPlugin, ProviderScanner, ScanUnit
@@ -35,6 +36,7 @@ class AlibabaPlugin(ProviderPlugin):
     type is Cloud Config's name for an ACK cluster."""
     permissions = Permissions(calls=ALL_CALLS, document=DOCUMENT)
     target_model = config.AlibabaTarget
+    settings_model = config.AlibabaTarget
     config_example = config.EXAMPLE
 
     def scan_units(
@@ -42,36 +44,6 @@ class AlibabaPlugin(ProviderPlugin):
     ) -> list[ScanUnit]:
         assert isinstance(entry, config.AlibabaTarget)
         return config.alibaba_units(entry, origin, default_regions)
-
-    def cli_options(self) -> Sequence[click.Parameter]:
-        return [
-            click.Option(
-                ["--profile"],
-                default=None,
-                help="Alibaba Cloud CLI profile (~/.aliyun/config.json) or a section of "
-                "~/.alibabacloud/credentials.ini (default: the SDK's default credential chain).",
-            ),
-            click.Option(
-                ["--role-arn"],
-                default=None,
-                metavar="ARN",
-                help="Assume this RAM role first (sts:AssumeRole, session 'cloudposture').",
-            ),
-            click.Option(
-                ["--region", "region"],
-                multiple=True,
-                metavar="REGION",
-                help="Region to scan, repeatable (default: every region ecs:DescribeRegions "
-                "returns).",
-            ),
-            click.Option(
-                ["--endpoint"],
-                default=None,
-                metavar="URL",
-                help="Send every Alibaba Cloud API call to this base URL (private endpoints, "
-                "emulators); https, or plain http to loopback only.",
-            ),
-        ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
         """One scanner for one set of credentials (fails early when there are none)."""

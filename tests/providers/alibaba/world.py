@@ -180,6 +180,7 @@ class World:
                 "*",
                 params.get("region_id", ""),
                 params.get("RegionId", ""),
+                params.get("Region", ""),
                 params.get("ClusterId", ""),
                 params.get("SecurityGroupId", ""),
                 params.get("KeyId", ""),
