@@ -78,11 +78,6 @@ def test_the_dedicated_masters_role_is_unknown_with_the_reason(
     assert masters.unknown_reasons == {"identities": MASTER_ROLE_UNNAMED}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: ClusterPosture.reason_unknown reads top-level sections only, not the "
-    "annotations of node pools and their identities",
-)
 def test_iam_001_on_a_dedicated_cluster_says_why_the_masters_role_is_unknown(
     postures: dict[str, ClusterPosture],
 ) -> None:
