@@ -62,7 +62,9 @@ def check_whole_internet(posture: ClusterPosture, settings: RuleSettings) -> Out
             *evidence,
         )
     if not cidrs:
-        if ep.provider_ranges_allowed is None:
+        # a cloud with no such switch (not_applicable) admits no provider range either
+        no_such_switch = "provider_ranges_allowed" in ep.not_applicable
+        if ep.provider_ranges_allowed is None and not no_such_switch:
             return with_evidence(unknown(posture, "endpoint.provider_ranges_allowed"), *evidence)
         if ep.provider_ranges_allowed:
             return failed(

@@ -85,6 +85,20 @@ CASES = [
         Status.ERROR,
         ("endpoint.provider_ranges_allowed not collected",),
     ),
+    Case(
+        "empty-list-on-a-cloud-without-provider-ranges",
+        "CP-001",
+        good_posture(
+            endpoint=endpoint(
+                public_enabled=True,
+                private_enabled=True,
+                authorized_cidrs=[],
+                not_applicable={"provider_ranges_allowed": "no such switch on this cloud"},
+            )
+        ),
+        Status.PASS,
+        ("no public source",),
+    ),
     # CP-002: any public endpoint
     Case("no-public-endpoint", "CP-002", good_posture(), Status.PASS),
     Case(
