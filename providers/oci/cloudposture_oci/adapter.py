@@ -40,6 +40,11 @@ T = TypeVar("T")
 _SKIPPED_STATES = {"DELETED", "DELETING"}
 _ENDPOINT = ("endpoint.authorized_cidrs",)
 _IDENTITY = ("node_pools.identities",)
+_POOL_INGRESS = ("node_pools.internet_ingress", "node_pools.ssh_source_restricted")
+"""A pool's security lists and NSGs decide its internet ingress, and whether SSH is open."""
+_POOL_SUBNETS = ("node_pools.public_ip", *_POOL_INGRESS)
+"""A pool's placement subnets decide public IPs, and name the security lists."""
+_LOGS = ("logging.components", "logging.destination")
 _KEY_FACTS = (
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",
@@ -251,14 +256,15 @@ class OciScanner:
         return [self._pool(region, pool, errors) for pool in pools]
 
     def _pool(self, region: str, pool: JSON, errors: list[CollectionError]) -> PoolInputs:
-        public = ("node_pools.public_ip", "node_pools.internet_ingress")
         subnets = [
-            self._read(region, "core:GetSubnet", s, errors, public)
+            self._read(region, "core:GetSubnet", s, errors, _POOL_SUBNETS)
             for s in placement_subnet_ids(pool)
         ]
         known = None if any(s is None for s in subnets) else [s for s in subnets if s is not None]
-        lists = None if known is None else self._security_lists(region, known, errors, public[1:])
-        nsgs = self._nsgs(region, node_nsg_ids(pool), errors, public[1:])
+        lists = (
+            None if known is None else self._security_lists(region, known, errors, _POOL_INGRESS)
+        )
+        nsgs = self._nsgs(region, node_nsg_ids(pool), errors, _POOL_INGRESS)
         node_facts = ("node_pools.metadata_credentials_exposed", *_IDENTITY)
         instances = [
             self._read(region, "core:GetInstance", str(n.get("id")), errors, node_facts)
@@ -305,15 +311,13 @@ class OciScanner:
             "logging:ListLogGroups",
             self._clients.tenancy_id,
             errors,
-            ("logging.components",),
+            _LOGS,
         )
         if groups is None:
             return None
         out: list[JSON] = []
         for group in groups:
-            logs = self._read(
-                region, "logging:ListLogs", str(group.get("id")), errors, ("logging.components",)
-            )
+            logs = self._read(region, "logging:ListLogs", str(group.get("id")), errors, _LOGS)
             if logs is None:
                 return None
             out += logs

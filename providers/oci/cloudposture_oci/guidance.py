@@ -12,6 +12,12 @@ from collections.abc import Mapping
 
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture.rules.guidance import Steps, guide, guide_steps
+from cloudposture_oci.not_on_oke import (
+    NO_DEFAULT_NODE_IDENTITY,
+    NO_LOCAL_CREDENTIALS,
+    NO_OAUTH_SCOPES,
+    ORACLE_MANAGED_CONTROL_PLANE,
+)
 
 _DOCS = "https://docs.oracle.com/iaas/Content/ContEng"
 NETWORK_DOCS = f"{_DOCS}/Concepts/contengnetworkconfig.htm"
@@ -246,13 +252,8 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
 }
 
 NOT_APPLICABLE: Mapping[str, str] = {
-    "CP-004": "OKE authenticates Kubernetes API requests with OCI IAM tokens (or an OIDC "
-    "issuer you configure); it issues no client certificates, static passwords or local "
-    "accounts that could be turned off",
-    "IAM-002": "Oracle manages the OKE control plane and its identity; customers cannot grant "
-    "it permissions",
-    "IAM-003": "OCI has no default node identity: an instance principal holds only what "
-    "policies grant its dynamic groups (IAM-001 judges that)",
-    "IAM-006": "OCI instances have no OAuth access scopes; policy statements alone decide "
-    "(IAM-001)",
+    "CP-004": NO_LOCAL_CREDENTIALS,
+    "IAM-002": ORACLE_MANAGED_CONTROL_PLANE,
+    "IAM-003": NO_DEFAULT_NODE_IDENTITY,
+    "IAM-006": NO_OAUTH_SCOPES,
 }

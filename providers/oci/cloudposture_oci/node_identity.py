@@ -51,7 +51,7 @@ def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamVi
     ident = f"instance-principal:{pool_name}"
     sources = {name: SOURCE for name in ("admin_equivalent", "wildcard_grants", "grants")}
     if iam.dynamic_groups is None or iam.policies is None:
-        return Identity(id=ident, role="node", sources=sources)
+        return Identity(id=ident, role="node", is_default=False, sources=sources)
     groups, unknown_groups, problems = _matching_groups(iam.dynamic_groups, instances)
     statements, bad_statements = _statements(iam.policies)
     granted = [
@@ -70,8 +70,10 @@ def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamVi
     if names:
         ident = f"{ident} (dynamic groups: {', '.join(names)})"
     admin_value: bool | None = bool(admin)
+    unknown: dict[str, str] = {}
     if not admin and any(_admin(s, p, compartments, iam.tree) for p, s in maybe):
         admin_value = None  # a group we could not evaluate would make it admin
+        unknown["admin_equivalent"] = _undecided(unknown_groups)
     if not admin and (problems or bad_statements):
         grants += [f"[not understood] {text}" for text in (*problems, *bad_statements)]
     return Identity(
@@ -82,6 +84,17 @@ def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamVi
         wildcard_grants=bool(wildcard),
         grants=grants,
         sources=sources,
+        unknown_reasons=unknown,
+    )
+
+
+def _undecided(groups: Sequence[JSON]) -> str:
+    """Why admin-equivalence is unknown although every read succeeded."""
+    names = ", ".join(sorted(str(g.get("name")) for g in groups))
+    return (
+        f"dynamic group(s) {names} hold an admin-equivalent grant, and whether the nodes "
+        "belong to them could not be decided (a matching rule not understood, or a node "
+        "fact not read)"
     )
 
 

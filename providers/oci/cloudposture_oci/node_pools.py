@@ -16,6 +16,7 @@ from typing import Any
 from cloudposture.model import IngressRule, NodePool
 from cloudposture_oci.matching_rules import InstanceFacts
 from cloudposture_oci.node_identity import IamView, node_identity
+from cloudposture_oci.not_on_oke import NO_OAUTH_SCOPES
 from cloudposture_oci.security_rules import (
     AllowRule,
     internet_ingress,
@@ -36,6 +37,11 @@ _INGRESS = (
 )
 _IMDS = "core:GetInstance instanceOptions.areLegacyImdsEndpointsDisabled (each node)"
 _SSH = f"{POOL}.sshPublicKey + internet ingress on tcp/22"
+NO_NODES = (
+    "the pool has no nodes, and legacy IMDS endpoints are set on each node's instance, so "
+    "there is nothing to read until a node exists"
+)
+NO_PUBLIC_IP_FLAG = "core:GetSubnet returned no prohibitPublicIpOnVnic for a placement subnet"
 
 
 @dataclass(frozen=True)
@@ -74,10 +80,16 @@ def node_pool(inputs: PoolInputs, iam: IamView) -> NodePool:
     if ssh_key and ingress is not None:
         restricted = not any(r.covers(22) for r in ingress)
     exposed, detail = _metadata(inputs)
+    public_ip = _public_ip(inputs)
+    unknown: dict[str, str] = {}
+    if public_ip is None and inputs.subnets is not None:
+        unknown["public_ip"] = NO_PUBLIC_IP_FLAG
+    if exposed is None and inputs.instances is not None:
+        unknown["metadata_credentials_exposed"] = NO_NODES
     return NodePool(
         name=name,
         kind="managed",
-        public_ip=_public_ip(inputs),
+        public_ip=public_ip,
         internet_ingress=ingress,
         ssh_access=ssh_key,
         ssh_source_restricted=restricted,
@@ -92,6 +104,8 @@ def node_pool(inputs: PoolInputs, iam: IamView) -> NodePool:
             "metadata_credentials_exposed": _IMDS,
             "metadata_detail": _IMDS,
         },
+        unknown_reasons=unknown,
+        not_applicable={"full_cloud_api_scope": NO_OAUTH_SCOPES},
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudposture.model import (
+    Authentication,
     ClusterPosture,
     ClusterRef,
     CollectionError,
@@ -26,6 +27,7 @@ from cloudposture.model import (
 )
 from cloudposture_oci.node_identity import IamView
 from cloudposture_oci.node_pools import PoolInputs, node_pool
+from cloudposture_oci.not_on_oke import NO_LOCAL_CREDENTIALS, ORACLE_MANAGED_CONTROL_PLANE
 from cloudposture_oci.policy_grammar import parse_statement
 from cloudposture_oci.security_rules import (
     AllowRule,
@@ -42,6 +44,15 @@ OKE_LOG_SERVICE = "oke-k8s-cp-prod"
 """The Logging service's source service for OKE control-plane (service) logs."""
 _CONTROL_PLANE = ["apiserver", "controller-manager", "scheduler"]
 _USABLE_KEY_STATES = {"ENABLED"}
+NO_CLUSTER_TYPE = (
+    "GetCluster returned no cluster type (BASIC_CLUSTER or ENHANCED_CLUSTER), and only an "
+    "enhanced cluster offers OKE workload identity"
+)
+NO_ROTATION_FLAG = "kms:GetKey returned no isAutoRotationEnabled for the key"
+NO_ROTATION_INTERVAL = (
+    "kms:GetKey shows automatic rotation on but no autoKeyRotationDetails.rotationIntervalInDays"
+)
+NO_VERSION = "GetCluster returned no kubernetesVersion"
 
 
 @dataclass(frozen=True)
@@ -82,8 +93,9 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
     return ClusterPosture(
         ref=ref,
         endpoint=endpoint(cluster, inputs),
+        authentication=authentication(),
         node_pools=pools,
-        control_plane_identity=None,  # Oracle-managed: IAM-002 is NOT_APPLICABLE on OKE
+        control_plane_identity=None,
         workload_identity=workload_identity(cluster, inputs.iam),
         secrets_encryption=secrets_encryption(cluster, inputs.key, inputs.key_error),
         logging=logging(str(cluster.get("id")), inputs.logs),
@@ -98,6 +110,21 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
             sources={"provider_managed": "OKE shared responsibility model (control plane)"},
         ),
         collection_errors=list(inputs.errors),
+        not_applicable={"control_plane_identity": ORACLE_MANAGED_CONTROL_PLANE},
+    )
+
+
+def authentication() -> Authentication:
+    """Every OKE API request carries an OCI IAM token (``oci ce cluster generate-token``) or,
+    if configured, a token of the cluster's OIDC issuer: an IdP always decides, and OKE has
+    no local credentials that could be on or off."""
+    return Authentication(
+        idp_enabled=True,
+        sources={
+            "idp_enabled": "OKE authenticates Kubernetes API requests with OCI IAM tokens "
+            "(kubeconfig: oci ce cluster generate-token)"
+        },
+        not_applicable={"local_credentials_enabled": NO_LOCAL_CREDENTIALS},
     )
 
 
@@ -166,7 +193,7 @@ def workload_identity(cluster: JSON, iam: IamView | None = None) -> WorkloadIden
         "is the cluster",
     }
     if kind is None:
-        return WorkloadIdentity(sources=source)
+        return WorkloadIdentity(sources=source, unknown_reasons={"enabled": NO_CLUSTER_TYPE})
     enhanced = str(kind) == "ENHANCED_CLUSTER"
     mechanisms = ["oke-workload-identity"] if enhanced else []
     grants = workload_grants(str(cluster.get("id")), iam)
@@ -199,6 +226,7 @@ def secrets_encryption(cluster: JSON, key: JSON | None, key_error: str | None) -
         "provider_default_encryption": "OKE encrypts etcd with an Oracle-managed key",
     }
     facts: dict[str, Any] = {}
+    unknown: dict[str, str] = {}
     if key_id and key is not None:
         state = str(key.get("lifecycleState") or "UNKNOWN")
         rotation = key.get("isAutoRotationEnabled")
@@ -209,6 +237,10 @@ def secrets_encryption(cluster: JSON, key: JSON | None, key_error: str | None) -
             "rotation_enabled": None if rotation is None else bool(rotation),
             "rotation_period_days": int(interval) if interval and rotation else None,
         }
+        if rotation is None:
+            unknown = dict.fromkeys(("rotation_enabled", "rotation_period_days"), NO_ROTATION_FLAG)
+        elif rotation and facts["rotation_period_days"] is None:
+            unknown = {"rotation_period_days": NO_ROTATION_INTERVAL}
         for name in ("key_state", "key_usable"):
             sources[name] = "kms:GetKey (vault managementEndpoint) key.lifecycleState"
         for name in ("rotation_enabled", "rotation_period_days"):
@@ -222,6 +254,7 @@ def secrets_encryption(cluster: JSON, key: JSON | None, key_error: str | None) -
         provider_default_encryption=True,
         key_error=key_error if key_id and key is None else None,
         sources=sources,
+        unknown_reasons=unknown,
         **facts,
     )
 
@@ -270,7 +303,11 @@ def version_support(version: object, offered: Sequence[str] | None) -> VersionSu
     }
     text = str(version or "")
     if not text:
-        return VersionSupport(detail="the cluster reported no Kubernetes version", sources=sources)
+        return VersionSupport(
+            detail="the cluster reported no Kubernetes version",
+            sources=sources,
+            unknown_reasons=dict.fromkeys(("version", "standard_support"), NO_VERSION),
+        )
     if offered is None:
         return VersionSupport(version=text, sources=sources)
     minors = sorted({_minor(v) for v in offered}, key=_sort_key)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import click
 from pydantic import BaseModel
 
 from cloudposture.plugin.interface import (
@@ -23,7 +22,7 @@ from cloudposture.plugin.interface import (
 from cloudposture.rules.base import ProviderGuidance
 from cloudposture_oci.guidance import GUIDANCE, NOT_APPLICABLE
 from cloudposture_oci.permissions import GRANTS_BY_CALL
-from cloudposture_oci.settings import AUTH_MODES, OciSettings
+from cloudposture_oci.settings import OciSettings
 from cloudposture_oci.target import CONFIG_EXAMPLE, OciTarget, unit_specs
 
 
@@ -43,6 +42,9 @@ class OciPlugin(ProviderPlugin):
         document="oci-policy.txt",
     )
     target_model = OciTarget
+    settings_model = OciTarget
+    """One model for ``targets.oci`` and ``scan oci``; :class:`OciSettings` then resolves
+    either (environment fallbacks, one-line errors) before the SDK loads."""
     config_example = CONFIG_EXAMPLE
 
     def scan_units(
@@ -54,50 +56,6 @@ class OciPlugin(ProviderPlugin):
         return [
             ScanUnit(self.name, spec.label, spec.settings, (), spec.origin)
             for spec in unit_specs(entry, origin, default_regions)
-        ]
-
-    def cli_options(self) -> Sequence[click.Parameter]:
-        return [
-            click.Option(
-                ["--config-file"],
-                metavar="FILE",
-                default=None,
-                help="OCI config file (default: $OCI_CONFIG_FILE, else ~/.oci/config).",
-            ),
-            click.Option(
-                ["--profile"],
-                metavar="NAME",
-                default=None,
-                help="Profile in the config file (default: $OCI_CLI_PROFILE, else DEFAULT).",
-            ),
-            click.Option(
-                ["--auth"],
-                type=click.Choice(AUTH_MODES),
-                default="api_key",
-                show_default=True,
-                help="How to authenticate: an API key from the config file, or the instance "
-                "or resource principal of where the scan runs.",
-            ),
-            click.Option(
-                ["--region"],
-                multiple=True,
-                metavar="REGION",
-                help="Region to scan (repeatable; default: every subscribed region).",
-            ),
-            click.Option(
-                ["--compartment"],
-                multiple=True,
-                metavar="OCID",
-                help="Scan this compartment and those below it (repeatable; default: the "
-                "whole tenancy, ACTIVE compartments only).",
-            ),
-            click.Option(
-                ["--endpoint"],
-                metavar="URL",
-                default=None,
-                help="Send every OCI API call to this base URL ({region} is replaced by the "
-                "region); https, or plain http to loopback only.",
-            ),
         ]
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:

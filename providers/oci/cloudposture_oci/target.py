@@ -11,29 +11,70 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
 from cloudposture.model import ConfigurationError
-from cloudposture.plugin.settings import TargetEntry
+from cloudposture.plugin.settings import CONFIG_ONLY, Cli, TargetEntry
 from cloudposture_oci.settings import AuthMode, validate_endpoint
 
 
 class OciTarget(TargetEntry):
-    """An OCI tenancy (API key profile, instance or resource principal)."""
+    """An OCI tenancy (API key profile, instance or resource principal): one ``targets.oci``
+    entry, and (see the ``Cli`` metadata) the options of ``scan oci``."""
 
-    name: str | None = Field(default=None, description="label in reports (default: profile)")
-    config_file: str | None = Field(
-        default=None, description="default: $OCI_CONFIG_FILE or ~/.oci/config"
+    name: Annotated[str | None, CONFIG_ONLY] = Field(
+        default=None, description="label in reports (default: profile)"
     )
-    profile: str | None = None
-    auth: AuthMode = "api_key"
-    regions: list[str] | None = Field(default=None, description="default: subscribed regions")
-    compartments: list[str] = Field(
-        default_factory=list, description="compartment OCIDs (default: the whole tenancy)"
-    )
-    endpoint: str | None = None
+    config_file: Annotated[
+        str | None,
+        Cli(
+            metavar="FILE",
+            help="OCI config file (default: $OCI_CONFIG_FILE, else ~/.oci/config).",
+        ),
+    ] = Field(default=None, description="default: $OCI_CONFIG_FILE or ~/.oci/config")
+    profile: Annotated[
+        str | None,
+        Cli(
+            metavar="NAME",
+            help="Profile in the config file (default: $OCI_CLI_PROFILE, else DEFAULT).",
+        ),
+    ] = None
+    auth: Annotated[
+        AuthMode,
+        Cli(
+            default="api_key",
+            show_default=True,
+            help="How to authenticate: an API key from the config file, or the instance "
+            "or resource principal of where the scan runs.",
+        ),
+    ] = "api_key"
+    regions: Annotated[
+        list[str] | None,
+        Cli(
+            flag="--region",
+            metavar="REGION",
+            help="Region to scan (repeatable; default: every subscribed region).",
+        ),
+    ] = Field(default=None, description="default: subscribed regions")
+    compartments: Annotated[
+        list[str],
+        Cli(
+            flag="--compartment",
+            metavar="OCID",
+            help="Scan this compartment and those below it (repeatable; default: the "
+            "whole tenancy, ACTIVE compartments only).",
+        ),
+    ] = Field(default_factory=list, description="compartment OCIDs (default: the whole tenancy)")
+    endpoint: Annotated[
+        str | None,
+        Cli(
+            metavar="URL",
+            help="Send every OCI API call to this base URL ({region} is replaced by the "
+            "region); https, or plain http to loopback only.",
+        ),
+    ] = None
 
     @field_validator("compartments")
     @classmethod

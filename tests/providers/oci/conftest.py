@@ -4,6 +4,7 @@ oke_world, and real ``oci`` clients pointed at it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,8 @@ class Credentials:
     fingerprint: str
 
 
-@pytest.fixture(scope="session")
-def credentials(tmp_path_factory: pytest.TempPathFactory) -> Credentials:
-    """An RSA key made for this test run and an OCI config file naming it."""
-    folder = tmp_path_factory.mktemp("oci")
+def write_credentials(folder: Path) -> Credentials:
+    """An RSA key made for this run and an OCI config file naming it, in ``folder``."""
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = folder / "key.pem"
     key_file.write_bytes(
@@ -52,12 +51,24 @@ def credentials(tmp_path_factory: pytest.TempPathFactory) -> Credentials:
     return Credentials(config_file, load_config(str(config_file), "DEFAULT"), fingerprint)
 
 
-@pytest.fixture
-def api(credentials: Credentials) -> Iterator[FakeOci]:
+@contextmanager
+def serving_tenancy(credentials: Credentials) -> Iterator[FakeOci]:
+    """The fake OCI API on a loopback port, holding oke_world's tenancy."""
     serializer = oci.container_engine.ContainerEngineClient(credentials.config).base_client
     fake = FakeOci(World(tenancy=TENANCY), serializer.sanitize_for_serialization)
     with fake.running() as running:
         running.world = build_world(running.base_url)
+        yield running
+
+
+@pytest.fixture(scope="session")
+def credentials(tmp_path_factory: pytest.TempPathFactory) -> Credentials:
+    return write_credentials(tmp_path_factory.mktemp("oci"))
+
+
+@pytest.fixture
+def api(credentials: Credentials) -> Iterator[FakeOci]:
+    with serving_tenancy(credentials) as running:
         yield running
 
 
