@@ -6,12 +6,18 @@ Each installed provider keeps ``tests/providers/<name>/posture_scenarios.py`` wi
 readable clusters) from its fake API, collects every cluster through the real SDK clients
 and returns the postures. The parameters come from the entry points, so a provider
 installed without such a module fails here rather than being skipped.
+
+A fact that exists on a cloud but that no API of it can show (OKE: whether a NetworkPolicy
+engine runs depends on what the user installed in the cluster) is named in that module's
+``NEVER_READ`` (fact path -> why): it is then held to the opposite test, None with a reason in
+every scenario, so a provider that learns to read it must drop the declaration.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from types import ModuleType
 
 import pytest
 
@@ -24,11 +30,20 @@ PROVIDER_NAMES = sorted(PROVIDERS.names())
 _CACHE: dict[str, list[ClusterPosture]] = {}
 
 
+def _scenarios(name: str) -> ModuleType:
+    return importlib.import_module(f"tests.providers.{name}.posture_scenarios")
+
+
 def _postures(name: str) -> list[ClusterPosture]:
     if name not in _CACHE:
-        module = importlib.import_module(f"tests.providers.{name}.posture_scenarios")
-        _CACHE[name] = list(module.scenario_postures())
+        _CACHE[name] = list(_scenarios(name).scenario_postures())
     return _CACHE[name]
+
+
+def _never_read(name: str) -> dict[str, str]:
+    declared = getattr(_scenarios(name), "NEVER_READ", {})
+    assert isinstance(declared, dict)
+    return declared
 
 
 @pytest.mark.slow
@@ -78,5 +93,31 @@ def test_the_scenarios_exercise_every_field_the_provider_has(name: str) -> None:
                 with_value.add(top)
             elif top not in posture.not_applicable:
                 without.add(top)
-    never_read = sorted(without - with_value)
+    never_read = sorted(without - with_value - set(_never_read(name)))
     assert never_read == [], f"{name}: no scenario reads a value into {never_read}"
+    read_after_all = sorted(set(_never_read(name)) & with_value)
+    assert read_after_all == [], f"{name}: NEVER_READ names facts a scenario reads"
+    _check_never_read(name)
+
+
+def _check_never_read(name: str) -> None:
+    """Each NEVER_READ fact is a real field path with a reason, and every scenario says why
+    it is None (a reason or an error), never a bare None: only then is it forgiven above."""
+    declared = _never_read(name)
+    assert all(why.strip() for why in declared.values())
+    paths = {path for posture in _postures(name) for path, _ in _fields(posture)}
+    for fact in declared:
+        section_path, _, field = fact.rpartition(".")
+        assert section_path in paths, f"{name}: NEVER_READ names no section: {fact}"
+    for posture in _postures(name):
+        for path, section in _fields(posture):
+            for fact in declared:
+                section_path, _, field = fact.rpartition(".")
+                if section_path == path:
+                    assert field in type(section).model_fields, f"{name}: no field {fact}"
+                    assert getattr(section, field) is None
+                    explained = section.unknown_reasons | section.not_applicable
+                    errors = [a for e in posture.collection_errors for a in e.affects]
+                    assert field in explained or any(
+                        fact == a or fact.startswith(a + ".") for a in errors
+                    ), f"{name}: {posture.ref.name} leaves {fact} None without saying why"

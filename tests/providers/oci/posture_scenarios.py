@@ -57,6 +57,15 @@ LEGACY_KEY = "ocid1.key.oc1.iad.vaultpfx1.aaaalegacykey"
 LEGACY_SUBNET = "subnet-workers-legacy"
 
 
+NEVER_READ = {
+    "network_policy.enforced": (
+        "neither OKE CNI enforces NetworkPolicy and Calico, OKE's documented way, is installed "
+        "inside the cluster where no OCI API can see it"
+    ),
+}
+"""Facts that exist on OKE but that no OCI API shows (see tests/contract/test_posture_complete)."""
+
+
 def _denied(world: World) -> None:
     world.errors.update(
         {
