@@ -62,6 +62,10 @@ SSH_SOURCE_IS_NSG = (
     "AKS node SSH has no source setting of its own: NSG rules decide who reaches port 22 "
     "(judged by NODE-002)"
 )
+BYO_CNI = (
+    "the cluster brings its own CNI (networkPlugin none): whether that CNI enforces "
+    "NetworkPolicy is not visible in the Azure API"
+)
 _DESTINATIONS = (
     ("workspaceId", "log-analytics"),
     ("storageAccountId", "storage"),
@@ -133,12 +137,17 @@ def workload_identity(cluster: Mapping[str, Any]) -> WorkloadIdentity:
 
 
 def network_policy(cluster: Mapping[str, Any]) -> NetworkPolicySupport:
-    """networkPolicy azure / calico / cilium (or the Cilium dataplane) enforce NetworkPolicy."""
+    """networkPolicy azure / calico / cilium (or the Cilium dataplane) enforce NetworkPolicy;
+    with a CNI of the customer's own (networkPlugin none) the API cannot say."""
     net = props(cluster).get("networkProfile") or {}
     policy = str(net.get("networkPolicy") or "none").lower()
     dataplane = str(net.get("networkDataplane") or "").lower()
     engine = policy if policy in POLICY_ENGINES else ("cilium" if dataplane == "cilium" else None)
     source = f"{GET} properties.networkProfile.networkPolicy / networkDataplane"
+    if engine is None and str(net.get("networkPlugin") or "").lower() == "none":
+        unknown = dict.fromkeys(("enforced", "engine"), BYO_CNI)
+        plugin = f"{GET} properties.networkProfile.networkPlugin"
+        return NetworkPolicySupport(unknown_reasons=unknown, sources={"enforced": plugin})
     return NetworkPolicySupport(
         enforced=engine is not None,
         engine=engine,

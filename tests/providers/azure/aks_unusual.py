@@ -1,7 +1,8 @@
 """A subscription of AKS clusters whose shapes leave facts the Azure API cannot show.
 
-- ``own-cni``: its pool lets Entra ID users SSH onto the nodes (``sshAccess`` EntraId)
-  though the cluster has no admin key.
+- ``own-cni``: brings its own CNI (``networkPlugin`` none), so whether NetworkPolicy is
+  enforced is unknown (NET-001 ERROR with that reason, never a FAIL); its pool lets Entra ID
+  users SSH onto the nodes (``sshAccess`` EntraId) though the cluster has no admin key.
 - ``unversioned``: reports no Kubernetes version (VER-001 ERROR with that reason); its KMS
   key rotates 30 days before it expires, a year after each rotation (a 335-day period).
 
@@ -47,7 +48,7 @@ def odd_clusters() -> list[dict[str, Any]]:
         pools=[pool("system", ssh="EntraId")],
         kubelet="k-own-cni",
         security=security(None),
-        network={"networkPlugin": "kubenet"},
+        network={"networkPlugin": "none"},
     )
     unversioned = cluster(
         "unversioned",

@@ -1,6 +1,7 @@
 """Why an AKS fact is None reaches the finding (issue 10): unknown reasons the API forces
-(a cluster that reports no version, a rotation period the key policy does not give) and the
-facts that do not exist on AKS (provider ranges, OAuth scopes, an SSH source setting).
+(a CNI of the customer's own, a cluster that reports no version, a rotation period the key
+policy does not give) and the facts that do not exist on AKS (provider ranges, OAuth scopes,
+an SSH source setting).
 
 Real clients against the fake ARM; the full accounting runs in tests/contract.
 """
@@ -27,6 +28,16 @@ def unusual(fake: FakeArm) -> dict[str, ClusterPosture]:
     assert fake.problems == []
     assert all(p.collection_errors == [] for p in postures.values())
     return postures
+
+
+def test_a_cni_of_the_customers_own_is_an_error_with_why_never_a_fail(
+    unusual: dict[str, ClusterPosture],
+) -> None:
+    own = unusual["own-cni"]
+    assert (own.network_policy.enforced, own.network_policy.engine) == (None, None)
+    finding = findings(own)["NET-001"]
+    assert finding.status is Status.ERROR
+    assert finding.message == f"cannot judge: {normalize.BYO_CNI}"
 
 
 def test_a_cluster_without_a_version_is_an_error_with_why(
