@@ -52,7 +52,7 @@ from cloudposture_azure.management_groups import (
 from cloudposture_azure.normalize import ClusterIdentities
 from cloudposture_azure.principals import RoleReader
 from cloudposture_azure.rest import as_rest
-from cloudposture_azure.versions import version_support
+from cloudposture_azure.versions import CLUSTER_SOURCE, unreported_version, version_support
 
 Body = Mapping[str, Any]
 
@@ -213,6 +213,8 @@ class AzureScanner:
     def _version(self, ref: ClusterRef, cluster: Body, errors: Attempts) -> VersionSupport:
         p = normalize.props(cluster)
         current = p.get("currentKubernetesVersion") or p.get("kubernetesVersion")
+        if not current:
+            return unreported_version()
         location = str(cluster.get("location") or ref.region)
         versions = errors.attempt(
             ["version.standard_support"],
@@ -221,7 +223,7 @@ class AzureScanner:
             resource=f"/subscriptions/{ref.account}/locations/{location}",
         )
         if versions is None:
-            return VersionSupport(version=current)
+            return VersionSupport(version=current, sources={"version": CLUSTER_SOURCE})
         return version_support(current, versions)
 
     def _logging(self, ref: ClusterRef, errors: Attempts) -> Logging:
@@ -289,6 +291,7 @@ class AzureScanner:
                 )
             )
         group_rules = self._group_ingress(ref, str(p.get("nodeResourceGroup") or ""), errors)
+        admin_key = normalize.admin_ssh_key(cluster)
         pools = []
         for profile in profiles:
             ingress = self._pool_ingress(ref, profile, group_rules, errors)
@@ -296,7 +299,7 @@ class AzureScanner:
                 "network:Subnets.Get(vnetSubnetID).networkSecurityGroup + "
                 f"NetworkSecurityGroups.List({p.get('nodeResourceGroup')})"
             )
-            pools.append(normalize.node_pool(profile, ingress, nodes, source))
+            pools.append(normalize.node_pool(profile, ingress, nodes, source, admin_key))
         return pools
 
     def _group_ingress(

@@ -24,6 +24,7 @@ AFFECTS = [
     "secrets_encryption.key_state",
     "secrets_encryption.key_usable",
     "secrets_encryption.rotation_enabled",
+    "secrets_encryption.rotation_period_days",
 ]
 
 Read = tuple[KeyFacts, CollectionError | None]

@@ -48,6 +48,24 @@ LOG_GROUPS: Mapping[str, tuple[str, ...]] = {
     "alllogs": tuple(LOG_CATEGORIES),
     "audit": ("kube-audit", "kube-audit-admin", "guard"),
 }
+# Facts of the neutral model that do not exist on AKS, and facts AKS cannot show: the reasons
+# a finding gives when a rule meets their None (see cloudposture.model.completeness).
+NO_PROVIDER_RANGES = (
+    "AKS has no switch that admits Azure's own address space to the API server: only "
+    "authorizedIPRanges admit public sources"
+)
+NO_OAUTH_SCOPES = (
+    "Azure VMs have no OAuth access scopes: the node identities' role assignments alone "
+    "decide what the nodes reach"
+)
+SSH_SOURCE_IS_NSG = (
+    "AKS node SSH has no source setting of its own: NSG rules decide who reaches port 22 "
+    "(judged by NODE-002)"
+)
+BYO_CNI = (
+    "the cluster brings its own CNI (networkPlugin none): whether that CNI enforces "
+    "NetworkPolicy is not visible in the Azure API"
+)
 _DESTINATIONS = (
     ("workspaceId", "log-analytics"),
     ("storageAccountId", "storage"),
@@ -71,6 +89,7 @@ def endpoint(cluster: Mapping[str, Any]) -> EndpointAccess:
         public_enabled=not private,
         private_enabled=private or vnet,
         authorized_cidrs=[] if private else (ranges or [WHOLE_INTERNET_V4]),
+        not_applicable={"provider_ranges_allowed": NO_PROVIDER_RANGES},
         sources={
             "public_enabled": f"{path}.enablePrivateCluster",
             "private_enabled": f"{path}.enablePrivateCluster / enableVnetIntegration",
@@ -118,16 +137,21 @@ def workload_identity(cluster: Mapping[str, Any]) -> WorkloadIdentity:
 
 
 def network_policy(cluster: Mapping[str, Any]) -> NetworkPolicySupport:
+    """networkPolicy azure / calico / cilium (or the Cilium dataplane) enforce NetworkPolicy;
+    with a CNI of the customer's own (networkPlugin none) the API cannot say."""
     net = props(cluster).get("networkProfile") or {}
     policy = str(net.get("networkPolicy") or "none").lower()
     dataplane = str(net.get("networkDataplane") or "").lower()
     engine = policy if policy in POLICY_ENGINES else ("cilium" if dataplane == "cilium" else None)
+    source = f"{GET} properties.networkProfile.networkPolicy / networkDataplane"
+    if engine is None and str(net.get("networkPlugin") or "").lower() == "none":
+        unknown = dict.fromkeys(("enforced", "engine"), BYO_CNI)
+        plugin = f"{GET} properties.networkProfile.networkPlugin"
+        return NetworkPolicySupport(unknown_reasons=unknown, sources={"enforced": plugin})
     return NetworkPolicySupport(
         enforced=engine is not None,
         engine=engine,
-        sources={
-            "enforced": f"{GET} properties.networkProfile.networkPolicy / networkDataplane",
-        },
+        sources={"enforced": source, "engine": source},
     )
 
 
@@ -169,6 +193,8 @@ class KeyFacts:
     rotation_enabled: bool | None = None
     rotation_days: int | None = None
     error: str | None = None
+    rotation_days_unknown: str | None = None
+    """Why a key that rotates has no period in days (its policy's trigger is not one)."""
 
 
 def secrets_encryption(cluster: Mapping[str, Any], key: KeyFacts | None) -> SecretsEncryption:
@@ -187,11 +213,15 @@ def secrets_encryption(cluster: Mapping[str, Any], key: KeyFacts | None) -> Secr
         rotation_enabled=key.rotation_enabled if on else None,
         rotation_period_days=key.rotation_days if on else None,
         key_error=key.error if on else None,
+        unknown_reasons=_reasons(rotation_period_days=key.rotation_days_unknown if on else None),
         sources={
             "customer_key_enabled": f"{path}.enabled",
             "key_id": f"{path}.keyId (keyVaultNetworkAccess {kms.network_access or 'n/a'})",
             "key_state": "keyvault:Keys.GetVersion properties.attributes",
+            "key_usable": "keyvault:Keys.GetVersion properties.attributes (enabled, exp, nbf)",
             "rotation_enabled": "keyvault:Keys.Get properties.rotationPolicy.lifetimeActions",
+            "rotation_period_days": "keyvault:Keys.Get properties.rotationPolicy "
+            "(timeAfterCreate, or expiryTime less timeBeforeExpiry)",
         },
     )
 
@@ -212,12 +242,13 @@ def key_facts(
         problems.append(f"expired {expires:%Y-%m-%d}")
     if not_before is not None and not_before > now:
         problems.append(f"not valid before {not_before:%Y-%m-%d}")
-    rotation_enabled, days = _rotation(key)
+    rotation_enabled, days, why = _rotation(key)
     return KeyFacts(
         state=", ".join(problems) or "enabled",
         usable=not problems,
         rotation_enabled=rotation_enabled,
         rotation_days=days,
+        rotation_days_unknown=why,
     )
 
 
@@ -225,17 +256,39 @@ def _epoch(value: Any) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(int(value), UTC)
 
 
-def _rotation(key: Mapping[str, Any] | None) -> tuple[bool | None, int | None]:
-    """Auto-rotation is on when the key's rotation policy has a Rotate action with a trigger."""
+def _rotation(key: Mapping[str, Any] | None) -> tuple[bool | None, int | None, str | None]:
+    """(auto-rotation on?, period in days, why the period is unknown): on when the key's
+    rotation policy has a Rotate action with a trigger. A trigger before expiry rotates every
+    policy expiryTime less that lead time."""
     if key is None:
-        return None, None
+        return None, None, None
     policy = (key.get("properties") or {}).get("rotationPolicy") or {}
+    expiry = (policy.get("attributes") or {}).get("expiryTime")
     for action in policy.get("lifetimeActions") or []:
         kind = str((action.get("action") or {}).get("type") or "").lower()
         trigger = action.get("trigger") or {}
-        if kind == "rotate" and (trigger.get("timeAfterCreate") or trigger.get("timeBeforeExpiry")):
-            return True, _days(trigger.get("timeAfterCreate"))
-    return False, None
+        after, before = trigger.get("timeAfterCreate"), trigger.get("timeBeforeExpiry")
+        if kind != "rotate" or not (after or before):
+            continue
+        if after:
+            days = _days(after)
+        else:
+            lifetime, lead = _days(expiry), _days(before)
+            days = lifetime - lead if lifetime and lead and lifetime > lead else None
+        trigger_text = f"timeAfterCreate {after}" if after else f"timeBeforeExpiry {before}"
+        why = None
+        if days is None:
+            why = (
+                f"the rotation trigger ({trigger_text}, expiryTime {expiry or 'unset'}) gives "
+                "no period in days"
+            )
+        return True, days, why
+    return False, None, None
+
+
+def _reasons(**reasons: str | None) -> dict[str, str]:
+    """The reasons that apply (a None reason: the fact has a value)."""
+    return {field: why for field, why in reasons.items() if why}
 
 
 def _days(duration: Any) -> int | None:
@@ -381,26 +434,58 @@ IMDS_DETAIL = (
 )
 
 
+def admin_ssh_key(cluster: Mapping[str, Any]) -> bool:
+    """The cluster installs an admin SSH public key on its nodes (``linuxProfile``)."""
+    ssh = (props(cluster).get("linuxProfile") or {}).get("ssh") or {}
+    return any((k or {}).get("keyData") for k in ssh.get("publicKeys") or [])
+
+
+def ssh_access(profile: Mapping[str, Any], admin_key: bool) -> tuple[bool | None, str | None]:
+    """(SSH onto the pool's nodes?, why unknown): ``sshAccess`` LocalUser (the default) admits
+    the cluster's admin key if it has one, EntraId admits Entra ID sign-ins, Disabled stops
+    the SSH service."""
+    mode = str((profile.get("securityProfile") or {}).get("sshAccess") or "LocalUser")
+    match mode.lower():
+        case "disabled":
+            return False, None
+        case "entraid":
+            return True, None
+        case "localuser":
+            return admin_key, None
+    return None, f"AKS reports sshAccess '{mode}', which cloudposture does not know"
+
+
 def node_pool(
     profile: Mapping[str, Any],
     ingress: list[IngressRule] | None,
     identities: list[Identity],
     ingress_source: str,
+    admin_key: bool,
 ) -> NodePool:
     """One agent pool: public IPs, NSG-reduced internet ingress, the identities its nodes
-    carry (the kubelet's, then the others in :attr:`ClusterIdentities.node_extra`), IMDS."""
+    carry (the kubelet's, then the others in :attr:`ClusterIdentities.node_extra`), IMDS,
+    SSH (``admin_key``: the cluster has an admin SSH key, see :func:`admin_ssh_key`)."""
     name = str(profile.get("name") or "")
     path = f"{GET} properties.agentPoolProfiles[{name}]"
+    ssh, ssh_unknown = ssh_access(profile, admin_key)
     return NodePool(
         name=name,
         kind="managed",
         public_ip=bool(profile.get("enableNodePublicIP")),
         internet_ingress=ingress,
+        ssh_access=ssh,
         identities=identities,
         metadata_credentials_exposed=True,
         metadata_detail=IMDS_DETAIL,
+        unknown_reasons=_reasons(ssh_access=ssh_unknown),
+        not_applicable={
+            "ssh_source_restricted": SSH_SOURCE_IS_NSG,
+            "full_cloud_api_scope": NO_OAUTH_SCOPES,
+        },
         sources={
             "public_ip": f"{path}.enableNodePublicIP",
+            "ssh_access": f"{path}.securityProfile.sshAccess (LocalUser when absent) + "
+            f"{GET} properties.linuxProfile.ssh.publicKeys",
             "internet_ingress": ingress_source,
             "identities": f"{GET} properties.identityProfile (kubeletidentity and any "
             "other) + addonProfiles[enabled].identity + "
@@ -410,9 +495,19 @@ def node_pool(
     )
 
 
-def identity(label: str, role: Literal["control-plane", "node"], summary: RoleSummary) -> Identity:
-    """An identity with its role assignments summarized (see :mod:`cloudposture_azure.roles`)."""
+def identity(
+    label: str, role: Literal["control-plane", "node"], summary: RoleSummary | None
+) -> Identity:
+    """An identity with its role assignments summarized (see :mod:`cloudposture_azure.roles`);
+    ``summary`` None: they could not be read (the collection error says why)."""
     source = "authorization:RoleAssignments.ListForSubscription + RoleDefinitions.GetById"
+    # Never a shared provider default: AKS makes each cluster its own identities, or the
+    # customer brings them (a service principal, user-assigned identities).
+    not_default = {"is_default": "AKS identity design (per-cluster or customer-provided)"}
+    if summary is None:
+        return Identity(id=label, role=role, is_default=False, sources=not_default)
+    judged: tuple[str, ...] = ("admin_equivalent", "wildcard_grants", "grants")
+    judged += ("exceeds_minimum",) if role == "control-plane" else ()
     return Identity(
         id=label,
         role=role,
@@ -421,5 +516,5 @@ def identity(label: str, role: Literal["control-plane", "node"], summary: RoleSu
         wildcard_grants=summary.wildcard_grants,
         exceeds_minimum=summary.admin_equivalent if role == "control-plane" else None,
         grants=summary.grants,
-        sources={"admin_equivalent": source, "grants": source},
+        sources=not_default | dict.fromkeys(judged, source),
     )

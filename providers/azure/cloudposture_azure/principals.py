@@ -102,8 +102,6 @@ class RoleReader:
         errors: Attempts,
     ) -> Identity:
         summary = self._summary(subscription, principal, affects, errors) if principal else None
-        if summary is None:
-            return Identity(id=label, role=kind)
         return normalize.identity(label, kind, summary)
 
     def _summary(

@@ -15,6 +15,17 @@ from cloudposture.model import VersionSupport
 
 STANDARD_PLAN = "KubernetesOfficial"
 _SOURCE = "containerservice:ListKubernetesVersions values[].capabilities.supportPlan"
+CLUSTER_SOURCE = "containerservice:ManagedClusters.Get properties.currentKubernetesVersion"
+NO_VERSION = "AKS reported no Kubernetes version for the cluster"
+
+
+def unreported_version() -> VersionSupport:
+    """A cluster body without a version: nothing to judge support by."""
+    return VersionSupport(
+        detail="the cluster reported no Kubernetes version",
+        unknown_reasons=dict.fromkeys(("version", "standard_support"), NO_VERSION),
+        sources={"version": CLUSTER_SOURCE},
+    )
 
 
 def minor_of(version: str) -> str:
@@ -24,13 +35,12 @@ def minor_of(version: str) -> str:
 
 def version_support(cluster_version: str | None, versions: Mapping[str, Any]) -> VersionSupport:
     """Judge ``cluster_version`` against a KubernetesVersionListResult dict."""
-    cluster_source = "containerservice:ManagedClusters.Get properties.currentKubernetesVersion"
     if not cluster_version:
-        return VersionSupport(detail="the cluster reported no Kubernetes version")
+        return unreported_version()
     minor = minor_of(cluster_version)
     offered = {str(v.get("version")): v for v in versions.get("values") or []}
     entry = offered.get(minor)
-    sources = {"version": cluster_source, "standard_support": _SOURCE}
+    sources = {"version": CLUSTER_SOURCE, "standard_support": _SOURCE}
     if entry is None:
         listed = ", ".join(sorted(offered, key=_sort_key)) or "none"
         return VersionSupport(

@@ -12,25 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from azure.mgmt.containerservice import models as cs_models
-from azure.mgmt.monitor.v2021_05_01_preview import models as mon_models
-from azure.mgmt.network import models as net_models
-
 from tests.providers.azure.aks_fake import FakeArm
 from tests.providers.azure.aks_world import (
     CONTRIBUTOR,
-    CS,
-    LOCATION,
-    MON,
-    NET,
     READER,
     RG,
     cluster,
-    node_rg,
-    nsg,
     rid,
     serve_assignments,
-    versions,
+    serve_subscription,
 )
 
 SP_SUB = "5a3f2c1e-0000-4000-8000-000000000003"
@@ -59,32 +49,7 @@ def sp_cluster(name: str) -> dict[str, Any]:
 def serve_service_principals(fake: FakeArm, graph: bool = True) -> None:
     """Every ARM route the two clusters need, and (``graph``) Graph's answers for them."""
     base = f"/subscriptions/{SP_SUB}"
-    fake.add_list(
-        f"{base}/providers/Microsoft.ContainerService/managedClusters",
-        CS,
-        [sp_cluster(name) for name in APPS],
-        cs_models.ManagedCluster,
-    )
-    fake.add(
-        f"{base}/providers/Microsoft.ContainerService/locations/{LOCATION}/kubernetesVersions",
-        CS,
-        versions(),
-        cs_models.KubernetesVersionListResult,
-    )
-    for name in APPS:
-        group = node_rg(name)
-        fake.add_list(
-            rid(group, "Microsoft.Network", "networkSecurityGroups", SP_SUB),
-            NET,
-            [nsg(SP_SUB, group, "aks-agentpool-nsg", [])],
-            net_models.NetworkSecurityGroup,
-        )
-        fake.add_list(
-            f"{sp_cluster_id(name)}/providers/Microsoft.Insights/diagnosticSettings",
-            MON,
-            [],
-            mon_models.DiagnosticSettingsResource,
-        )
+    serve_subscription(fake, SP_SUB, [sp_cluster(name) for name in APPS], logs=[])
     (admin_app, admin), (least_app, least) = APPS["sp-admin"], APPS["sp-least"]
     serve_assignments(fake, SP_SUB, {admin: [(base, CONTRIBUTOR)], least: [(base, READER)]})
     if graph:

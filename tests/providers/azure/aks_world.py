@@ -4,11 +4,13 @@ Clusters in subscription SUB (westeurope), what each deserves, and why:
 
 - ``hardened``: private, Entra ID only, pool on a BYO subnet whose NSG lets the internet reach
   only a LoadBalancer Service port, kubelet identity a Reader, KMS key usable and rotating,
-  every control-plane log shipped, Cilium policy, workload identity. No FAIL.
+  every control-plane log shipped, Cilium policy, workload identity, an admin SSH key but
+  SSH turned off on its pool (sshAccess Disabled). No FAIL.
 - ``public-wide``: public with no authorized ranges, local accounts on and no Entra ID, node
   public IPs, an NSG opening 22, 10250 and 8080 to the internet, kubelet identity Contributor
   and cluster identity Owner on the subscription, no OIDC, no KMS, no diagnostic setting,
-  1.27 (no longer offered), no network policy.
+  1.27 (no longer offered), no network policy, an admin SSH key its pool accepts (sshAccess
+  LocalUser by default).
 - ``public-narrow``: authorized ranges /24 and private; pools only from AgentPools.List; an NSG
   whose Deny 22 at priority 100 hides an Allow 22 at 200; kubelet Contributor on one resource
   group only; KMS key unreadable (403); only kube-apiserver logs; OIDC without workload
@@ -83,7 +85,9 @@ def node_rg(name: str) -> str:
     return f"MC_{RG}_{name}_{LOCATION}"
 
 
-def pool(name: str, public_ip: bool = False, subnet: str | None = None) -> dict[str, Any]:
+def pool(
+    name: str, public_ip: bool = False, subnet: str | None = None, ssh: str | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": name,
         "count": 3,
@@ -96,6 +100,8 @@ def pool(name: str, public_ip: bool = False, subnet: str | None = None) -> dict[
     }
     if subnet:
         body["vnetSubnetID"] = subnet
+    if ssh:
+        body["securityProfile"] = {"sshAccess": ssh}
     return body
 
 
@@ -123,6 +129,7 @@ def cluster(
     oidc: bool = True,
     network: dict[str, Any] | None = None,
     addons: dict[str, Any] | None = None,
+    ssh_key: bool = False,
 ) -> dict[str, Any]:
     props: dict[str, Any] = {
         "provisioningState": "Succeeded",
@@ -154,6 +161,9 @@ def cluster(
         props["securityProfile"] = security
     if addons is not None:
         props["addonProfiles"] = addons
+    if ssh_key:
+        key = {"keyData": f"ssh-rsa AAAAB3NzaC1yc2E {name}-admin"}
+        props["linuxProfile"] = {"adminUsername": "azureuser", "ssh": {"publicKeys": [key]}}
     return {
         "id": cluster_id(name),
         "name": name,
@@ -326,8 +336,9 @@ def clusters() -> list[dict[str, Any]]:
         cluster(
             "hardened",
             access={"enablePrivateCluster": True, "privateDNSZone": "system"},
-            pools=[pool("system", subnet=SUBNET)],
+            pools=[pool("system", subnet=SUBNET, ssh="Disabled")],
             kubelet="k-hardened",
+            ssh_key=True,
             security=security(KEY_HARD),
             addons={
                 "azureKeyvaultSecretsProvider": {
@@ -348,6 +359,7 @@ def clusters() -> list[dict[str, Any]]:
             disable_local=None,
             pools=[pool("nodes", public_ip=True)],
             kubelet="k-public-wide",
+            ssh_key=True,
             oidc=False,
             network=kubenet,
         ),
@@ -428,6 +440,42 @@ def serve_world(fake: FakeArm, page_size: int = 2) -> None:
     _serve_roles(fake)
     _serve_diagnostics(fake)
     _serve_keys(fake)
+
+
+def serve_subscription(
+    fake: FakeArm, sub: str, bodies: list[dict[str, Any]], logs: list[dict[str, Any]]
+) -> None:
+    """A subscription of plain clusters: their list, the location's versions, and per
+    cluster an NSG without rules of its own in the node resource group and a diagnostic
+    setting shipping ``logs`` to the workspace (none when ``logs`` is empty)."""
+    base = f"/subscriptions/{sub}"
+    fake.add_list(
+        f"{base}/providers/Microsoft.ContainerService/managedClusters",
+        CS,
+        bodies,
+        cs_models.ManagedCluster,
+    )
+    fake.add(
+        f"{base}/providers/Microsoft.ContainerService/locations/{LOCATION}/kubernetesVersions",
+        CS,
+        versions(),
+        cs_models.KubernetesVersionListResult,
+    )
+    for body in bodies:
+        group, cid = node_rg(str(body["name"])), str(body["id"])
+        fake.add_list(
+            rid(group, "Microsoft.Network", "networkSecurityGroups", sub),
+            NET,
+            [nsg(sub, group, "aks-agentpool-nsg", [])],
+            net_models.NetworkSecurityGroup,
+        )
+        settings = [diagnostic("all", cid, logs, workspaceId=WORKSPACE)] if logs else []
+        fake.add_list(
+            f"{cid}/providers/Microsoft.Insights/diagnosticSettings",
+            MON,
+            settings,
+            mon_models.DiagnosticSettingsResource,
+        )
 
 
 def _serve_network(fake: FakeArm) -> None:
