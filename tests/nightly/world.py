@@ -86,7 +86,6 @@ class WorldScanner:
 class WorldPlugin(ProviderPlugin):
     name = "aws"
     summary = "a fake estate"
-    supports_organizations = True
 
     def __init__(self, world: World) -> None:
         self.world = world

@@ -37,9 +37,6 @@ class AwsPlugin(ProviderPlugin):
     target_model = config.AwsTarget
     settings_model = config.AwsSettings
     config_example = config.EXAMPLE
-    supports_organizations = True
-    """Settings ``organization_role`` (+ ``organization_external_id``, ``_include``,
-    ``_exclude``) fan out over an organization's members (see organizations.py)."""
 
     def scanners(self, settings: Mapping[str, Any], max_workers: int) -> Sequence[ProviderScanner]:
         from cloudposture_aws.adapter import EksScanner

@@ -45,8 +45,6 @@ class AzurePlugin(ProviderPlugin):
     target_model = config.AzureTarget
     settings_model = config.AzureTarget
     config_example = config.EXAMPLE
-    supports_management_groups = True
-    """A config file's ``management_groups`` entries are resolved here (nightly checks it)."""
 
     def scan_units(
         self, entry: BaseModel, origin: str, default_regions: tuple[str, ...]

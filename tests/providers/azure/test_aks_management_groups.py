@@ -145,7 +145,6 @@ def test_plugin_settings_reach_the_scanner(
 ) -> None:
     monkeypatch.setenv("CLOUDPOSTURE_AZURE_TOKEN", "fake-arm-token")
     plugin = AzurePlugin()
-    assert plugin.supports_management_groups is True
     cli = {"management_group": ("platform",), "subscription": (SUB,), "arm_endpoint": groups.url}
     (from_cli,) = plugin.scanners(cli, 4)
     assert accounts(list(from_cli.targets())) == [SUB, SUB_B]
