@@ -72,9 +72,9 @@ def test_example_expands_into_units_per_project_and_subscription() -> None:
         ("aws", "payments-prod"),
         ("aws", "111111111111"),
         ("aws", "org"),
-        ("azure", "00000000-0000-0000-0000-000000000000"),
-        ("azure", "corp-landing-zones"),
         # the entry's name labels each of its units (it was once ignored)
+        ("azure", "corp/00000000-0000-0000-0000-000000000000"),
+        ("azure", "corp/corp-landing-zones"),
         ("gcp", "platform/platform-prod"),
         ("gcp", "platform/platform-staging"),
         ("gcp", "platform/folders/123456789012"),

@@ -19,6 +19,7 @@ from cloudposture.plugin.settings import (
     TargetEntry,
     drop_none,
     regions_or,
+    unit_label,
 )
 from cloudposture_azure.clouds import CLOUDS
 
@@ -36,7 +37,10 @@ class AzureTarget(TargetEntry):
     one ``targets.azure`` entry, and (see the ``Cli`` metadata) the options of ``scan azure``.
     """
 
-    name: Annotated[str | None, CONFIG_ONLY] = None
+    name: Annotated[str | None, CONFIG_ONLY] = Field(
+        default=None,
+        description="label in reports: each subscription and group is shown as NAME/ID",
+    )
     subscriptions: Annotated[
         list[NonEmpty],
         Cli(
@@ -108,14 +112,18 @@ def azure_units(
     )
     units = [
         ScanUnit(
-            "azure", s, {**common, "subscription": (s,)}, regions, f"{origin}.subscriptions[{n}]"
+            "azure",
+            unit_label(target.name, s),
+            {**common, "subscription": (s,)},
+            regions,
+            f"{origin}.subscriptions[{n}]",
         )
         for n, s in enumerate(target.subscriptions)
     ]
     units += [
         ScanUnit(
             "azure",
-            g,
+            unit_label(target.name, g),
             {**common, "management_group": (g,)},
             regions,
             f"{origin}.management_groups[{n}]",
@@ -129,7 +137,7 @@ def azure_units(
 
 
 EXAMPLE = """\
-    - name: corp
+    - name: corp                       # label in reports: corp/<subscription or group>
       subscriptions: ["00000000-0000-0000-0000-000000000000"]
       management_groups: [corp-landing-zones]
       all_visible: false               # true: every subscription the identity can see
