@@ -33,17 +33,21 @@ CLUSTER_TAG = "eks:cluster-name"
 LEGACY_CLUSTER_TAG = "kubernetes.io/cluster/{name}"
 ASG_TAG = "aws:autoscaling:groupName"
 KARPENTER_TAG = "karpenter.sh/nodepool"
-KEY_FACTS = [
-    "secrets_encryption.key_state",
-    "secrets_encryption.key_usable",
+ROTATION_FACTS = [
     "secrets_encryption.rotation_enabled",
+    "secrets_encryption.rotation_period_days",
 ]
+KEY_FACTS = ["secrets_encryption.key_state", "secrets_encryption.key_usable", *ROTATION_FACTS]
 NODE_IDENTITIES = "node_pools.identities"
 POOL_FACTS = [
     "node_pools.public_ip",
     "node_pools.internet_ingress",
     "node_pools.metadata_credentials_exposed",
 ]
+NO_OAUTH_SCOPES = "EKS nodes have no OAuth scopes: their cloud API access is their IAM role's"
+EKS_POOL_NOT_APPLICABLE = {"full_cloud_api_scope": NO_OAUTH_SCOPES}
+"""Node pool facts that do not exist on EKS, whatever the kind of pool."""
+NO_CLUSTER_ROLE = "eks:DescribeCluster did not return the cluster's roleArn"
 
 
 class ClusterCollector:
@@ -96,6 +100,7 @@ class ClusterCollector:
             ),
             etcd=normalize.etcd_access(),
             collection_errors=self.errors,
+            unknown_reasons={} if c.get("roleArn") else {"control_plane_identity": NO_CLUSTER_ROLE},
         )
 
     # --- EKS reads owned by this cluster -----------------------------------------------
@@ -143,8 +148,12 @@ class ClusterCollector:
         on a part of the pool."""
         if not arns or any(not arn for arn in arns):
             return None
+        return self._summarized([a for a in arns if a])
+
+    def _summarized(self, arns: Sequence[str]) -> list[Identity] | None:
+        """Each distinct role of ``arns`` summarized; None when any cannot be read."""
         found: list[Identity] = []
-        for arn in dict.fromkeys(a for a in arns if a):
+        for arn in dict.fromkeys(arns):
             identity = self.identity(arn, "node", [NODE_IDENTITIES])
             if identity is None:
                 return None
@@ -162,7 +171,7 @@ class ClusterCollector:
         rotation = None
         if key.get("KeyManager") != "AWS":
             rotation = self.attempt(
-                ["secrets_encryption.rotation_enabled"],
+                ROTATION_FACTS,
                 self.lookups.rotation.get,
                 (self.region, key_arn),
             )
@@ -181,7 +190,7 @@ class ClusterCollector:
         pools = [self._managed(name, instances) for name in groups]
         pools += [self._fargate(name) for name in profiles]
         if instances is None:
-            pools.append(NodePool(name="self-managed nodes (unreadable)", kind="self-managed"))
+            pools.append(_pool(name="self-managed nodes (unreadable)", kind="self-managed"))
         else:
             pools += self._self_managed(instances, set(groups))
         return pools
@@ -215,7 +224,7 @@ class ClusterCollector:
             ["node_pools"], self._describe, "describe_nodegroup", "nodegroup", "nodegroupName", name
         )
         if ng is None:
-            return NodePool(name=name, kind="managed")
+            return _pool(name=name, kind="managed")
         remote_sg = (ng.get("resources") or {}).get("remoteAccessSecurityGroup")
         self.lookups.subnets.prime(self.region, ng.get("subnets") or [])
         self.lookups.groups.prime(self.region, [remote_sg] if remote_sg else [])
@@ -250,13 +259,15 @@ class ClusterCollector:
         else:
             found_subnets = None if subnets is None else [s for s in subnets.values() if s]
             public, public_src = nodes.public_ip(template, found_subnets, mine)
+        unknown: dict[str, str] = {}
         if template_failed and not any(i.get("MetadataOptions") for i in mine):
             exposed, detail, meta_src = None, None, "ec2:DescribeLaunchTemplateVersions"
         else:
             exposed, detail, meta_src = nodes.pool_metadata(template, mine, ng.get("amiType"))
+            unknown = _metadata_unknown(exposed, detail)
         ssh, restricted = nodes.ssh_access(ng)
         ingress_src = "ec2:DescribeSecurityGroups " + ", ".join(dict.fromkeys(group_ids))
-        return NodePool(
+        return _pool(
             name=name,
             kind="managed",
             public_ip=public,
@@ -268,6 +279,7 @@ class ClusterCollector:
             identities=self.node_identities([ng.get("nodeRole")]),
             metadata_credentials_exposed=exposed,
             metadata_detail=detail,
+            unknown_reasons=unknown,
             sources={
                 "public_ip": public_src,
                 "internet_ingress": ingress_src,
@@ -292,7 +304,7 @@ class ClusterCollector:
         )
         role = (profile or {}).get("podExecutionRoleArn")
         why = "EKS Fargate: AWS-managed micro-VM per pod in private subnets"
-        return NodePool(
+        return _pool(
             name=name,
             kind="serverless",
             public_ip=False,
@@ -324,15 +336,15 @@ class ClusterCollector:
         groups = self._groups(group_ids)
         exposed, detail, meta_src = nodes.pool_metadata(None, instances, None)
         profiles = sorted({p["Arn"] for i in instances if (p := i.get("IamInstanceProfile"))})
-        identities: list[Identity] | None = None
-        if profiles:
-            roles = [
-                self.attempt([NODE_IDENTITIES], self.lookups.instance_profiles.get, profile)
-                for profile in profiles
-            ]
-            identities = self.node_identities(roles)
+        roles = [
+            self.attempt([NODE_IDENTITIES], self.lookups.instance_profiles.get, profile)
+            for profile in profiles
+        ]
+        # Nodes without an instance profile (or with a profile that holds no role, read as
+        # "") have no cloud identity: they add none. An unreadable profile leaves all unknown.
+        identities = None if None in roles else self._summarized([r for r in roles if r])
         source = "ec2:DescribeInstances Reservations[].Instances[]"
-        return NodePool(
+        return _pool(
             name=name,
             kind="self-managed",
             public_ip=any(i.get("PublicIpAddress") for i in instances),
@@ -341,6 +353,7 @@ class ClusterCollector:
             identities=identities,
             metadata_credentials_exposed=exposed,
             metadata_detail=detail,
+            unknown_reasons=_metadata_unknown(exposed, detail),
             sources={
                 "public_ip": f"{source}.PublicIpAddress",
                 "internet_ingress": f"{source}.SecurityGroups, ec2:DescribeSecurityGroups",
@@ -350,6 +363,17 @@ class ClusterCollector:
                 "metadata_credentials_exposed": meta_src,
             },
         )
+
+
+def _pool(**fields: Any) -> NodePool:
+    """A node pool with the facts EKS does not have declared as such."""
+    return NodePool(not_applicable=dict(EKS_POOL_NOT_APPLICABLE), **fields)
+
+
+def _metadata_unknown(exposed: bool | None, detail: str) -> dict[str, str]:
+    """When neither a node nor a template nor a documented default settles metadata
+    exposure, the detail already says why (the AMI type's default is not documented)."""
+    return {} if exposed is not None else {"metadata_credentials_exposed": detail}
 
 
 def _extra_groups(cluster: Mapping[str, Any]) -> list[str]:

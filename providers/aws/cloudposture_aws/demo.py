@@ -143,11 +143,14 @@ class Seeder:
         iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=role)
         return arn
 
-    def key(self, region: str, rotation: bool = True, enabled: bool = True) -> str:
+    def key(
+        self, region: str, rotation: bool = True, enabled: bool = True, rotation_days: int = 365
+    ) -> str:
         kms = self.client("kms", region)
         meta = kms.create_key(Description="EKS secrets")["KeyMetadata"]
         if rotation:
-            kms.enable_key_rotation(KeyId=meta["KeyId"])
+            kms.enable_key_rotation(KeyId=meta["KeyId"], RotationPeriodInDays=rotation_days)
+            self.extras.rotation_periods[meta["KeyId"]] = rotation_days
         if not enabled:
             kms.disable_key(KeyId=meta["KeyId"])
         return str(meta["Arn"])
@@ -208,11 +211,12 @@ class Seeder:
         subnet: str,
         groups: Sequence[str],
         tags: dict[str, str],
-        profile: str,
+        profile: str | None,
         tokens: str = "required",
         hops: int = 1,
         count: int = 1,
     ) -> None:
+        """``profile`` None: nodes without an instance profile (no cloud identity)."""
         ec2 = self.client("ec2", region)
         ec2.run_instances(
             ImageId=DEMO_IMAGE,
@@ -220,7 +224,7 @@ class Seeder:
             MaxCount=count,
             SubnetId=subnet,
             SecurityGroupIds=list(groups),
-            IamInstanceProfile={"Arn": profile},
+            **({"IamInstanceProfile": {"Arn": profile}} if profile else {}),
             MetadataOptions={"HttpTokens": tokens, "HttpPutResponseHopLimit": hops},
             TagSpecifications=[
                 {

@@ -2,12 +2,14 @@
 
 moto (5.x) has no EKS add-ons and no eks:DescribeClusterVersions, does not echo
 ``accessConfig`` or an EKS-created ``clusterSecurityGroupId``, and gives every node group a
-``remoteAccess`` and a remote-access security group that does not exist. The demo and the
-end-to-end tests need all of those to look like EKS, so this front answers the missing
-operations from seeded data, merges seeded fields into moto's DescribeCluster /
-DescribeNodegroup answers (JSON merge patch: ``None`` removes a field), and forwards every
-other request to moto untouched. It can also refuse EKS and EC2 in chosen regions, or chosen
-IAM / EC2 / STS actions, with AccessDenied, as an SCP does. Binds 127.0.0.1 only.
+``remoteAccess`` and a remote-access security group that does not exist; its KMS
+GetKeyRotationStatus leaves out ``RotationPeriodInDays``. The demo and the end-to-end tests
+need all of those to look like AWS, so this front answers the missing operations from seeded
+data, merges seeded fields into moto's DescribeCluster / DescribeNodegroup answers (JSON merge
+patch: ``None`` removes a field) and the seeded rotation period into GetKeyRotationStatus, and
+forwards every other request to moto untouched. It can also refuse EKS and EC2 in chosen
+regions, or chosen IAM / EC2 / STS / KMS actions, with AccessDenied, as an SCP does. Binds
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class EksExtras:
     nodegroup_patches: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     addons: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
     cluster_versions: list[dict[str, Any]] = field(default_factory=list)
+    rotation_periods: dict[str, int] = field(default_factory=dict)
+    """KMS key id -> the RotationPeriodInDays its rotation was enabled with."""
     denied_regions: set[str] = field(default_factory=set)
     denied_actions: set[str] = field(default_factory=set)
     """``service:Action`` (IAM, EC2, STS, KMS ...; not EKS) to refuse everywhere."""
@@ -92,6 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, payload = self._forward(body)
         if service == "eks" and self.command == "GET" and status == 200:
             payload = self._patched(region, path, payload)
+        if service == "kms" and action == "GetKeyRotationStatus" and status == 200:
+            payload = self._with_rotation_period(body, payload)
         self._send(status, headers, payload)
 
     def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -120,6 +126,15 @@ class _Handler(BaseHTTPRequestHandler):
             doc["nodegroup"] = merge_patch(doc["nodegroup"], patch)
             return json.dumps(doc).encode()
         return payload
+
+    def _with_rotation_period(self, request: bytes, payload: bytes) -> bytes:
+        """KMS answers RotationPeriodInDays whenever rotation is on; moto never does."""
+        key_id = str(json.loads(request or b"{}").get("KeyId", "")).rsplit("/", 1)[-1]
+        period = self.server.extras.rotation_periods.get(key_id)
+        doc = json.loads(payload)
+        if period is None or doc.get("KeyRotationEnabled") is not True:
+            return payload
+        return json.dumps(doc | {"RotationPeriodInDays": period}).encode()
 
     def _addons(self, region: str, cluster: str, name: str | None) -> None:
         installed = self.server.extras.addons.get((region, cluster), {})
@@ -192,6 +207,11 @@ class EksFront:
     @property
     def extras(self) -> EksExtras:
         return self._server.extras
+
+    @property
+    def backend_url(self) -> str:
+        """The moto server behind the front: moto's own answers, without the EKS extras."""
+        return f"http://{self._server.backend_host}:{self._server.backend_port}"
 
     @property
     def url(self) -> str:

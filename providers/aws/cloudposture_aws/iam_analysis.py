@@ -244,5 +244,6 @@ def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> 
         wildcard_grants=verdict.wildcard,
         exceeds_minimum=exceeds,
         grants=verdict.grants,
-        sources=sources | {"is_default": "EKS has no provider-default node identity"},
+        sources=sources
+        | {"is_default": "EKS has no provider-default identity: every role is chosen"},
     )

@@ -33,6 +33,17 @@ from cloudposture_aws.versions import (
 
 DC = "eks:DescribeCluster cluster"
 
+
+def not_returned(field: str) -> str:
+    """The unknown reason for a field the EKS answer left out (the API documents it always)."""
+    return f"eks:DescribeCluster did not return {field}"
+
+
+NO_PROVIDER_RANGES = (
+    "EKS has no switch that admits AWS's own address space: the public endpoint admits "
+    "exactly publicAccessCidrs"
+)
+
 # --- row 1: API server endpoint and authentication ---------------------------------------
 
 
@@ -48,10 +59,18 @@ def endpoint_access(cluster: Mapping[str, Any]) -> EndpointAccess:
     elif public is False:
         cidrs = []
     path = f"{DC}.resourcesVpcConfig"
+    unknown: dict[str, str] = {}
+    if not isinstance(public, bool):
+        why = not_returned("resourcesVpcConfig.endpointPublicAccess")
+        unknown = {"public_enabled": why, "authorized_cidrs": why}
+    if not isinstance(private, bool):
+        unknown["private_enabled"] = not_returned("resourcesVpcConfig.endpointPrivateAccess")
     return EndpointAccess(
         public_enabled=public if isinstance(public, bool) else None,
         private_enabled=private if isinstance(private, bool) else None,
         authorized_cidrs=cidrs,
+        unknown_reasons=unknown,
+        not_applicable={"provider_ranges_allowed": NO_PROVIDER_RANGES},
         sources={
             "public_enabled": f"{path}.endpointPublicAccess",
             "private_enabled": f"{path}.endpointPrivateAccess",
@@ -113,6 +132,12 @@ def secrets_key_arn(cluster: Mapping[str, Any]) -> str | None:
     return None
 
 
+ROTATION_PERIOD_NOT_RETURNED = (
+    "kms:GetKeyRotationStatus reported rotation on but returned no RotationPeriodInDays"
+)
+VERSION_NOT_READABLE = "the cluster's Kubernetes version was not returned or not understood"
+
+
 def provider_default_encryption(version: str | None) -> bool | None:
     """Since Kubernetes 1.28 EKS envelope-encrypts all API data with an AWS-owned key."""
     minor = minor_version(version) if version else None
@@ -135,6 +160,7 @@ def secrets_encryption(
         ),
     }
     fields: dict[str, Any] = {}
+    unknown: dict[str, str] = {}
     if key_arn and key is not None:
         state = key.get("KeyState")
         manager = key.get("KeyManager")
@@ -153,12 +179,19 @@ def secrets_encryption(
             period = rotation.get("RotationPeriodInDays")
             fields["rotation_period_days"] = int(period) if period else None
             sources["rotation_enabled"] = "kms:GetKeyRotationStatus KeyRotationEnabled"
+            sources["rotation_period_days"] = "kms:GetKeyRotationStatus RotationPeriodInDays"
+            if fields["rotation_enabled"] and not period:
+                unknown["rotation_period_days"] = ROTATION_PERIOD_NOT_RETURNED
+    default = provider_default_encryption(cluster.get("version"))
+    if default is None:
+        unknown["provider_default_encryption"] = VERSION_NOT_READABLE
     return SecretsEncryption(
         customer_key_enabled=key_arn is not None,
         key_id=key_arn,
-        provider_default_encryption=provider_default_encryption(cluster.get("version")),
+        provider_default_encryption=default,
         key_error=key_error,
         sources=sources,
+        unknown_reasons=unknown,
         **fields,
     )
 
@@ -179,7 +212,11 @@ def logging_config(cluster: Mapping[str, Any]) -> Logging:
     entries = (cluster.get("logging") or {}).get("clusterLogging")
     path = f"{DC}.logging.clusterLogging[]"
     if entries is None:
-        return Logging(sources={"components": path})
+        why = not_returned("logging.clusterLogging")
+        return Logging(
+            sources={"components": path},
+            unknown_reasons=dict.fromkeys(("audit_enabled", "components", "destination"), why),
+        )
     enabled = [
         LOG_TYPES.get(t, "other")
         for entry in entries
@@ -204,7 +241,10 @@ def version_support(
 ) -> VersionSupport:
     """From eks:DescribeClusterVersions when it answered for this version, else the table."""
     if not version:
-        return VersionSupport(sources={"version": f"{DC}.version"})
+        return VersionSupport(
+            sources={"version": f"{DC}.version"},
+            unknown_reasons=dict.fromkeys(("version", "standard_support"), VERSION_NOT_READABLE),
+        )
     base = {"version": f"{DC}.version"}
     for entry in catalog or []:
         if entry.get("clusterVersion") == version and entry.get("versionStatus"):
@@ -237,10 +277,16 @@ def version_support(
             detail="newer than every version in the release calendar: within standard support",
             sources=sources,
         )
+    if minor is None:
+        return VersionSupport(
+            version=version,
+            sources=sources,
+            unknown_reasons={"standard_support": VERSION_NOT_READABLE},
+        )
     return VersionSupport(
         version=version,
-        standard_support=False if minor is not None else None,
-        detail="older than every version in the release calendar" if minor else None,
+        standard_support=False,
+        detail="older than every version in the release calendar",
         sources=sources,
     )
 
@@ -318,7 +364,7 @@ def network_policy(vpc_cni_addon: Mapping[str, Any] | None) -> NetworkPolicySupp
     if not isinstance(values, dict):
         reason = "vpc-cni configurationValues could not be parsed"
         return NetworkPolicySupport(
-            unknown_reasons={"enforced": reason}, sources={"enforced": source}
+            unknown_reasons={"enforced": reason, "engine": reason}, sources={"enforced": source}
         )
     flag = values.get("enableNetworkPolicy")
     enforced = str(flag).lower() == "true" if flag is not None else False

@@ -319,3 +319,41 @@ def test_etcd_is_provider_managed() -> None:
     assert got.provider_managed is True
     assert got.detail is not None
     assert "TLS" in got.detail
+
+
+# --- every None says why (the posture contract, tests/contract) --------------------------
+
+
+def test_endpoint_declares_provider_ranges_not_applicable_and_omissions_unknown() -> None:
+    got = normalize.endpoint_access(vpc(endpointPublicAccess=True, endpointPrivateAccess=True))
+    assert got.not_applicable == {"provider_ranges_allowed": normalize.NO_PROVIDER_RANGES}
+    assert got.unknown_reasons == {}
+    omitted = normalize.endpoint_access({})
+    assert set(omitted.unknown_reasons) == {"public_enabled", "authorized_cidrs", "private_enabled"}
+    assert "endpointPublicAccess" in omitted.unknown_reasons["public_enabled"]
+
+
+def test_rotation_on_without_a_period_says_the_api_left_it_out() -> None:
+    key = {"KeyState": "Enabled", "Enabled": True, "KeyManager": "CUSTOMER"}
+    got = normalize.secrets_encryption(WITH_KEY, key, {"KeyRotationEnabled": True})
+    assert (got.rotation_enabled, got.rotation_period_days) == (True, None)
+    assert got.unknown_reasons == {"rotation_period_days": normalize.ROTATION_PERIOD_NOT_RETURNED}
+    off = normalize.secrets_encryption(WITH_KEY, key, {"KeyRotationEnabled": False})
+    assert off.unknown_reasons == {}  # rotation off: no period, implied by the section itself
+
+
+def test_unknown_version_gives_its_reason_to_every_fact_it_decides() -> None:
+    for version in (None, "latest"):
+        got = normalize.version_support(version, CATALOG, TODAY)
+        assert got.unknown_reasons["standard_support"] == normalize.VERSION_NOT_READABLE
+        enc = normalize.secrets_encryption({"version": version} if version else {})
+        assert enc.unknown_reasons == {
+            "provider_default_encryption": normalize.VERSION_NOT_READABLE
+        }
+
+
+def test_absent_logging_and_unparsable_cni_config_say_why() -> None:
+    logs = normalize.logging_config({})
+    assert set(logs.unknown_reasons) == {"audit_enabled", "components", "destination"}
+    net = normalize.network_policy({"configurationValues": "{not: [valid"})
+    assert net.unknown_reasons["engine"] == net.unknown_reasons["enforced"]
