@@ -3,10 +3,6 @@
 The posture contract (tests/contract) checks that every ``None`` has a reason; these check that
 the reasons say the right thing and reach the findings, through real boto3 against the demo
 world behind the EKS front. Each test puts back whatever it changes in the shared front.
-
-Node pools' reasons do not reach findings yet: ``ClusterPosture.reason_unknown`` (core) reads
-the reasons of the cluster-wide sections only, not those of each node pool or node identity.
-The test that shows it is a strict xfail, so fixing the core flips it.
 """
 
 from __future__ import annotations
@@ -70,12 +66,6 @@ def custom_ami(clean_front: EksFront) -> Iterator[EksFront]:
     clean_front.extras.nodegroup_patches[key] = before
 
 
-POOL_REASONS_GAP = (
-    "core: ClusterPosture.reason_unknown reads no node pool's unknown_reasons or not_applicable"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=POOL_REASONS_GAP)
 def test_undocumented_metadata_default_is_an_error_naming_why(custom_ami: EksFront) -> None:
     by_rule = findings(custom_ami, "analytics-dev")
     imds = by_rule["IAM-004"]
@@ -94,7 +84,6 @@ def test_provider_ranges_are_declared_not_applicable(clean_front: EksFront) -> N
     )
 
 
-@pytest.mark.xfail(strict=True, reason=POOL_REASONS_GAP)
 def test_oauth_scopes_are_declared_not_applicable(clean_front: EksFront) -> None:
     posture = posture_of(clean_front, "analytics-dev")
     assert posture.node_pools is not None
@@ -103,7 +92,10 @@ def test_oauth_scopes_are_declared_not_applicable(clean_front: EksFront) -> None
     ]
     # the only rule reading the scope (IAM-006) is itself not applicable on EKS, so only the
     # posture's own answer shows the reason
-    assert posture.reason_unknown("node_pools.full_cloud_api_scope") == NO_OAUTH_SCOPES
+    (pool,) = posture.node_pools
+    assert posture.reason_unknown("node_pools.full_cloud_api_scope") == (
+        f"{NO_OAUTH_SCOPES} (pool {pool.name})"
+    )
 
 
 def test_rotation_period_is_read_from_get_key_rotation_status(clean_front: EksFront) -> None:
