@@ -532,23 +532,27 @@ def emulated_aws(seed: Callable[[ClientFor], EksExtras] = seed_demo) -> Iterator
     front: EksFront | None = None
     try:
         backend = f"http://127.0.0.1:{port}"
-        session = boto3.session.Session(
-            aws_access_key_id=DEMO_KEYS["aws_access_key_id"],
-            aws_secret_access_key=DEMO_KEYS["aws_secret_access_key"],
-        )
-
-        def client(service: str, region: str) -> Any:
-            return session.client(service, region_name=region, endpoint_url=backend)  # type: ignore[call-overload]
-
-        with _aws_managed_policies():
-            extras = seed(client)
-        front = EksFront(backend, extras).start()
+        front = EksFront(backend, seed_into(backend, seed)).start()
         yield front
     finally:
         if front is not None:
             front.stop()
         server.stop()
         werkzeug.setLevel(level)
+
+
+def seed_into(backend: str, seed: Callable[[ClientFor], EksExtras] = seed_demo) -> EksExtras:
+    """Seed the moto server at ``backend`` with real boto3 calls; what the front adds."""
+    session = boto3.session.Session(
+        aws_access_key_id=DEMO_KEYS["aws_access_key_id"],
+        aws_secret_access_key=DEMO_KEYS["aws_secret_access_key"],
+    )
+
+    def client(service: str, region: str) -> Any:
+        return session.client(service, region_name=region, endpoint_url=backend)  # type: ignore[call-overload]
+
+    with _aws_managed_policies():
+        return seed(client)
 
 
 @contextmanager

@@ -208,6 +208,11 @@ class EksFront:
     def extras(self) -> EksExtras:
         return self._server.extras
 
+    @extras.setter
+    def extras(self, extras: EksExtras) -> None:
+        """What the front adds, replaced when the world behind it is seeded again."""
+        self._server.extras = extras
+
     @property
     def backend_url(self) -> str:
         """The moto server behind the front: moto's own answers, without the EKS extras."""
