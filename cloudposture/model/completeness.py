@@ -47,16 +47,8 @@ def _problems(posture: ClusterPosture, affected: list[str]) -> Iterator[str]:
             yield f"{name}: None with no collection error, unknown reason or not-applicable reason"
         if value is not None and explained:
             yield f"{name}: has a value but also a reason for having none"
-    for name, section in posture:
-        if isinstance(section, Section):
-            yield from _section_problems(name, name, section, affected)
-    for pool in posture.node_pools or []:
-        where = f"node_pools[{pool.name}]"
-        yield from _section_problems(where, "node_pools", pool, affected)
-        for identity in pool.identities or []:
-            yield from _section_problems(
-                f"{where}.identities[{identity.id}]", "node_pools.identities", identity, affected
-            )
+    for path, place, section in posture.sections():
+        yield from _section_problems(place, path, section, affected)
 
 
 def _section_problems(

@@ -15,6 +15,7 @@ Why this shape:
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -364,6 +365,19 @@ class ClusterPosture(Frozen):
             "plane runs as a Google-managed identity the customer cannot see or change)"
         ),
     )
+
+    def sections(self) -> Iterator[tuple[str, str, Section]]:
+        """Every section in the posture as (fact path, place, section): the fact path is how
+        collection errors' ``affects`` name it (``node_pools.identities``), the place where
+        this one sits (``node_pools[system].identities[arn:...]``)."""
+        for name, value in self:
+            if isinstance(value, Section):
+                yield name, name, value
+        for pool in self.node_pools or []:
+            place = f"node_pools[{pool.name}]"
+            yield "node_pools", place, pool
+            for identity in pool.identities or []:
+                yield "node_pools.identities", f"{place}.identities[{identity.id}]", identity
 
     def reason_unknown(self, *facts: str) -> str:
         """Why ``facts`` (dotted paths such as ``node_pools`` or ``logging``) are unknown.

@@ -58,13 +58,8 @@ def test_every_posture_field_is_set_or_explained(name: str) -> None:
 
 def _fields(posture: ClusterPosture) -> Iterator[tuple[str, Section]]:
     """(fact path, section) for every section instance in the posture."""
-    for name, section in posture:
-        if isinstance(section, Section):
-            yield name, section
-    for pool in posture.node_pools or []:
-        yield "node_pools", pool
-        for identity in pool.identities or []:
-            yield "node_pools.identities", identity
+    for path, _, section in posture.sections():
+        yield path, section
 
 
 def _not_a_gap(section: Section) -> dict[str, str]:
