@@ -48,7 +48,14 @@ def _never_read(name: str) -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PROVIDER_NAMES)
-def test_every_posture_field_is_set_or_explained(name: str) -> None:
+def test_posture_contract(name: str) -> None:
+    """Both halves over one collection of the scenarios (the AWS world takes ~15 s to seed;
+    two tests could run it once on each xdist worker)."""
+    every_posture_field_is_set_or_explained(name)
+    the_scenarios_exercise_every_field_the_provider_has(name)
+
+
+def every_posture_field_is_set_or_explained(name: str) -> None:
     postures = _postures(name)
     assert len(postures) >= 3, f"{name}: too few scenarios to say anything"
     assert {p.ref.provider for p in postures} == {name}
@@ -67,11 +74,9 @@ def _not_a_gap(section: Section) -> dict[str, str]:
     return {**section.NONE_MEANS, **section.implied_unset(), **section.not_applicable}
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", PROVIDER_NAMES)
-def test_the_scenarios_exercise_every_field_the_provider_has(name: str) -> None:
+def the_scenarios_exercise_every_field_the_provider_has(name: str) -> None:
     """Without this, a world of denied clusters (every field covered by an error) would pass
-    the test above and prove nothing: every field is read into a value in some scenario,
+    the check above and prove nothing: every field is read into a value in some scenario,
     unless the provider says it does not exist there or the model's own facts imply it."""
     with_value: set[str] = set()
     without: set[str] = set()
