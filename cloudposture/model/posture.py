@@ -29,13 +29,11 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Section(Frozen):
-    """A group of facts from one place in the provider API, with where each fact came from."""
+class Explained(Frozen):
+    """Why some of this object's fields are None (see :mod:`cloudposture.model.completeness`):
+    a section explains its facts, the posture its two optional members (``node_pools``,
+    ``control_plane_identity``)."""
 
-    sources: dict[str, str] = Field(
-        default_factory=dict,
-        description="field name -> raw API path the value was read from (for evidence)",
-    )
     unknown_reasons: dict[str, str] = Field(
         default_factory=dict,
         description=(
@@ -47,9 +45,18 @@ class Section(Frozen):
         default_factory=dict,
         description=(
             "field name -> why the fact does not exist on this cluster, so None is its answer "
-            "rather than a gap (EKS has no provider-ranges switch; GKE node pools have no "
-            "separate SSH toggle)"
+            "rather than a gap (EKS has no provider-ranges switch; GKE's control plane runs "
+            "as a Google-managed identity)"
         ),
+    )
+
+
+class Section(Explained):
+    """A group of facts from one place in the provider API, with where each fact came from."""
+
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="field name -> raw API path the value was read from (for evidence)",
     )
 
     NONE_MEANS: ClassVar[dict[str, str]] = {}
@@ -337,7 +344,7 @@ class EtcdAccess(Section):
     NONE_MEANS: ClassVar[dict[str, str]] = {"detail": "nothing to add"}
 
 
-class ClusterPosture(Frozen):
+class ClusterPosture(Explained):
     """Everything one scan learned about one cluster's cloud configuration."""
 
     ref: ClusterRef
@@ -354,17 +361,6 @@ class ClusterPosture(Frozen):
     network_policy: NetworkPolicySupport = NetworkPolicySupport()
     etcd: EtcdAccess = EtcdAccess()
     collection_errors: list[CollectionError] = Field(default_factory=list)
-    unknown_reasons: dict[str, str] = Field(
-        default_factory=dict,
-        description="node_pools / control_plane_identity -> why it is None although no call failed",
-    )
-    not_applicable: dict[str, str] = Field(
-        default_factory=dict,
-        description=(
-            "node_pools / control_plane_identity -> why this cluster has none (GKE's control "
-            "plane runs as a Google-managed identity the customer cannot see or change)"
-        ),
-    )
 
     def sections(self) -> Iterator[tuple[str, str, Section]]:
         """Every section in the posture as (fact path, place, section): the fact path is how
