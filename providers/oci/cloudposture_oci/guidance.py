@@ -133,9 +133,11 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
         evidence="identity:ListDynamicGroups matchingRule evaluated against the node "
         "instances (instance.id, instance.compartment.id, tag.*) + identity:ListPolicies "
         "statements granting those dynamic groups (or any-user) 'manage all-resources' or "
-        "'manage policies' in the tenancy or the nodes' compartment",
+        "'manage policies' in the tenancy or the nodes' compartment (a where clause counts "
+        "only if it limits the grant to reads, to non-IAM resources or to other principals)",
         summary="Grant the nodes' dynamic group only what the node needs (for example read "
-        "repos, use volumes), never manage all-resources; prefer workload identity for pods.",
+        "repos, use volumes), never manage all-resources, even with a region, time or "
+        "compartment condition; prefer workload identity for pods.",
         console="Identity & Security > Policies > <policy>: replace 'manage all-resources' "
         "statements for the nodes' dynamic group with narrow ones",
         cli="oci iam policy update --policy-id <policy> --statements file://statements.json",

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cloudposture_oci.tokens import Cursor, SyntaxProblem, tokenize
+from cloudposture_oci.tokens import Cursor, SyntaxProblem, parse_whole
 
 
 @dataclass(frozen=True)
@@ -46,26 +46,14 @@ class InstanceFacts:
 
 
 def parse_rule(text: str) -> Rule:
-    cursor = Cursor(tokenize(text), text)
-    rule = _rule(cursor)
-    if not cursor.done:
-        raise SyntaxProblem(f"unexpected {cursor.next().text!r} in matching rule {text!r}")
-    return rule
+    return parse_whole(text, _rule, "matching rule")
 
 
 def _rule(cursor: Cursor) -> Rule:
-    mode = cursor.take_word("any", "all")
-    if mode is not None:
-        cursor.expect_punct("{")
-        rules = [_rule(cursor)]
-        while cursor.take_punct(","):
-            rules.append(_rule(cursor))
-        cursor.expect_punct("}")
-        return Group(mode=mode.text.lower(), rules=tuple(rules))  # type: ignore[arg-type]
-    variable = cursor.next("a variable")
-    if variable.kind != "word":
-        raise SyntaxProblem(f"expected a variable, found {variable.text!r} in {cursor.text!r}")
-    name = variable.text.lower()
+    combined = cursor.combination(lambda: _rule(cursor))
+    if combined is not None:
+        return Group(mode=combined[0], rules=tuple(combined[1]))
+    name = cursor.variable()
     for op in ("!=", "="):
         if cursor.take_punct(op):
             value = cursor.next("a value")
@@ -74,7 +62,7 @@ def _rule(cursor: Cursor) -> Rule:
             return Condition(variable=name, op=op, value=value.text)
     if name.startswith("tag.") and name.endswith(".value"):
         return Condition(variable=name, op="exists")
-    raise SyntaxProblem(f"expected '=' or '!=' after {variable.text!r} in {cursor.text!r}")
+    raise SyntaxProblem(f"expected '=' or '!=' after {name!r} in {cursor.text!r}")
 
 
 def matches(rule: Rule, instance: InstanceFacts) -> bool | None:

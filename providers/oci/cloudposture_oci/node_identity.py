@@ -6,24 +6,31 @@ instance (or to ``any-user``). This module evaluates every dynamic group's rule 
 pool's node instances, collects the ``Allow`` statements naming a matching group, and
 summarizes them as the neutral :class:`Identity`:
 
-- admin-equivalent: an unconditional ``manage all-resources`` or ``manage policies`` (which
-  lets the holder write itself any grant) in the tenancy, or in a compartment that contains
-  the nodes' compartment;
+- admin-equivalent: ``manage all-resources`` or ``manage policies`` (which lets the holder
+  write itself any grant) in the tenancy, or in a compartment that contains the nodes'
+  compartment, unless its ``where`` clause narrows it;
 - wildcard: ``manage all-resources`` anywhere, conditions or not.
 
-A statement with a ``where`` clause is listed, but never makes the identity admin-equivalent
-on its own: the condition may narrow it to almost nothing, and guessing would be a false FAIL.
+A ``where`` clause is judged by :mod:`cloudposture_oci.grant_conditions`: a condition can
+only narrow a grant, and the scan cannot know the requests a stolen node credential would
+make, so ``manage all-resources in tenancy where request.region = 'iad'`` is still admin
+(in that region). Only a condition that limits the grant to reads, or to non-IAM resources,
+takes the admin away; one that excludes instance principals (``request.principal.type =
+'workload'``) means the statement does not reach the nodes at all. An admin-sized grant
+with a condition is listed with the judgement (``... in tenancy (where request.region =
+'iad': still admin in that region)``); a condition not understood counts as not narrowing,
+and says so.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cloudposture.model import Identity
 from cloudposture_oci.compartments import CompartmentTree
+from cloudposture_oci.grant_conditions import Judgement, described, judge
 from cloudposture_oci.matching_rules import InstanceFacts, matches, parse_rule
 from cloudposture_oci.policy_grammar import Statement, Subject, parse_statement
 from cloudposture_oci.tokens import SyntaxProblem
@@ -65,7 +72,7 @@ def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamVi
     compartments = {i.compartment_id for i in instances}
     admin = [s for p, s in granted if _admin(s, p, compartments, iam.tree)]
     wildcard = [s for _, s in granted if s.verb == "manage" and s.resource_type == "all-resources"]
-    grants = [s.text for _, s in granted]
+    grants = [_grant_text(s, p, compartments, iam.tree) for p, s in granted]
     names = sorted(str(g.get("name")) for g in groups)
     if names:
         ident = f"{ident} (dynamic groups: {', '.join(names)})"
@@ -136,19 +143,19 @@ def _statements(policies: Sequence[JSON]) -> tuple[list[tuple[str, Statement]], 
             except SyntaxProblem:
                 bad.append(str(text))
                 continue
-            if statement.kind == "allow" and not _excludes_instances(statement):
+            if statement.kind == "allow" and _condition(statement).scope != "excluded":
                 out.append((str(policy.get("compartmentId") or ""), statement))
     return out, bad
 
 
-_PRINCIPAL_TYPE = re.compile(r"request\.principal\.type\s*=\s*'([^']*)'", re.IGNORECASE)
+_UNCONDITIONAL = Judgement("broad", "")
 
 
-def _excludes_instances(statement: Statement) -> bool:
-    """A condition such as ``request.principal.type = 'workload'`` (OKE workload identity)
-    means the grant never reaches an instance principal, even for ``any-user``."""
-    types = _PRINCIPAL_TYPE.findall(statement.where or "")
-    return bool(types) and all(t.lower() != "instance" for t in types)
+def _condition(statement: Statement) -> Judgement:
+    """What the ``where`` clause leaves of the grant; a condition such as
+    ``request.principal.type = 'workload'`` (OKE workload identity) is ``excluded``: the
+    grant never reaches an instance principal, even for ``any-user``."""
+    return judge(statement.where) if statement.where else _UNCONDITIONAL
 
 
 def _names(subject: Subject, groups: Sequence[JSON]) -> bool:
@@ -165,10 +172,28 @@ def _names(subject: Subject, groups: Sequence[JSON]) -> bool:
     return False
 
 
+def _grant_text(
+    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
+) -> str:
+    """The statement, with the judgement of its condition when the grant is admin-sized."""
+    if not statement.where or not _admin_sized(statement, attached_to, compartments, tree):
+        return statement.text
+    return described(statement.text, statement.where, _condition(statement))
+
+
 def _admin(
     statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
 ) -> bool:
-    if statement.conditional or statement.verb != "manage":
+    if _condition(statement).scope != "broad":
+        return False
+    return _admin_sized(statement, attached_to, compartments, tree)
+
+
+def _admin_sized(
+    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
+) -> bool:
+    """Admin-equivalent if its condition (if any) did not narrow it."""
+    if statement.verb != "manage":
         return False
     if statement.resource_type not in _ESCALATING or statement.location is None:
         return False

@@ -9,6 +9,17 @@ be domain-qualified: ``'Default'/'nodes'``), ``dynamic-group id <ocid>``, ``any-
 A:B:C path>`` or ``compartment id <ocid>``. Keywords are case-insensitive. ``Endorse``,
 ``Admit`` and ``Define`` statements (cross-tenancy) grant nothing inside this tenancy and are
 returned as ``kind`` only. A statement that does not parse is reported, never guessed at.
+
+The ``where`` clause is kept as text on the statement and parsed on demand by
+:func:`parse_condition`, so a condition this grammar does not know leaves the grant itself
+understood (the caller decides what an unknown condition means)::
+
+    condition := clause | (ANY | ALL) '{' condition (',' condition)* '}'
+    clause    := variable ('=' | '!=') value
+               | variable ('before' | 'after') value
+               | variable 'between' value 'and' value
+               | variable 'in' '(' value (',' value)* ')'
+    value     := 'quoted string' | word | /pattern/
 """
 
 from __future__ import annotations
@@ -16,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cloudposture_oci.tokens import Cursor, SyntaxProblem, Token, tokenize
+from cloudposture_oci.tokens import Cursor, Mode, SyntaxProblem, Token, parse_whole, tokenize
 
 SubjectKind = Literal["group", "dynamic-group", "any-user", "any-group", "service"]
 VERBS = ("inspect", "read", "use", "manage")
@@ -56,6 +67,27 @@ class Statement:
     @property
     def conditional(self) -> bool:
         return bool(self.where)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One ``variable op value(s)`` test of a ``where`` clause."""
+
+    variable: str
+    """Lower-cased (variable names are case-insensitive)."""
+    op: Literal["=", "!=", "before", "after", "between", "in"]
+    values: tuple[str, ...]
+    pattern: bool = False
+    """Some value is a ``/pattern/`` (``*`` wildcards), not a literal."""
+
+
+@dataclass(frozen=True)
+class Combination:
+    mode: Mode
+    parts: tuple[Condition, ...]
+
+
+Condition = Clause | Combination
 
 
 def parse_statement(text: str) -> Statement:
@@ -153,3 +185,51 @@ def _location(cursor: Cursor) -> Location:
     if cursor.take_word("id") is not None:
         return Location(tenancy=False, compartment_id=_name(cursor.next("an OCID")))
     return Location(tenancy=False, compartment=_name(cursor.next("a compartment")))
+
+
+def parse_condition(text: str) -> Condition:
+    """A ``where`` clause; SyntaxProblem when it does not follow the grammar above."""
+    return parse_whole(text, _condition, "condition")
+
+
+def _condition(cursor: Cursor) -> Condition:
+    combined = cursor.combination(lambda: _condition(cursor))
+    if combined is not None:
+        return Combination(mode=combined[0], parts=tuple(combined[1]))
+    name = cursor.variable()
+    for mark in ("!=", "="):
+        if cursor.take_punct(mark):
+            value, pattern = _value(cursor)
+            return Clause(name, mark, (value,), pattern)
+    word = cursor.take_word("before", "after", "between", "in")
+    if word is None:
+        raise SyntaxProblem(f"expected an operator after {name!r} in {cursor.text!r}")
+    op = word.text.lower()
+    values = _value_list(cursor) if op == "in" else [_value(cursor)]
+    if op == "between":
+        if cursor.take_word("and") is None:
+            raise SyntaxProblem(f"expected 'and' in the 'between' of {cursor.text!r}")
+        values.append(_value(cursor))
+    pattern = any(p for _, p in values)
+    return Clause(name, op, tuple(v for v, _ in values), pattern)  # type: ignore[arg-type]
+
+
+def _value(cursor: Cursor) -> tuple[str, bool]:
+    """(value, is a pattern): ``'text'``, a bare word, or ``/pattern/``."""
+    if cursor.take_punct("/"):
+        body = _name(cursor.next("a pattern"))
+        cursor.expect_punct("/")
+        return body, True
+    return _name(cursor.next("a value")), False
+
+
+def _value_list(cursor: Cursor) -> list[tuple[str, bool]]:
+    """``( v, v, ... )``: the tokenizer reads the parentheses as words of their own."""
+    if cursor.take_word("(") is None:
+        raise SyntaxProblem(f"expected '(' after 'in' in {cursor.text!r}")
+    values = [_value(cursor)]
+    while cursor.take_punct(","):
+        values.append(_value(cursor))
+    if cursor.take_word(")") is None:
+        raise SyntaxProblem(f"expected ')' closing the 'in' list of {cursor.text!r}")
+    return values

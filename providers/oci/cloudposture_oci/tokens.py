@@ -10,10 +10,13 @@ keeps ``manage all-resources`` inside a quoted group name from being mistaken fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 TokenKind = Literal["word", "quoted", "punct"]
+Mode = Literal["any", "all"]
+T = TypeVar("T")
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -99,6 +102,26 @@ class Cursor:
             return token
         return None
 
+    def combination(self, item: Callable[[], T]) -> tuple[Mode, list[T]] | None:
+        """``ANY|ALL { item, item, ... }`` (both languages combine tests this way), or None
+        when the next token is not ``ANY``/``ALL``."""
+        mode = self.take_word("any", "all")
+        if mode is None:
+            return None
+        self.expect_punct("{")
+        items = [item()]
+        while self.take_punct(","):
+            items.append(item())
+        self.expect_punct("}")
+        return ("any" if mode.text.lower() == "any" else "all"), items
+
+    def variable(self) -> str:
+        """A variable name, lower-cased (both languages ignore its case)."""
+        token = self.next("a variable")
+        if token.kind != "word":
+            raise SyntaxProblem(f"expected a variable, found {token.text!r} in {self.text!r}")
+        return token.text.lower()
+
     def rest_text(self) -> str:
         """The source text from the current token on (a ``where`` clause, kept verbatim)."""
         token = self.peek()
@@ -107,3 +130,12 @@ class Cursor:
     @property
     def done(self) -> bool:
         return self.pos >= len(self.tokens)
+
+
+def parse_whole(text: str, parse: Callable[[Cursor], T], what: str) -> T:
+    """``parse`` over all of ``text``; SyntaxProblem if tokens are left over."""
+    cursor = Cursor(tokenize(text), text)
+    result = parse(cursor)
+    if not cursor.done:
+        raise SyntaxProblem(f"unexpected {cursor.next().text!r} in {what} {text!r}")
+    return result
