@@ -10,6 +10,8 @@ Target (issue 9): <= 7 API calls per cluster on 60 clusters over 3 regions. What
 - account- and region-wide reads replace per-cluster ones (IAM from
   GetAccountAuthorizationDetails, one DescribeInstances per region, security groups and subnets
   batched across clusters);
+- AWS-managed policy documents cost iam:GetPolicy + iam:GetPolicyVersion per distinct policy
+  per account (three here: the EKS cluster, worker node and ECR policies), not per cluster;
 - wall time scales with clusters / workers, not clusters (concurrency overlaps calls).
 """
 

@@ -5,9 +5,10 @@ policies, permissions boundary and instance profiles, and every customer managed
 its versions: a few pages per account instead of three to five calls per role. A scan of more
 than a handful of clusters reads IAM this way; a small scan reads only the roles it needs.
 
-AWS-managed policies are not requested (no ``AWSManagedPolicy`` filter): they are judged by
-name (:mod:`cloudposture_aws.iam_analysis`), so their ~1,300 documents would be pages of
-overhead.
+AWS-managed policies are not requested (no ``AWSManagedPolicy`` filter): that would return
+every one of the ~1,300 documents, pages of overhead when a scan needs the few attached to its
+EKS roles. Those are read one by one, once per scan (:class:`cloudposture_aws.lookups.AwsLookups`
+``policies``), and only when the role's verdict is not already settled.
 
 Pure functions here: API-shaped pages in, :class:`AccountIam` out.
 """

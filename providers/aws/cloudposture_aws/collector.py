@@ -23,7 +23,7 @@ from cloudposture.model import (
 from cloudposture.plugin.attempt import Attempts
 from cloudposture_aws import nodes, normalize
 from cloudposture_aws.errors import failing_as
-from cloudposture_aws.iam_analysis import summarize_role
+from cloudposture_aws.iam_analysis import RoleFacts, managed_to_read, summarize_role
 from cloudposture_aws.lookups import AwsLookups, Item
 
 T = TypeVar("T")
@@ -48,6 +48,8 @@ NO_OAUTH_SCOPES = "EKS nodes have no OAuth scopes: their cloud API access is the
 EKS_POOL_NOT_APPLICABLE = {"full_cloud_api_scope": NO_OAUTH_SCOPES}
 """Node pool facts that do not exist on EKS, whatever the kind of pool."""
 NO_CLUSTER_ROLE = "eks:DescribeCluster did not return the cluster's roleArn"
+POLICY_VERDICTS = ("admin_equivalent", "wildcard_grants")
+"""The identity facts an AWS-managed policy's document decides."""
 
 
 class ClusterCollector:
@@ -140,7 +142,20 @@ class ClusterCollector:
         if not arn:
             return None
         facts = self.attempt(affects, self.lookups.roles.get, arn)
-        return summarize_role(facts, role) if facts is not None else None
+        if facts is None:
+            return None
+        verdicts = [f"{place}.{field}" for place in affects for field in POLICY_VERDICTS]
+        return summarize_role(facts, role, self._managed_documents(facts, verdicts))
+
+    def _managed_documents(
+        self, facts: RoleFacts, affects: Sequence[str]
+    ) -> dict[str, Item | None]:
+        """The AWS-managed policies the role's verdict needs, each read once per scan
+        (None: unreadable, recorded against the identity facts it leaves open)."""
+        return {
+            arn: self.attempt(affects, self.lookups.policies.get, arn)
+            for arn in managed_to_read(facts)
+        }
 
     def node_identities(self, arns: Sequence[str | None]) -> list[Identity] | None:
         """Every distinct role the nodes run as, summarized; None when any of them is

@@ -214,8 +214,9 @@ GUIDANCE: dict[str, ProviderGuidance] = {
     "IAM-001": guide(
         evidence=(
             "eks:DescribeNodegroup nodeRole -> iam:ListAttachedRolePolicies, "
-            "ListRolePolicies, GetRolePolicy (AdministratorAccess, PowerUserAccess, "
-            "IAMFullAccess, or Action '*')"
+            "ListRolePolicies, GetRolePolicy, GetPolicy, GetPolicyVersion (AdministratorAccess, "
+            "PowerUserAccess, IAMFullAccess, Action '*', or an escalation such as iam:PassRole "
+            "with ec2:RunInstances on *, in any policy, AWS-managed ones included)"
         ),
         summary=(
             "Keep only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryReadOnly and "

@@ -9,8 +9,12 @@ ask are coarse and can be answered from the documents alone:
 - *wildcard grants*: ``<service>:*`` (or ``*``) on all resources.
 
 ``Deny`` statements and conditions are not subtracted: a finding errs towards "broad", and says
-which grant made it so. AWS-managed policies are judged by name (their documents are public and
-fixed), customer-managed and inline ones by their documents.
+which grant made it so. Every policy is judged by its document, AWS-managed ones included: a
+service-role policy such as ``AmazonElasticMapReduceRole`` grants ``iam:PassRole`` with
+``ec2:RunInstances`` on ``*`` under a harmless-looking name. Names are only a floor: a known
+admin-equivalent AWS-managed policy needs no reading, ``*FullAccess`` stays a service wildcard
+whatever its document says, and an AWS-managed policy whose document could not be read leaves
+the verdict unknown instead of assumed harmless.
 """
 
 from __future__ import annotations
@@ -143,12 +147,13 @@ def allowed_on_all_resources(document: Mapping[str, Any]) -> tuple[list[str], li
 
 
 def judge_documents(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> PolicyVerdict:
-    """Judge the documents of one role together (escalation can span two policies)."""
+    """Judge the documents of one role together (escalation can span two policies); every
+    grant names the policies it comes from."""
     verdict = PolicyVerdict()
-    all_actions: list[str] = []
+    labelled: list[tuple[str, str]] = []
     for label, document in documents:
         actions, not_actions = allowed_on_all_resources(document)
-        all_actions.extend(actions)
+        labelled.extend((label, action) for action in actions)
         if not_actions:
             verdict.admin_equivalent = verdict.wildcard = True
             verdict.note(f"{label}: Allow NotAction {sorted(set(not_actions))} on *")
@@ -162,30 +167,53 @@ def judge_documents(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Polic
                 verdict.note(f"{label}: Allow {action} on *")
     if verdict.admin_equivalent:
         return verdict  # already everything: escalation paths add nothing
+    all_actions = [action for _, action in labelled]
     escalation = [a for a in SELF_ESCALATION_ACTIONS if _matches(all_actions, a)]
     if escalation:
         verdict.admin_equivalent = True
-        verdict.note(f"privilege escalation: {', '.join(escalation)} on *")
+        where = _granted_by(labelled, escalation)
+        verdict.note(f"privilege escalation: {', '.join(escalation)} on * ({where})")
     if _matches(all_actions, "iam:PassRole"):
         targets = [a for a in PASS_ROLE_TARGETS if _matches(all_actions, a)]
         if targets:
             verdict.admin_equivalent = True
-            verdict.note(f"privilege escalation: iam:PassRole with {', '.join(targets)} on *")
+            where = _granted_by(labelled, ["iam:PassRole", *targets])
+            verdict.note(
+                f"privilege escalation: iam:PassRole with {', '.join(targets)} on * ({where})"
+            )
     return verdict
 
 
-def judge_managed_by_name(arns: Iterable[str], verdict: PolicyVerdict) -> None:
-    """AWS-managed policies: admin-equivalents by name; ``*FullAccess`` is a service wildcard."""
+def _granted_by(labelled: Sequence[tuple[str, str]], actions: Sequence[str]) -> str:
+    """The labels of the policies whose patterns allow any of ``actions``, in order."""
+    labels = [label for label, pattern in labelled if any(_matches([pattern], a) for a in actions)]
+    return ", ".join(dict.fromkeys(labels))
+
+
+def managed_label(arn: str) -> str:
+    return f"AWS managed policy {policy_name(arn)}"
+
+
+def judge_managed_by_name(
+    arns: Iterable[str],
+    verdict: PolicyVerdict,
+    documents: Mapping[str, Mapping[str, Any]] | None = None,
+) -> None:
+    """The floor the names of AWS-managed policies set: known admin-equivalents are admin;
+    ``*FullAccess`` is a service wildcard (noted only when its own document, if read, does
+    not already show one)."""
     for arn in arns:
         if not is_aws_managed(arn):
             continue
         name = policy_name(arn)
         if name in ADMIN_EQUIVALENT_MANAGED:
             verdict.admin_equivalent = verdict.wildcard = True
-            verdict.note(f"AWS managed {name}: {ADMIN_EQUIVALENT_MANAGED[name]}")
+            verdict.note(f"{managed_label(arn)}: {ADMIN_EQUIVALENT_MANAGED[name]}")
         elif name.endswith("FullAccess"):
             verdict.wildcard = True
-            verdict.note(f"AWS managed {name}: full access to a service")
+            document = (documents or {}).get(arn)
+            if document is None or not judge_documents([("", document)]).wildcard:
+                verdict.note(f"{managed_label(arn)}: full access to a service (by its name)")
 
 
 def beyond_cluster_minimum(attached_arns: Iterable[str], inline_names: Iterable[str]) -> list[str]:
@@ -200,6 +228,7 @@ def beyond_cluster_minimum(attached_arns: Iterable[str], inline_names: Iterable[
 
 
 PER_ROLE_SOURCE = "iam:ListAttachedRolePolicies, iam:GetPolicyVersion, iam:GetRolePolicy"
+MANAGED_SOURCE = "AWS managed policy documents: iam:GetPolicy, iam:GetPolicyVersion"
 
 
 @dataclass(frozen=True)
@@ -218,13 +247,41 @@ class RoleFacts:
     """The calls the facts came from, for the evidence."""
 
 
-def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> Identity:
-    """A role's policies -> the neutral :class:`Identity` summary."""
-    verdict = judge_documents(facts.documents)
-    judge_managed_by_name(facts.attached, verdict)
+def managed_to_read(facts: RoleFacts) -> tuple[str, ...]:
+    """The AWS-managed policies whose documents the role's verdict still needs: none when
+    the known admin-equivalent names and the role's own documents already make it admin
+    with wildcard grants (nothing a document adds could change either), else every attached
+    AWS-managed policy."""
+    known = judge_documents(facts.documents)
+    judge_managed_by_name(facts.attached, known)
+    if known.admin_equivalent and known.wildcard:
+        return ()
+    return tuple(dict.fromkeys(arn for arn in facts.attached if is_aws_managed(arn)))
+
+
+def summarize_role(
+    facts: RoleFacts,
+    role: Literal["control-plane", "node"],
+    managed: Mapping[str, Mapping[str, Any] | None] | None = None,
+) -> Identity:
+    """A role's policies -> the neutral :class:`Identity` summary.
+
+    ``managed``: AWS-managed policy ARN -> its default version's document, or None when it
+    could not be read. A policy of :func:`managed_to_read` without a document leaves
+    ``admin_equivalent`` and ``wildcard_grants`` unknown unless what was read already makes
+    them true: an unread policy is never assumed harmless.
+    """
+    to_read = managed_to_read(facts)
+    read = {arn: doc for arn in to_read if (doc := (managed or {}).get(arn)) is not None}
+    unread = len(read) < len(to_read)
+    verdict = judge_documents(
+        [*facts.documents, *((managed_label(arn), doc) for arn, doc in read.items())]
+    )
+    judge_managed_by_name(facts.attached, verdict, read)
     if facts.boundary and verdict.grants:
         verdict.note(f"limited by permissions boundary {policy_name(facts.boundary)}")
-    sources = {"admin_equivalent": facts.source, "wildcard_grants": facts.source}
+    source = f"{facts.source}; {MANAGED_SOURCE}" if to_read else facts.source
+    sources = {"admin_equivalent": source, "wildcard_grants": source}
     exceeds: bool | None = None
     if role == "control-plane":
         extra = beyond_cluster_minimum(facts.attached, facts.inline_names)
@@ -240,10 +297,15 @@ def summarize_role(facts: RoleFacts, role: Literal["control-plane", "node"]) -> 
         id=facts.arn,
         role=role,
         is_default=False,
-        admin_equivalent=verdict.admin_equivalent,
-        wildcard_grants=verdict.wildcard,
+        admin_equivalent=_known(verdict.admin_equivalent, unread),
+        wildcard_grants=_known(verdict.wildcard, unread),
         exceeds_minimum=exceeds,
         grants=verdict.grants,
         sources=sources
         | {"is_default": "EKS has no provider-default identity: every role is chosen"},
     )
+
+
+def _known(granted: bool, unread: bool) -> bool | None:
+    """True once any policy grants it; otherwise False only if every policy was read."""
+    return True if granted else (None if unread else False)

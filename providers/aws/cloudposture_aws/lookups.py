@@ -3,7 +3,8 @@ security group and subnet is fetched once, however many clusters and node groups
 
 Reads that serve many clusters are made per account or per region, not per cluster: IAM from
 one ``GetAccountAuthorizationDetails`` listing once the scan has more than a handful of
-clusters (:mod:`cloudposture_aws.account_iam`), node instances from one ``DescribeInstances``
+clusters (:mod:`cloudposture_aws.account_iam`; AWS-managed policy documents, which that listing
+leaves out, one policy at a time but once per scan), node instances from one ``DescribeInstances``
 per region, security groups and subnets in batches shared across clusters
 (:mod:`cloudposture_aws.batch`).
 
@@ -130,6 +131,9 @@ class AwsLookups:
         )
 
     def _policy_document(self, arn: str) -> Item:
+        """A managed policy's default version (customer or AWS managed). Two calls: the
+        document comes only from GetPolicyVersion, whose VersionId is required, and only
+        GetPolicy names the default version."""
         iam = self.clients.client("iam")
         with failing_as("iam:GetPolicy", arn):
             version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]

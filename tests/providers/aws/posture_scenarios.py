@@ -2,7 +2,7 @@
 
 One world, seeded and read through real boto3 clients: a ThreadedMotoServer behind the EKS
 front (:mod:`cloudposture_aws.emulator`), holding the five demo clusters
-(:mod:`cloudposture_aws.demo`: good, exposed, self-managed nodes, a Fargate profile) and four
+(:mod:`cloudposture_aws.demo`: good, exposed, self-managed nodes, a Fargate profile) and five
 more beside the demo's in ``eu-west-1``:
 
 - ``mixed-pools``: a CUSTOM-AMI node group with no template and no running node (metadata
@@ -13,6 +13,8 @@ more beside the demo's in ``eu-west-1``:
   ec2:DescribeLaunchTemplateVersions are refused, as an SCP would;
 - ``denied-key-and-nodes``: read while kms:DescribeKey and the EC2 instance, security group
   and subnet reads are refused;
+- ``denied-managed-policies``: read while iam:GetPolicyVersion is refused, so the roles are
+  read but the AWS-managed policies attached to them are not (their verdicts unknown);
 - ``no-addons-api``: read from moto directly, which has no EKS add-on API (eks:ListAddons
   fails) and no eks:DescribeClusterVersions.
 
@@ -42,6 +44,7 @@ REGION = REGIONS[1]
 MIXED = "mixed-pools"
 DENIED_IAM = "denied-iam-and-templates"
 DENIED_EC2 = "denied-key-and-nodes"
+DENIED_POLICIES = "denied-managed-policies"
 NO_ADDONS_API = "no-addons-api"
 DENIALS: dict[str, set[str]] = {
     DENIED_IAM: {
@@ -57,6 +60,7 @@ DENIALS: dict[str, set[str]] = {
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeSubnets",
     },
+    DENIED_POLICIES: {"iam:GetPolicyVersion"},
 }
 
 

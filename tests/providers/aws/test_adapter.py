@@ -218,14 +218,18 @@ def test_shared_role_group_and_template_are_read_once(
     assert [i.admin_equivalent for i in identities] == [True]  # customer policy *
     assert postures[0].control_plane_identity is not None
     assert postures[0].control_plane_identity.exceeds_minimum is False
+    # The one AWS-managed policy read: AmazonEKSClusterPolicy, once for the six cluster roles.
+    # AmazonEKSWorkerNodePolicy is not: the node role's customer policy already grants *.
+    managed_reads = ["iam:GetPolicy", "iam:GetPolicyVersion"]
     if account_wide:
         assert recorder.count("iam:GetAccountAuthorizationDetails") == 1
-        assert not [c for c in recorder.calls if c.startswith("iam:Get") and "Account" not in c]
+        other = [c for c in recorder.calls if c.startswith("iam:Get") and "Account" not in c]
+        assert sorted(other) == managed_reads
         assert "GetAccountAuthorizationDetails" in identities[0].source_of("admin_equivalent")
     else:
         assert recorder.count("iam:GetAccountAuthorizationDetails") == 0
         assert recorder.count("iam:GetRole") == 2  # one cluster role, one node role
-        assert recorder.count("iam:GetPolicyVersion") == 1
+        assert recorder.count("iam:GetPolicyVersion") == 2  # the customer policy, and managed
     assert recorder.count("ec2:DescribeLaunchTemplateVersions") == 1
     assert recorder.count("ec2:DescribeSubnets") == 1
     assert recorder.count("kms:DescribeKey") == 1

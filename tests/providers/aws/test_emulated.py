@@ -149,6 +149,41 @@ def test_denied_get_role_leaves_identities_unknown_and_says_why(clean_front: Eks
     assert result.scan.complete is False
 
 
+def test_denied_managed_policy_read_is_an_error_not_a_pass(clean_front: EksFront) -> None:
+    """Account-wide, customer policies come with the listing; the AWS-managed ones attached
+    need iam:GetPolicyVersion. Denied, an unknown AWS-managed policy leaves the verdict
+    unknown (ERROR naming the call), a known admin name still fails, and IAM-002 (judged on
+    policy names) still passes."""
+    clean_front.extras.denied_actions.add("iam:GetPolicyVersion")
+    result = scan(clean_front, account_iam_after=0)
+    by = {(f.resource.cluster, f.rule_id): f for f in result.findings}
+    for cluster in ("payments-prod", "legacy-batch", "edge-gateway"):  # the eks-node role
+        found = by[(cluster, "IAM-001")]
+        assert found.status is Status.ERROR, cluster
+        assert "iam:GetPolicyVersion" in found.message
+        assert "AmazonEKSWorkerNodePolicy" in found.message
+    assert by[("analytics-dev", "IAM-001")].status is Status.FAIL  # AdministratorAccess
+    assert by[("ml-training", "IAM-001")].status is Status.FAIL  # inline * on *
+    assert by[("payments-prod", "IAM-002")].status is Status.PASS
+    assert result.scan.complete is False
+
+
+def test_denied_managed_policy_read_names_the_facts_it_leaves_unknown(
+    clean_front: EksFront,
+) -> None:
+    clean_front.extras.denied_actions.add("iam:GetPolicyVersion")
+    _, posture = collect_one(clean_front, "payments-prod")
+    cp = posture.control_plane_identity
+    assert cp is not None
+    assert (cp.admin_equivalent, cp.wildcard_grants, cp.exceeds_minimum) == (None, None, False)
+    [error] = [e for e in posture.collection_errors if e.resource.endswith("ClusterPolicy")]
+    assert (error.call, error.kind) == ("iam:GetPolicyVersion", "denied")
+    assert error.affects == [
+        "control_plane_identity.admin_equivalent",
+        "control_plane_identity.wildcard_grants",
+    ]
+
+
 def test_denied_security_groups_leave_ingress_unknown(clean_front: EksFront) -> None:
     clean_front.extras.denied_actions.add("ec2:DescribeSecurityGroups")
     _, posture = collect_one(clean_front, "analytics-dev")
