@@ -18,8 +18,10 @@ One clause is judged by this table, first row that fits:
    a variable does not apply to, so only Object Storage requests pass.
 5. broad, everything else: region or availability domain, time, ``target.compartment.*``,
    tags, network source, the caller (``request.principal.*``, ``request.user.*``: the node
-   may be that caller), a write permission or operation, a ``/pattern/``, a ``!=`` on
-   permission, operation or kind. The grant stays admin there, then, over those.
+   may be that caller), the IAM target (``target.user.*``, ``target.group.*``,
+   ``target.dynamicgroup.*``, ``target.policy.*``: whether it is an admin's is not checked),
+   a write permission or operation, a ``/pattern/``, a ``!=`` on permission, operation or
+   kind. The grant stays admin there, then, over those.
 
 ``ALL {...}`` is excluded if one clause is, else narrowed if one clause is (every clause
 must hold). ``ANY {...}`` ignores the clauses that exclude the node, and is narrowed only if
@@ -62,6 +64,11 @@ _WHERE = (
     (
         ("request.principal.", "request.instance.", "request.user.", "request.groups."),
         "names a caller, which the nodes' instance principal may be",
+    ),
+    (
+        ("target.user.", "target.group.", "target.dynamicgroup.", "target.policy."),
+        "still admin through that user, group, dynamic group or policy (whether it is an "
+        "admin's is not checked)",
     ),
     (
         ("request.permission", "request.operation", "target.resource."),

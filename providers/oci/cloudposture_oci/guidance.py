@@ -30,6 +30,9 @@ DYNAMIC_GROUP_DOCS = (
 POLICY_DOCS = (
     "https://docs.oracle.com/iaas/Content/Identity/policiesgs/get-started-with-policies.htm"
 )
+IAM_POLICY_REFERENCE_DOCS = (
+    "https://docs.oracle.com/iaas/Content/Identity/policyreference/iampolicyreference.htm"
+)
 IMDS_DOCS = "https://docs.oracle.com/iaas/Content/Compute/Tasks/gettingmetadata.htm"
 WORKLOAD_IDENTITY_DOCS = f"{_DOCS}/Tasks/contengcomparingenhancedwithbasicclusters_topic.htm"
 KMS_DOCS = "https://docs.oracle.com/iaas/Content/KeyManagement/Concepts/keyoverview.htm"
@@ -132,17 +135,22 @@ GUIDANCE: Mapping[str, ProviderGuidance] = {
     "IAM-001": guide(
         evidence="identity:ListDynamicGroups matchingRule evaluated against the node "
         "instances (instance.id, instance.compartment.id, tag.*) + identity:ListPolicies "
-        "statements granting those dynamic groups (or any-user) 'manage all-resources' or "
-        "'manage policies' in the tenancy or the nodes' compartment (a where clause counts "
-        "only if it limits the grant to reads, to non-IAM resources or to other principals)",
+        "statements granting those dynamic groups (or any-user) a way to make themselves "
+        "admin: 'manage all-resources' or 'manage policies' (POLICY_CREATE / POLICY_UPDATE) "
+        "in the tenancy or the nodes' compartment; in the tenancy, 'use dynamic-groups' "
+        "(DYNAMIC_GROUP_UPDATE), 'manage users' (USER_UPDATE + USER_APIKEY_ADD or "
+        "USER_UIPASS_RESET), 'use users' with 'use groups' (USER_UPDATE + GROUP_UPDATE), "
+        "'use all-resources' or 'manage domains' (a where clause counts only if it limits "
+        "the grant to reads, to non-IAM resources or to other principals)",
         summary="Grant the nodes' dynamic group only what the node needs (for example read "
-        "repos, use volumes), never manage all-resources, even with a region, time or "
-        "compartment condition; prefer workload identity for pods.",
-        console="Identity & Security > Policies > <policy>: replace 'manage all-resources' "
-        "statements for the nodes' dynamic group with narrow ones",
+        "repos, use volumes), never manage all-resources or write access to IAM (policies, "
+        "dynamic groups, users, groups, domains), even with a region, time or compartment "
+        "condition; prefer workload identity for pods.",
+        console="Identity & Security > Policies > <policy>: replace the statements the "
+        "finding names for the nodes' dynamic group with narrow ones",
         cli="oci iam policy update --policy-id <policy> --statements file://statements.json",
         terraform="oci_identity_policy.statements",
-        docs=[DYNAMIC_GROUP_DOCS, POLICY_DOCS],
+        docs=[DYNAMIC_GROUP_DOCS, POLICY_DOCS, IAM_POLICY_REFERENCE_DOCS],
     ),
     "IAM-004": guide(
         evidence="core:GetInstance instanceOptions.areLegacyImdsEndpointsDisabled on every node",

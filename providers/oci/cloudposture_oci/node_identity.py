@@ -6,20 +6,25 @@ instance (or to ``any-user``). This module evaluates every dynamic group's rule 
 pool's node instances, collects the ``Allow`` statements naming a matching group, and
 summarizes them as the neutral :class:`Identity`:
 
-- admin-equivalent: ``manage all-resources`` or ``manage policies`` (which lets the holder
-  write itself any grant) in the tenancy, or in a compartment that contains the nodes'
-  compartment, unless its ``where`` clause narrows it;
+- admin-equivalent: grants that let the node make itself admin, by the table of
+  :mod:`cloudposture_oci.escalation` (``manage all-resources`` or ``manage policies`` in the
+  tenancy or a compartment that contains the nodes; ``use dynamic-groups``, ``manage users``,
+  ``use users`` with ``use groups``, ``manage domains`` or their permissions in the tenancy),
+  counting only the grants whose ``where`` clause does not narrow them;
 - wildcard: ``manage all-resources`` anywhere, conditions or not.
 
 A ``where`` clause is judged by :mod:`cloudposture_oci.grant_conditions`: a condition can
 only narrow a grant, and the scan cannot know the requests a stolen node credential would
 make, so ``manage all-resources in tenancy where request.region = 'iad'`` is still admin
 (in that region). Only a condition that limits the grant to reads, or to non-IAM resources,
-takes the admin away; one that excludes instance principals (``request.principal.type =
-'workload'``) means the statement does not reach the nodes at all. An admin-sized grant
-with a condition is listed with the judgement (``... in tenancy (where request.region =
-'iad': still admin in that region)``); a condition not understood counts as not narrowing,
-and says so.
+takes the admin away (the grant then adds nothing to an escalation path); one that excludes
+instance principals (``request.principal.type = 'workload'``) means the statement does not
+reach the nodes at all. A grant with a condition that would take part in an escalation
+without it is listed with the judgement (``... in tenancy (where request.region = 'iad':
+still admin in that region)``); a condition not understood counts as not narrowing, and
+says so. An escalating grant other than ``manage all-resources`` says how it escalates
+(``... to use dynamic-groups in tenancy (admin-equivalent: DYNAMIC_GROUP_UPDATE in the
+tenancy: can rewrite any dynamic group's matching rule ...)``).
 """
 
 from __future__ import annotations
@@ -30,13 +35,13 @@ from typing import Any
 
 from cloudposture.model import Identity
 from cloudposture_oci.compartments import CompartmentTree
+from cloudposture_oci.escalation import ALL_RESOURCES, Path, Reach, completed, holdings
 from cloudposture_oci.grant_conditions import Judgement, described, judge
 from cloudposture_oci.matching_rules import InstanceFacts, matches, parse_rule
 from cloudposture_oci.policy_grammar import Statement, Subject, parse_statement
 from cloudposture_oci.tokens import SyntaxProblem
 
 JSON = Mapping[str, Any]
-_ESCALATING = ("all-resources", "policies")
 SOURCE = (
     "identity:ListDynamicGroups matchingRule (evaluated on compute:GetInstance id, "
     "compartmentId, definedTags) + identity:ListPolicies statements"
@@ -70,15 +75,18 @@ def node_identity(pool_name: str, instances: Sequence[InstanceFacts], iam: IamVi
         if (policy, s) not in granted and any(_names(subj, unknown_groups) for subj in s.subjects)
     ]
     compartments = {i.compartment_id for i in instances}
-    admin = [s for p, s in granted if _admin(s, p, compartments, iam.tree)]
+    reaches = [_reach(s, p, compartments, iam.tree) for p, s in granted]
+    broad = _broad(reaches)
+    admin = completed(broad)
     wildcard = [s for _, s in granted if s.verb == "manage" and s.resource_type == "all-resources"]
-    grants = [_grant_text(s, p, compartments, iam.tree) for p, s in granted]
+    grants = [_grant_text(r, admin, completed(reaches)) for r in reaches]
     names = sorted(str(g.get("name")) for g in groups)
     if names:
         ident = f"{ident} (dynamic groups: {', '.join(names)})"
     admin_value: bool | None = bool(admin)
     unknown: dict[str, str] = {}
-    if not admin and any(_admin(s, p, compartments, iam.tree) for p, s in maybe):
+    undecided = [_reach(s, p, compartments, iam.tree) for p, s in maybe]
+    if not admin and completed(broad + _broad(undecided)):
         admin_value = None  # a group we could not evaluate would make it admin
         unknown["admin_equivalent"] = _undecided(unknown_groups)
     if not admin and (problems or bad_statements):
@@ -99,9 +107,9 @@ def _undecided(groups: Sequence[JSON]) -> str:
     """Why admin-equivalence is unknown although every read succeeded."""
     names = ", ".join(sorted(str(g.get("name")) for g in groups))
     return (
-        f"dynamic group(s) {names} hold an admin-equivalent grant, and whether the nodes "
-        "belong to them could not be decided (a matching rule not understood, or a node "
-        "fact not read)"
+        f"dynamic group(s) {names} hold grants that would make the nodes admin-equivalent, "
+        "and whether the nodes belong to them could not be decided (a matching rule not "
+        "understood, or a node fact not read)"
     )
 
 
@@ -172,34 +180,35 @@ def _names(subject: Subject, groups: Sequence[JSON]) -> bool:
     return False
 
 
+def _broad(reaches: list[Reach]) -> list[Reach]:
+    """The grants whose condition (if any) leaves them whole."""
+    return [r for r in reaches if _condition(r.statement).scope == "broad"]
+
+
+def _reach(
+    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
+) -> Reach:
+    """What the statement holds of the escalation table, and where its location reaches."""
+    target = None if statement.location is None else tree.resolve(statement.location, attached_to)
+    tenancy = target == tree.tenancy_id
+    nodes = tenancy or (
+        target is not None and any(c is not None and tree.contains(target, c) for c in compartments)
+    )
+    return Reach(statement, holdings(statement), tenancy=tenancy, nodes=nodes)
+
+
 def _grant_text(
-    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
+    reach: Reach,
+    admin: list[tuple[Path, list[Reach]]],
+    sized: list[tuple[Path, list[Reach]]],
 ) -> str:
-    """The statement, with the judgement of its condition when the grant is admin-sized."""
-    if not statement.where or not _admin_sized(statement, attached_to, compartments, tree):
-        return statement.text
-    return described(statement.text, statement.where, _condition(statement))
-
-
-def _admin(
-    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
-) -> bool:
-    if _condition(statement).scope != "broad":
-        return False
-    return _admin_sized(statement, attached_to, compartments, tree)
-
-
-def _admin_sized(
-    statement: Statement, attached_to: str, compartments: set[str | None], tree: CompartmentTree
-) -> bool:
-    """Admin-equivalent if its condition (if any) did not narrow it."""
-    if statement.verb != "manage":
-        return False
-    if statement.resource_type not in _ESCALATING or statement.location is None:
-        return False
-    if statement.location.tenancy:
-        return True
-    target = tree.resolve(statement.location, attached_to)
-    if target is None:
-        return False
-    return any(c is not None and tree.contains(target, c) for c in compartments)
+    """The statement; with the judgement of its condition when, unconditioned, it would take
+    part in an escalation (``sized``); with how it escalates when it does (``admin``)."""
+    statement = reach.statement
+    text = statement.text
+    if statement.where and any(reach in members for _, members in sized):
+        text = described(text, statement.where, _condition(statement))
+    whys = [path.why for path, members in admin if reach in members]
+    if whys and ALL_RESOURCES not in reach.holds:
+        text = f"{text} (admin-equivalent: {whys[0]})"
+    return text
