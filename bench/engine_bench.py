@@ -49,21 +49,31 @@ class CollectedScanner(FakeScanner):
         return good_posture().model_copy(update={"ref": ref})
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def add_estate_options(parser: argparse.ArgumentParser) -> None:
+    """The synthetic estate's knobs (shared with delivery_bench.py)."""
     parser.add_argument("--clusters", type=int, default=2000)
     parser.add_argument("--regions", type=int, default=17)
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=32)
-    parser.add_argument("--output", type=Path, help="write the --format json document here")
-    parser.add_argument("--whole", action="store_true", help="build the whole ScanResult")
-    parser.add_argument("--no-trace", action="store_true", help="skip tracemalloc (faster)")
-    args = parser.parse_args()
+
+
+def estate_scanner(args: argparse.Namespace) -> CollectedScanner:
+    """``--clusters`` clusters spread over ``--regions`` regions of one account."""
     clusters: dict[tuple[str, str], list[tuple[str, bool | None]]] = {}
     for i in range(args.clusters):
         region = f"region-{i % args.regions}"
         clusters.setdefault(("111122223333", region), []).append((f"c{i}", i % 3 == 0))
-    scanner = CollectedScanner(clusters, delay=args.latency_ms / 1000)
+    return CollectedScanner(clusters, delay=args.latency_ms / 1000)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_estate_options(parser)
+    parser.add_argument("--output", type=Path, help="write the --format json document here")
+    parser.add_argument("--whole", action="store_true", help="build the whole ScanResult")
+    parser.add_argument("--no-trace", action="store_true", help="skip tracemalloc (faster)")
+    args = parser.parse_args()
+    scanner = estate_scanner(args)
     if not args.no_trace:
         tracemalloc.start()
     started = time.perf_counter()
@@ -80,7 +90,7 @@ def main() -> int:
     peak = tracemalloc.get_traced_memory()[1] if not args.no_trace else 0
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    calls = args.clusters + len(clusters)
+    calls = args.clusters + len(scanner.clusters)
     serial = calls * args.latency_ms / 1000
     print(
         f"clusters={args.clusters} findings={written} workers={args.workers} "

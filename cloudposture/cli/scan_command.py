@@ -112,12 +112,13 @@ def deliver(scanned: Scanned, common: CommonOptions, stderr: Console) -> bool:
     """Record the scan and send it to the ``--sink`` SIEMs through the outbox. A SIEM that is
     down leaves events queued and never changes the exit code; findings that could not even
     be queued (the store failed meanwhile) do: False, and the scan exits 3. Without a sink or
-    a state store nothing is recorded, and the store (SQLAlchemy, Alembic) is not imported."""
+    a state store nothing is recorded, and the store (SQLAlchemy, Alembic) is not imported.
+    The spooled findings are recorded and queued a batch at a time, never built whole."""
     if not store_wanted(common.sinks, common.state):
         return True
     from cloudposture.outbox.delivery import deliver_scan
 
-    return not deliver_scan(whole(scanned), common.sinks, common.state, stderr).problem
+    return not deliver_scan(scanned, common.sinks, common.state, stderr).problem
 
 
 def scan_with_progress(

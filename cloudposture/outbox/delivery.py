@@ -4,6 +4,11 @@ This is the one call the ``scan`` command makes. A SIEM that is down never chang
 exit code: the summary says how many events wait in the outbox and how to send them later. A
 state store that fails during the run does (exit 3): findings that could not be recorded or
 queued would otherwise be lost without a word, so the summary names what was not delivered.
+
+A ``scan`` hands over its spooled findings (:class:`~cloudposture.engine.SpooledScan`), the
+nightly run a whole :class:`ScanResult`: both are recorded and queued one batch at a time (see
+:func:`~cloudposture.outbox.outbox.record_and_enqueue`), so delivery adds a few MB to a scan,
+not an object per finding.
 """
 
 from __future__ import annotations
@@ -16,15 +21,15 @@ from dataclasses import dataclass
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
-from cloudposture.model import ScanResult
 from cloudposture.outbox.outbox import (
     RetryPolicy,
     SinkReport,
-    enqueue,
     flush,
+    record_and_enqueue,
     retention_from_env,
     utcnow,
 )
+from cloudposture.reporters.output import Scanned, findings_of
 from cloudposture.sinks.interface import Sink
 from cloudposture.sinks.registry import sinks_from_urls
 from cloudposture.state_env import store_wanted
@@ -68,7 +73,7 @@ class DeliverySummary:
         return out
 
 
-def config_key_of(result: ScanResult) -> str:
+def config_key_of(result: Scanned) -> str:
     """Which targets this scan covered (provider, account, region): runs with the same key are
     runs of the same configuration, which history compares."""
     targets = sorted({(c.provider, c.account, c.region) for c in result.scan.coverage})
@@ -77,7 +82,7 @@ def config_key_of(result: ScanResult) -> str:
 
 
 def deliver_scan(
-    result: ScanResult,
+    result: Scanned,
     sink_urls: Sequence[str],
     state_url: str | None,
     console_err: Console | None,
@@ -86,6 +91,9 @@ def deliver_scan(
     policy: RetryPolicy | None = None,
 ) -> DeliverySummary:
     """Record ``result`` in the state store, queue it for each sink, and deliver.
+
+    The scan, its findings and every sink's events are written in one transaction, a batch of
+    findings at a time: a store failure leaves nothing half-recorded or half-queued.
 
     Nothing is written when there are no sinks and no state store was asked for (``--state``
     or ``$CLOUDPOSTURE_STATE``): a one-off scan leaves no files behind. A bad sink URL raises
@@ -97,8 +105,8 @@ def deliver_scan(
     queued = False
     try:
         with Store.open(state_url) as store:
-            store.record_scan(result, config_key or config_key_of(result), utcnow())
-            enqueue(store, result, sinks)
+            key = config_key or config_key_of(result)
+            record_and_enqueue(store, result, sinks, key, utcnow())
             queued = True
             summary = DeliverySummary(tuple(flush(store, sinks, policy)))
     except (SQLAlchemyError, OSError, StoreUnavailable) as err:
@@ -124,13 +132,21 @@ def check_delivery(sink_urls: Sequence[str], state_url: str | None) -> None:
         store.check_writable()
 
 
-def _lost(result: ScanResult, sinks: Sequence[Sink], queued: bool, reason: str) -> str:
-    """What the store's failure cost, said plainly: nothing of this is silently dropped."""
+def _lost(result: Scanned, sinks: Sequence[Sink], queued: bool, reason: str) -> str:
+    """What the store's failure cost, said plainly: nothing of this is silently dropped.
+
+    Recording and queueing are one transaction, so before it committed nothing was written:
+    every accepted finding of every sink is lost. They are counted by reading the findings
+    again (from the spool for a ``scan``), not from a list kept for the purpose."""
     if queued:
         return (
             f"state store failed while delivering ({reason}): the queued events stay queued "
             f"for `{FLUSH_HINT}`"
         )
-    lost = [(s.name, sum(s.accepts(f) for f in result.findings)) for s in sinks]
-    what = ", ".join(f"{n} finding(s) for {name}" for name, n in lost) or "the scan"
+    lost = {s.name: 0 for s in sinks}
+    if sinks:
+        for f in findings_of(result):
+            for s in sinks:
+                lost[s.name] += s.accepts(f)
+    what = ", ".join(f"{n} finding(s) for {name}" for name, n in lost.items()) or "the scan"
     return f"state store unavailable: not recorded, not queued, not delivered: {what} ({reason})"

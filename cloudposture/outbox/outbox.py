@@ -5,6 +5,11 @@ the run with exponential backoff and jitter, for a bounded time; what is still u
 when the time is up stays queued for the next run or ``cloudposture outbox flush``. A whole
 batch failing (receiver down) postpones the sink's whole queue, so a dead SIEM costs one
 failed connection per retry, not one per batch.
+
+Queueing streams: findings are read one at a time (from the scan's spool, or a whole result's
+list), encoded for every sink in batches of :data:`~cloudposture.store.db.WRITE_BATCH`, and
+written in one store transaction, so a 110,000-finding scan never has all its events (or
+findings) in memory at once, and a store failure half-way leaves nothing queued.
 """
 
 from __future__ import annotations
@@ -12,16 +17,18 @@ from __future__ import annotations
 import os
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from cloudposture.model import ScanResult
+from cloudposture.model import Finding, ScanInfo, ScanResult
 from cloudposture.model.events import OutboxEvent, event_id
 from cloudposture.numbers import bounded_number
+from cloudposture.reporters.output import Scanned, findings_of
 from cloudposture.sinks.interface import DeliveryResult, Sink
 from cloudposture.sinks.url import redact
 from cloudposture.store import Store
+from cloudposture.store.db import batched
 from cloudposture.workers import worker_pool
 
 RETRY_ENV = "CLOUDPOSTURE_SINK_RETRY_SECONDS"
@@ -70,26 +77,64 @@ class SinkReport:
 
 def build_events(result: ScanResult, sink: Sink, now: datetime) -> list[OutboxEvent]:
     """The events ``sink`` should get from ``result``: its accepted findings, encoded."""
-    return [
-        OutboxEvent(
-            event_id=event_id(f.uid, f.status, f.scan_id),
-            sink=sink.name,
-            payload=sink.encode(f, result.scan),
-            finding_uid=f.uid,
-            status=f.status,
-            scan_id=f.scan_id,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for f in result.findings
-        if sink.accepts(f)
-    ]
+    return list(events_for(result.findings, result.scan, sink, now))
 
 
-def enqueue(store: Store, result: ScanResult, sinks: Iterable[Sink]) -> dict[str, int]:
+def events_for(
+    findings: Iterable[Finding], scan: ScanInfo, sink: Sink, now: datetime
+) -> Iterator[OutboxEvent]:
+    """The events ``sink`` should get from ``findings`` of ``scan``, one at a time."""
+    for f in findings:
+        if sink.accepts(f):
+            yield OutboxEvent(
+                event_id=event_id(f.uid, f.status, f.scan_id),
+                sink=sink.name,
+                payload=sink.encode(f, scan),
+                finding_uid=f.uid,
+                status=f.status,
+                scan_id=f.scan_id,
+                next_attempt_at=now,
+                created_at=now,
+            )
+
+
+def enqueue(store: Store, result: Scanned, sinks: Iterable[Sink]) -> dict[str, int]:
     """Queue ``result`` for every sink; returns sink name -> events newly queued."""
-    now = utcnow()
-    return {s.name: store.enqueue(build_events(result, s, now)) for s in sinks}
+    return _queue(store, result, list(sinks), utcnow(), config_key=None)
+
+
+def record_and_enqueue(
+    store: Store, scanned: Scanned, sinks: Sequence[Sink], config_key: str, now: datetime
+) -> dict[str, int]:
+    """Record the scan and its findings and queue them for every sink, all in one transaction
+    and one pass over the findings; returns sink name -> events newly queued.
+
+    One transaction for the scan and every sink, not one per sink: a store failure then leaves
+    nothing at all (what :func:`cloudposture.outbox.delivery.deliver_scan` reports as not
+    recorded, not queued, not delivered is exactly what is missing), and each finding is read
+    from the spool and completed once for the store and all sinks, not once per sink. SQLite
+    takes one writer at a time anyway, so per-sink transactions would not run side by side.
+    """
+    return _queue(store, scanned, sinks, now, config_key)
+
+
+def _queue(
+    store: Store, scanned: Scanned, sinks: Sequence[Sink], now: datetime, config_key: str | None
+) -> dict[str, int]:
+    """One pass over the findings in batches: each batch recorded (when ``config_key`` is
+    given) and encoded for every sink, all in one transaction."""
+    queued = {s.name: 0 for s in sinks}
+    if config_key is None and not sinks:
+        return queued
+    with store.recording() as rec:
+        if config_key is not None:
+            rec.scan(scanned.scan, config_key, now)
+        for batch in batched(findings_of(scanned)):
+            if config_key is not None:
+                rec.findings(batch)
+            for sink in sinks:
+                queued[sink.name] += rec.events(list(events_for(batch, scanned.scan, sink, now)))
+    return queued
 
 
 def flush(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -11,7 +11,7 @@ from rich.console import Console
 
 from cloudposture.atomic_files import StagedFiles, check_output_dir
 from cloudposture.engine import SpooledScan
-from cloudposture.model import ConfigurationError, ScanResult
+from cloudposture.model import ConfigurationError, Finding, ScanResult
 from cloudposture.reporters.interface import Reporter
 from cloudposture.reporters.registry import get_reporter
 
@@ -81,3 +81,10 @@ def render_to(reporter: Reporter, scanned: Scanned, out: TextIO) -> None:
 def whole(scanned: Scanned) -> ScanResult:
     """Every finding in one ScanResult (built once per spooled scan)."""
     return scanned.whole if isinstance(scanned, SpooledScan) else scanned
+
+
+def findings_of(scanned: Scanned) -> Iterable[Finding]:
+    """The findings exactly as every output writes them, one at a time: a spooled scan's
+    :meth:`~cloudposture.engine.SpooledScan.completed` (read from the spool again on every
+    call, never held), a whole result's list. Delivery records and queues from this."""
+    return scanned.completed() if isinstance(scanned, SpooledScan) else scanned.findings

@@ -2,17 +2,22 @@
 
 Every write is one transaction. Inserts are idempotent (``ON CONFLICT``), so re-recording a
 scan, two shards writing one run, or enqueueing the same events twice leave one row each.
+Rows go in batches of :data:`WRITE_BATCH` (one ``executemany`` each) inside that transaction,
+so recording a 110,000-finding scan holds one batch of rows in memory, not all of them, and a
+failure half-way still leaves nothing half-recorded.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic.util.exc import CommandError
 from sqlalchemy import (
@@ -37,11 +42,25 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 
-from cloudposture.model import ConfigurationError, Finding, ScanResult, Status
+from cloudposture.model import ConfigurationError, Finding, ScanInfo, ScanResult, Status
 from cloudposture.model.events import OutboxEvent
 from cloudposture.state_env import STATE_ENV
 from cloudposture.store import migrate
 from cloudposture.store.schema import as_utc, findings, outbox, scans
+
+WRITE_BATCH = 1000
+"""Rows per ``executemany``: a batch of findings (about 3 KB of JSON each) is a few MB, and
+1,000 rows already make the per-statement cost negligible on both backends."""
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (:data:`WRITE_BATCH`), read lazily
+    (itertools.batched is Python 3.12+)."""
+    it = iter(items)
+    while batch := list(islice(it, size or WRITE_BATCH)):
+        yield batch
 
 
 class StoreUnavailable(ConfigurationError):
@@ -177,50 +196,20 @@ class Store:
 
     # scans and findings
 
+    @contextmanager
+    def recording(self) -> Iterator[Recording]:
+        """One write transaction for a scan, its findings and their outbox events, fed in
+        batches: committed when the block ends, rolled back whole if anything raises."""
+        with self._engine.begin() as conn:
+            yield Recording(self, conn)
+
     def record_scan(self, result: ScanResult, config_key: str, now: datetime) -> None:
         """Store the scan and its findings. A second write of the same scan id (another shard,
         or a retry) merges: times widen, ``complete`` only stays true if both were complete."""
-        info = result.scan
-        row = {
-            "id": info.id,
-            "config_key": config_key,
-            "tool_version": info.tool_version,
-            "providers": json.dumps(sorted(info.providers)),
-            "started_at": info.started_at,
-            "finished_at": info.finished_at,
-            "complete": info.complete,
-            "recorded_at": now,
-            "info_json": info.model_dump_json(),
-        }
-        with self._engine.begin() as conn:
-            conn.execute(self.insert(scans).values(row).on_conflict_do_nothing())
-            self._merge_scan(conn, row)
-            if result.findings:
-                stmt = self.insert(findings)
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["scan_id", "uid"],
-                    set_={c: stmt.excluded[c] for c in _FINDING_UPDATE},
-                )
-                conn.execute(stmt, [_finding_row(f) for f in result.findings])
-
-    def _merge_scan(self, conn: Connection, row: Mapping[str, Any]) -> None:
-        query = select(scans).where(scans.c.id == row["id"])
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        current = conn.execute(query).mappings().one()
-        providers = sorted(
-            set(json.loads(current["providers"])) | set(json.loads(row["providers"]))
-        )
-        conn.execute(
-            update(scans)
-            .where(scans.c.id == row["id"])
-            .values(
-                providers=json.dumps(providers),
-                started_at=min(current["started_at"], row["started_at"]),
-                finished_at=max(current["finished_at"], row["finished_at"]),
-                complete=bool(current["complete"]) and bool(row["complete"]),
-            )
-        )
+        with self.recording() as rec:
+            rec.scan(result.scan, config_key, now)
+            for batch in batched(result.findings):
+                rec.findings(batch)
 
     def scan_row(self, scan_id: str) -> dict[str, Any] | None:
         with self._engine.connect() as conn:
@@ -236,13 +225,10 @@ class Store:
     # outbox
 
     def enqueue(self, events: Iterable[OutboxEvent]) -> int:
-        """Queue events; one already queued (delivered or not) is left as it is."""
-        rows = [_event_row(e) for e in events]
-        if not rows:
-            return 0
-        with self._engine.begin() as conn:
-            stmt = self.insert(outbox).on_conflict_do_nothing().returning(outbox.c.event_id)
-            return len(conn.execute(stmt, rows).all())
+        """Queue events (read lazily, written in batches, one transaction); one already queued
+        (delivered or not) is left as it is. Returns how many were newly queued."""
+        with self.recording() as rec:
+            return sum(rec.events(batch) for batch in batched(events))
 
     def due_events(self, sink: str, now: datetime, limit: int) -> list[OutboxEvent]:
         """The oldest pending events of ``sink`` whose next attempt is due."""
@@ -353,8 +339,71 @@ class Store:
         return out
 
 
-# a re-recorded finding (retried shard) takes the newer values of every non-key column
+class Recording:
+    """The writes of one open transaction (see :meth:`Store.recording`): the scan row, then
+    findings and outbox events in batches, in any order and as many batches as needed."""
+
+    def __init__(self, store: Store, conn: Connection) -> None:
+        self._store = store
+        self._conn = conn
+        upsert = store.insert(findings)
+        # a re-recorded finding (retried shard) takes the newer values of every non-key column
+        self._upsert_findings = upsert.on_conflict_do_update(
+            index_elements=["scan_id", "uid"],
+            set_={c: upsert.excluded[c] for c in _FINDING_UPDATE},
+        )
+        queue = store.insert(outbox).on_conflict_do_nothing()
+        self._queue_events = queue.returning(outbox.c.event_id)
+
+    def scan(self, info: ScanInfo, config_key: str, now: datetime) -> None:
+        """The scan's row, merged with one already there (see :meth:`Store.record_scan`)."""
+        row = {
+            "id": info.id,
+            "config_key": config_key,
+            "tool_version": info.tool_version,
+            "providers": json.dumps(sorted(info.providers)),
+            "started_at": info.started_at,
+            "finished_at": info.finished_at,
+            "complete": info.complete,
+            "recorded_at": now,
+            "info_json": info.model_dump_json(),
+        }
+        self._conn.execute(self._store.insert(scans).values(row).on_conflict_do_nothing())
+        _merge_scan(self._conn, row)
+
+    def findings(self, batch: Sequence[Finding]) -> None:
+        """One batch of the scan's findings (its row must be written first: foreign key)."""
+        if batch:
+            self._conn.execute(self._upsert_findings, [_finding_row(f) for f in batch])
+
+    def events(self, batch: Sequence[OutboxEvent]) -> int:
+        """One batch of outbox events; returns how many were not queued already."""
+        if not batch:
+            return 0
+        return len(self._conn.execute(self._queue_events, [_event_row(e) for e in batch]).all())
+
+
 _FINDING_UPDATE = tuple(c.name for c in findings.columns if not c.primary_key)
+
+
+def _merge_scan(conn: Connection, row: Mapping[str, Any]) -> None:
+    """Widen the stored scan by ``row``: providers united, times widened, complete only if
+    both were (the row is locked on PostgreSQL so concurrent shards merge one at a time)."""
+    query = select(scans).where(scans.c.id == row["id"])
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    current = conn.execute(query).mappings().one()
+    providers = sorted(set(json.loads(current["providers"])) | set(json.loads(row["providers"])))
+    conn.execute(
+        update(scans)
+        .where(scans.c.id == row["id"])
+        .values(
+            providers=json.dumps(providers),
+            started_at=min(current["started_at"], row["started_at"]),
+            finished_at=max(current["finished_at"], row["finished_at"]),
+            complete=bool(current["complete"]) and bool(row["complete"]),
+        )
+    )
 
 
 def _pending(sink: str) -> Any:
@@ -443,9 +492,12 @@ def _redact_url(url: str) -> str:
 
 __all__ = [
     "STATE_ENV",
+    "WRITE_BATCH",
     "QueueStatus",
+    "Recording",
     "Store",
     "StoreUnavailable",
+    "batched",
     "default_state_url",
     "normalize_state_url",
     "parse_state_url",
