@@ -114,4 +114,6 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("delivered_at", UtcDateTime, nullable=True),
     Index("ix_outbox_pending", "sink", "delivered_at", "next_attempt_at"),
+    # due events are read oldest first: an index in that order makes each batch a short walk
+    Index("ix_outbox_due_order", "sink", "delivered_at", "created_at", "event_id"),
 )
