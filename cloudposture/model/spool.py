@@ -53,6 +53,18 @@ def _memory_note(directory: str | None, exc: OSError) -> str:
     return f"cannot write temporary files in {where} ({why}); findings are kept in memory"
 
 
+class SpoolUnreadable(OSError):
+    """The scan's findings could not be read back from the temporary file (a disk error): an
+    error of its own, so delivery does not report it as the state store failing."""
+
+    def __init__(self, cause: OSError | zlib.error) -> None:
+        why = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        super().__init__(
+            getattr(cause, "errno", None) or errno.EIO,
+            f"cannot read the scan's findings back from its temporary file ({why})",
+        )
+
+
 @dataclass(frozen=True)
 class _Block:
     key: tuple[str, str, str, str]
@@ -121,11 +133,15 @@ class FindingSpool:
         with self._lock:
             blocks = sorted(self._blocks, key=lambda b: (b.key, b.seq))
         for block in blocks:
-            with self._lock:
-                store = self._stores[block.store]
-                store.seek(block.offset)
-                data = store.read(block.size)
-            for line in zlib.decompress(data).split(b"\n"):
+            try:
+                with self._lock:
+                    store = self._stores[block.store]
+                    store.seek(block.offset)
+                    data = store.read(block.size)
+                lines = zlib.decompress(data).split(b"\n")
+            except (OSError, zlib.error) as exc:
+                raise SpoolUnreadable(exc) from exc
+            for line in lines:
                 yield Finding.model_validate_json(line)
 
     def counts(self) -> dict[str, int]:

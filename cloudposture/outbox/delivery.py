@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
+from cloudposture.model.spool import SpoolUnreadable
 from cloudposture.outbox.outbox import (
     RetryPolicy,
     SinkReport,
@@ -109,6 +110,8 @@ def deliver_scan(
             record_and_enqueue(store, result, sinks, key, utcnow())
             queued = True
             summary = DeliverySummary(tuple(flush(store, sinks, policy)))
+    except SpoolUnreadable:
+        raise  # the scan's own findings, not the store: one line from the CLI, exit 2
     except (SQLAlchemyError, OSError, StoreUnavailable) as err:
         reason = " ".join(str(err).split())[:300]
         summary = DeliverySummary(problem=_lost(result, sinks, queued, reason))

@@ -46,3 +46,28 @@ def test_the_store_records_exactly_the_reported_findings(
     reported = sorted((Finding.model_validate(f) for f in written["findings"]), key=lambda f: f.uid)
     assert len(reported) > 10
     assert recorded == reported
+
+
+def test_findings_unreadable_from_the_spool_are_not_blamed_on_the_store(tmp_path: Path) -> None:
+    """A disk error reading the scan's own temporary file back during delivery is said as
+    that, not as "state store failed", and nothing half-recorded is left in the store."""
+    from cloudposture.engine import ScanOptions, spool_scan
+    from cloudposture.model.spool import SpoolUnreadable
+    from cloudposture.outbox.delivery import deliver_scan
+    from cloudposture.rules.catalog import ALL_RULES
+
+    state = str(tmp_path / "s.db")
+    scanned = spool_scan(_Plugin().scanners({}, 2), ScanOptions(rules=ALL_RULES))
+    try:
+        scratch = scanned.findings._stores[0]  # the real temporary file: corrupt its bytes
+        scratch.seek(0)
+        scratch.write(b"\0" * 64)
+        with pytest.raises(SpoolUnreadable) as caught:
+            deliver_scan(scanned, [], state, None)
+    finally:
+        scanned.close()
+    assert str(caught.value).startswith(
+        "[Errno 5] cannot read the scan's findings back from its temporary file ("
+    )
+    with Store.open(state) as store:
+        assert store.scan_findings(scanned.scan.id) == []
