@@ -181,8 +181,10 @@ GUIDANCE: dict[str, ProviderGuidance] = {
     "IAM-001": guide(
         evidence=(
             "managedClusters identityProfile.kubeletidentity -> Microsoft.Authorization/"
-            "roleAssignments (Owner, Contributor, User Access Administrator at "
-            "subscription or resource-group scope)"
+            "roleAssignments at subscription, management-group or root scope (Owner, "
+            "Contributor, User Access Administrator, a '*' custom role, or any role that can "
+            "make its holder Owner: roleAssignments/write, as Role Based Access Control "
+            "Administrator has, or roleDefinitions/write over a custom role it holds)"
         ),
         summary=(
             "Remove broad role assignments from the kubelet identity; keep AcrPull on "
@@ -190,7 +192,8 @@ GUIDANCE: dict[str, ProviderGuidance] = {
         ),
         console=(
             "Subscriptions > <subscription> > Access control (IAM) > Role assignments: "
-            "remove the kubelet identity's Owner / Contributor"
+            "remove the kubelet identity's Owner / Contributor / Role Based Access "
+            "Control Administrator"
         ),
         cli="az role assignment delete --assignee <kubelet-identity-object-id> "
         "--role Contributor --scope /subscriptions/<subscription-id>",
@@ -200,7 +203,8 @@ GUIDANCE: dict[str, ProviderGuidance] = {
     "IAM-002": guide(
         evidence=(
             "managedClusters identity.principalId -> Microsoft.Authorization/"
-            "roleAssignments (Owner / Contributor at subscription scope)"
+            "roleAssignments (Owner / Contributor, or a role that can assign roles or edit "
+            "one it holds, at subscription scope or above)"
         ),
         summary=(
             "Grant the cluster identity only the documented roles (e.g. Network "

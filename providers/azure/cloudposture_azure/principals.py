@@ -123,7 +123,7 @@ class RoleReader:
                 call=DEFINITION,
                 resource=role_id,
             )
-        return roles.summarize(mine, definitions)
+        return roles.summarize(mine, definitions, subscription)
 
     def _assignments(
         self, subscription: str, principal: str, affects: str, errors: Attempts

@@ -23,6 +23,7 @@ Subscription DENIED answers the cluster list with 403 AuthorizationFailed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from azure.mgmt.authorization.v2022_04_01 import models as auth_models
@@ -249,17 +250,35 @@ def assignment(scope: str, guid: str, principal: str, n: int, sub: str = SUB) ->
     }
 
 
-def role_definition(guid: str, name: str, actions: list[str], sub: str = SUB) -> dict[str, Any]:
+def role_definition(
+    guid: str,
+    name: str,
+    actions: list[str],
+    sub: str = SUB,
+    *,
+    not_actions: list[str] | None = None,
+    data_actions: list[str] | None = None,
+    custom: bool = False,
+    assignable_scopes: list[str] | None = None,
+) -> dict[str, Any]:
+    """A RoleDefinition as ARM returns it (RoleDefinitions.GetById, api-version 2022-04-01)."""
     return {
         "id": role_definition_id(guid, sub),
         "name": guid,
         "type": "Microsoft.Authorization/roleDefinitions",
         "properties": {
             "roleName": name,
-            "type": "BuiltInRole",
+            "type": "CustomRole" if custom else "BuiltInRole",
             "description": name,
-            "assignableScopes": ["/"],
-            "permissions": [{"actions": actions, "notActions": []}],
+            "assignableScopes": assignable_scopes or ["/"],
+            "permissions": [
+                {
+                    "actions": actions,
+                    "notActions": not_actions or [],
+                    "dataActions": data_actions or [],
+                    "notDataActions": [],
+                }
+            ],
         },
     }
 
@@ -545,10 +564,15 @@ def _serve_roles(fake: FakeArm) -> None:
 
 
 def serve_assignments(
-    fake: FakeArm, sub: str, grants: dict[str, list[tuple[str, str]]], page_size: int = 5
+    fake: FakeArm,
+    sub: str,
+    grants: dict[str, list[tuple[str, str]]],
+    page_size: int = 5,
+    extra: Mapping[str, list[dict[str, Any]]] | None = None,
 ) -> None:
     """Role assignments both ways ARM lists them for a subscription: all at once (paged, with
-    someone else's assignment in between) and filtered by principal; and the definitions."""
+    someone else's assignment in between) and filtered by principal; and the definitions.
+    ``extra``: whole assignment bodies to add to a principal's (e.g. with a condition)."""
     path = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments"
     everything = [assignment(f"/subscriptions/{sub}", READER, "someone-else", 0, sub)]
     n = 0
@@ -557,6 +581,7 @@ def serve_assignments(
         for scope, guid in pairs:
             n += 1
             items.append(assignment(scope, guid, principal, n, sub))
+        items.extend((extra or {}).get(principal, []))
         everything.extend(items)
         fake.add_list(
             path,
