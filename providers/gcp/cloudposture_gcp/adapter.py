@@ -8,7 +8,8 @@ the projects one lookup and one IAM policy (hierarchy.py); per VPC network one
 policies), per (network, region) the clusters run in one regional ``getEffectiveFirewalls``
 (the regional network firewall policy, which the global call leaves out) and, only when a
 network firewall policy is attached, one network read for its enforcement order; per KMS key
-one read; per location one server config. Shared reads go through :class:`SharedLookup`, so
+one read; per location one server config; per custom role bound to a node service account
+one ``iam.roles.get``. Shared reads go through :class:`SharedLookup`, so
 concurrent collectors wait for the first call, and a failed read is not repeated by every
 cluster that needs it. They live in :class:`SharedReads`, which every scanner of one scan
 holds (the nightly run builds one scanner per project): "per network" means per network for
@@ -34,14 +35,17 @@ from cloudposture_gcp.firewall import (
     regional_only,
 )
 from cloudposture_gcp.hierarchy import IAM_FACTS
-from cloudposture_gcp.node_pools import needs_project_number
+from cloudposture_gcp.iam import PolicyLevel, custom_roles
+from cloudposture_gcp.node_pools import needs_project_number, service_accounts
 from cloudposture_gcp.normalize import ClusterInputs, cluster_ref, normalize_cluster, redact
 from cloudposture_gcp.projects import project_ids
 from cloudposture_gcp.reads import JSON, read, to_json
+from cloudposture_gcp.roles import GET_ROLE
 from cloudposture_gcp.settings import GcpSettings
 from cloudposture_gcp.shared import SharedReads
 
 _INGRESS = ("node_pools.internet_ingress",)
+_IDENTITIES = ("node_pools.identities",)
 _REGIONAL_CALL = "compute:GetRegionEffectiveFirewalls"
 _KEY_FACTS = (
     "secrets_encryption.key_state",
@@ -103,6 +107,7 @@ class GcpScanner:
         found = self._shared.hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
         number = _project_number(found)
         policies = self._shared.hierarchy.levels(project, found, errors)
+        roles = self._custom_roles(policies, service_accounts(cluster, number), errors)
         firewalls = self._network_firewalls(
             network_of(cluster, project), region_of(cluster), errors
         )
@@ -120,6 +125,7 @@ class GcpScanner:
             cluster=cluster,
             project_number=number,
             policies=policies,
+            custom_roles=roles,
             firewalls=firewalls,
             crypto_key=key,
             key_error=key_error,
@@ -145,6 +151,15 @@ class GcpScanner:
         with self._lock:
             self._listed[ref.native_id] = data
         return data
+
+    def _custom_roles(
+        self, policies: Sequence[PolicyLevel], emails: list[str], errors: list[CollectionError]
+    ) -> dict[str, JSON | None]:
+        """The custom roles bound to the node service accounts, each read once per scan."""
+        return {
+            name: read(self._shared.roles, name, errors, GET_ROLE, name, _IDENTITIES)
+            for name in custom_roles(policies, emails)
+        }
 
     def _key_of(
         self, cluster: Mapping[str, Any], errors: list[CollectionError]

@@ -222,14 +222,18 @@ GUIDANCE: dict[str, ProviderGuidance] = {
     ),
     "IAM-001": guide(
         evidence=(
-            "nodePools[].config.serviceAccount -> roles/owner or roles/editor bindings "
-            "in the project's, its folders' and its organization's getIamPolicy"
+            "nodePools[].config.serviceAccount -> its bindings in the project's, its folders' "
+            "and its organization's getIamPolicy: roles/owner or roles/editor, or a role that "
+            "can make it owner (setIamPolicy on the project or above, token/key/JWT for other "
+            "service accounts, iam.roles.update on a custom role it holds, actAs with a way "
+            "to run code); custom roles judged by their iam.roles.get includedPermissions"
         ),
         summary=(
             "Run nodes as a service account holding only "
-            "roles/container.defaultNodeServiceAccount; remove owner and editor."
+            "roles/container.defaultNodeServiceAccount; remove owner, editor and every grant "
+            "the finding names."
         ),
-        console="IAM & Admin > IAM > <node service account>: remove Owner and Editor",
+        console="IAM & Admin > IAM > <node service account>: remove the roles the finding names",
         cli="gcloud projects remove-iam-policy-binding <project> "
         "--member serviceAccount:<node-sa> --role roles/editor",
         terraform="google_project_iam_member.role",

@@ -5,10 +5,13 @@ Pure: the JSON of ``getIamPolicy`` (policy version 3) of the project and of each
 downwards in Google Cloud, so the effective policy of a project is the union of them all.
 
 - Admin-equivalent: ``roles/owner`` or ``roles/editor`` bound to ``serviceAccount:EMAIL`` on
-  the project or on any ancestor. A binding with an IAM condition still counts (the
-  condition may well hold; judging CEL is out of scope), and the grant text says it was
-  conditional. The grant names the level it came from (``projects/p``, ``folders/1``,
-  ``organizations/2``).
+  the project or on any ancestor, or grants there that let it make itself owner (a
+  predefined role such as roles/iam.securityAdmin, or a custom role whose permissions do:
+  escalation.py). A custom role is judged by its ``includedPermissions`` (read with
+  ``iam.roles.get``); one that could not be read leaves the answer unknown unless another
+  grant settles it. A binding with an IAM condition still counts (the condition may well
+  hold; judging CEL is out of scope), and the grant text says it was conditional. The grant
+  names the level it came from (``projects/p``, ``folders/1``, ``organizations/2``).
 - Google Cloud IAM has no wildcard permissions, so ``wildcard_grants`` is False once any
   policy was read.
 - Data Access audit logs for GKE: ``auditConfigs`` entries for ``container.googleapis.com``
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudposture_gcp.enums import AUDIT_LOG_TYPE, enum_name
+from cloudposture_gcp.escalation import PREDEFINED, Held, escalations, is_custom
 
 ADMIN_ROLES: Mapping[str, str] = {
     "roles/owner": "full control of every resource in the project, IAM included",
@@ -76,7 +80,7 @@ class MemberGrants:
     admin_grants: tuple[str, ...]
     """Human-readable admin-equivalent grants, e.g. 'roles/editor on organizations/1 ...'."""
     unread: tuple[str, ...] = ()
-    """Levels that could not be read: without a grant found, the answer is unknown."""
+    """Levels and custom roles that could not be read: without a grant found, unknown."""
 
     @property
     def admin_equivalent(self) -> bool | None:
@@ -85,21 +89,69 @@ class MemberGrants:
         return None if self.unread else False
 
 
-def grants_for(levels: Sequence[PolicyLevel], email: str) -> MemberGrants:
-    """The roles bound to the service account ``email`` on the project and its ancestors."""
+def grants_for(
+    levels: Sequence[PolicyLevel],
+    email: str,
+    custom: Mapping[str, Mapping[str, Any] | None] | None = None,
+) -> MemberGrants:
+    """The roles bound to the service account ``email`` on the project and its ancestors.
+
+    ``custom`` holds the custom roles read (``iam.roles.get`` JSON; None: could not be read).
+    """
     member = f"serviceaccount:{email.lower()}"
     roles: list[str] = []
     admin: list[str] = []
+    held: list[Held] = []
+    missing = unread(levels)
     for level in levels:
         for binding in (level.policy or {}).get("bindings") or []:
             members = {str(m).lower() for m in binding.get("members") or []}
             if member not in members:
                 continue
             role = str(binding.get("role", ""))
+            condition = binding.get("condition") or {}
             roles.append(role)
             if role in ADMIN_ROLES:
-                admin.append(_admin_grant(role, level, binding.get("condition") or {}))
-    return MemberGrants(tuple(roles), tuple(admin), tuple(unread(levels)))
+                admin.append(_admin_grant(role, level, condition))
+                continue
+            definition = (custom or {}).get(role) if is_custom(role) else None
+            if is_custom(role) and definition is None:
+                missing.append(f"custom role {role}")
+                continue
+            when = str(condition.get("title") or "IAM condition") if condition else ""
+            held.append(Held(role, level.resource, _permissions(role, definition), when))
+    bound = [r for r in dict.fromkeys(roles) if is_custom(r) and _live((custom or {}).get(r))]
+    admin.extend(escalations(held, bound))
+    return MemberGrants(tuple(roles), tuple(admin), tuple(missing))
+
+
+def custom_roles(levels: Sequence[PolicyLevel], emails: Sequence[str]) -> list[str]:
+    """The custom roles bound to any of ``emails`` on these levels: the ones to read."""
+    members = {f"serviceaccount:{e.lower()}" for e in emails}
+    found: dict[str, None] = {}
+    for level in levels:
+        for binding in (level.policy or {}).get("bindings") or []:
+            role = str(binding.get("role", ""))
+            if is_custom(role) and members & {str(m).lower() for m in binding.get("members") or []}:
+                found[role] = None
+    return list(found)
+
+
+def _permissions(role: str, definition: Mapping[str, Any] | None) -> frozenset[str]:
+    """A predefined role's escalating permissions, or a live custom role's own list.
+
+    A custom role in the DISABLED stage grants nothing (its bindings are inactive), nor does a
+    deleted one; a disabled role can still be edited back to life (escalation: roles.update).
+    """
+    if definition is None:
+        return PREDEFINED.get(role, frozenset())
+    if not _live(definition) or str(definition.get("stage") or "") == "DISABLED":
+        return frozenset()
+    return frozenset(str(p) for p in definition.get("includedPermissions") or [])
+
+
+def _live(definition: Mapping[str, Any] | None) -> bool:
+    return definition is not None and not definition.get("deleted")
 
 
 def _admin_grant(role: str, level: PolicyLevel, condition: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from those defaults, so their identity and scopes are judged before any node exi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cloudposture.model import Identity, IngressRule, NodePool
@@ -45,6 +45,8 @@ class PoolContext:
     policies: Sequence[PolicyLevel]
     """The project's IAM policy, then its ancestors' up to the organization (see iam)."""
     firewalls: NetworkFirewalls | None
+    custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    """Custom roles bound to the pools' service accounts, as read (None: unreadable)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class _PoolSpec:
 
 def node_pools(cluster: Mapping[str, Any], ctx: PoolContext) -> list[NodePool]:
     return [_pool(spec, cluster, ctx) for spec in _specs(cluster)]
+
+
+def service_accounts(cluster: Mapping[str, Any], number: str | None) -> list[str]:
+    """The emails the cluster's pools run as (``default`` only once its number is known)."""
+    emails = (_service_account_email(spec.config, number) for spec in _specs(cluster))
+    return list(dict.fromkeys(e for e in emails if e))
 
 
 def needs_project_number(cluster: Mapping[str, Any]) -> bool:
@@ -201,6 +209,7 @@ def _identity(
         "is_default": f"{spec.path}.config.serviceAccount ({account})",
         "admin_equivalent": (
             f"getIamPolicy bindings on {describe_levels(ctx.policies) or 'no level read'}"
+            + _custom_source(ctx.custom_roles)
         ),
         "wildcard_grants": "Google Cloud IAM has no wildcard permission grants",
     }
@@ -211,7 +220,7 @@ def _identity(
             is_default=is_default,
             sources=sources,
         )
-    grants = grants_for(ctx.policies, email)
+    grants = grants_for(ctx.policies, email, ctx.custom_roles)
     read_any = any(level.policy is not None for level in ctx.policies)
     return Identity(
         id=email,
@@ -222,6 +231,13 @@ def _identity(
         grants=list(grants.admin_grants),
         sources=sources,
     )
+
+
+def _custom_source(roles: Mapping[str, Mapping[str, Any] | None]) -> str:
+    if not roles:
+        return ""
+    shown = ", ".join(r + ("" if d is not None else " (unreadable)") for r, d in roles.items())
+    return f"; iam.roles.get includedPermissions of {shown}"
 
 
 def _ingress(firewalls: NetworkFirewalls | None, target: NodeTarget) -> list[IngressRule] | None:

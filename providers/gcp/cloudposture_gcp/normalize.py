@@ -63,6 +63,8 @@ class ClusterInputs:
     policies: Sequence[PolicyLevel] = ()
     """The project's IAM policy then its ancestors' (iam.PolicyLevel; None policy = unread)."""
     firewalls: NetworkFirewalls | None = None
+    custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    """Custom roles bound to the node service accounts (iam.roles.get; None = unread)."""
     crypto_key: Mapping[str, Any] | None = None
     key_error: str | None = None
     server_config: Mapping[str, Any] | None = None
@@ -110,6 +112,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
             project_number=inputs.project_number,
             policies=inputs.policies,
             firewalls=inputs.firewalls,
+            custom_roles=inputs.custom_roles,
         ),
     )
     return ClusterPosture(

@@ -35,6 +35,9 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
     "compute:GetRegionEffectiveFirewalls": ("compute.networks.getRegionEffectiveFirewalls",),
     "compute:GetNetwork": ("compute.networks.get",),
     "cloudkms:GetCryptoKey": ("cloudkms.cryptoKeys.get",),
+    # The custom roles bound to node service accounts (IAM-001 judges their permissions);
+    # on the organization for organization-level custom roles.
+    "iam:GetRole": ("iam.roles.get",),
 }
 
 DISCOVERY_ONLY = frozenset({"resourcemanager:ListProjects", "resourcemanager:ListFolders"})

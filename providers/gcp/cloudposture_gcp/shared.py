@@ -2,9 +2,9 @@
 
 A network's effective firewalls belong to the network (for a Shared VPC, to the host
 project's network that many service projects' clusters use), a folder's IAM policy to the
-folder, a key to its key ring. The nightly ``run`` builds one scanner per configured project,
-so keeping these reads inside one scanner would repeat them once per project: they live here
-instead, in one :class:`SharedReads` per set of credentials and endpoint, which every scanner
+folder, a key to its key ring, a custom role to its project or organization. The nightly
+``run`` builds one scanner per configured project, so keeping these reads inside one scanner
+would repeat them once per project: they live here instead, in one :class:`SharedReads` per set of credentials and endpoint, which every scanner
 of the scan holds (see :class:`ScanSessions`).
 
 The fetchers are module functions over the clients (no bound methods): a ``SharedReads`` is
@@ -25,6 +25,7 @@ from cloudposture.plugin.lookup import SharedLookup
 from cloudposture_gcp.clients import GoogleClients
 from cloudposture_gcp.hierarchy import PolicyHierarchy
 from cloudposture_gcp.reads import JSON, to_json
+from cloudposture_gcp.roles import RoleReader
 
 COMPUTE = "https://www.googleapis.com/compute/v1"
 
@@ -48,6 +49,8 @@ class SharedReads:
         self.server_configs: SharedLookup[tuple[str, str], JSON] = SharedLookup(
             partial(_server_config, clients)
         )
+        self.roles: SharedLookup[str, JSON] = SharedLookup(RoleReader(clients.options).get)
+        """Custom roles by name: one read per role for the whole scan."""
 
 
 class ScanSessions:

@@ -1,6 +1,6 @@
 """A fake of the Google REST APIs a GKE scan reads, on 127.0.0.1, for the real SDK clients.
 
-One base URL serves container v1, compute v1, Resource Manager v3 and Cloud KMS v1 (the scan
+One base URL serves container v1, compute v1, Resource Manager v3, Cloud KMS v1 and IAM v1 (the scan
 sends every API to one ``--endpoint``), so requests are routed by path. Every payload is
 parsed strictly into the SDK's own message type before it is served (``validate``): a typo
 in a fixture fails the request instead of being dropped silently by the client.
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from google.cloud import compute_v1, container_v1, kms_v1, resourcemanager_v3
+from google.cloud import compute_v1, container_v1, iam_admin_v1, kms_v1, resourcemanager_v3
 from google.iam.v1 import policy_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -46,6 +46,7 @@ MESSAGE_TYPES: Mapping[str, Callable[[], Message]] = {
     "resourcemanager:ListProjects": lambda: resourcemanager_v3.ListProjectsResponse.pb()(),
     "resourcemanager:ListFolders": lambda: resourcemanager_v3.ListFoldersResponse.pb()(),
     "cloudkms:GetCryptoKey": lambda: kms_v1.CryptoKey.pb()(),
+    "iam:GetRole": lambda: iam_admin_v1.Role.pb()(),
 }
 
 
@@ -77,6 +78,8 @@ class World:
     """'projects/H/global/networks/N' -> compute v1 Network (read for its enforcement order)."""
     keys: dict[str, JSON] = field(default_factory=dict)
     """full CryptoKey name -> CryptoKey."""
+    roles: dict[str, JSON] = field(default_factory=dict)
+    """custom role name ('projects/P/roles/X', 'organizations/N/roles/X') -> IAM v1 Role."""
     errors: dict[tuple[str, str], tuple[int, JSON]] = field(default_factory=dict)
     """(call, resource) -> (HTTP status, error body)."""
     page_size: int = 2
@@ -140,6 +143,11 @@ ROUTES = (
         "resourcemanager:GetOrganizationIamPolicy",
         "POST",
         re.compile(r"^/v3/organizations/([^/:]+):getIamPolicy$"),
+    ),
+    Route(
+        "iam:GetRole",
+        "GET",
+        re.compile(r"^/v1/((?:projects|organizations)/[^/]+/roles/[^/]+)$"),
     ),
     Route("resourcemanager:ListProjects", "GET", re.compile(r"^/v3/projects$")),
     Route("resourcemanager:ListFolders", "GET", re.compile(r"^/v3/folders$")),
@@ -211,7 +219,7 @@ class FakeGoogleApi:
             return f"projects/{groups[0]}/locations/{groups[1]}"
         if call == "container:GetCluster":
             return f"projects/{groups[0]}/locations/{groups[1]}/clusters/{groups[2]}"
-        if call == "cloudkms:GetCryptoKey":
+        if call in ("cloudkms:GetCryptoKey", "iam:GetRole"):
             return groups[0]
         if call in ("resourcemanager:ListProjects", "resourcemanager:ListFolders"):
             return query.get("parent", "")
@@ -248,6 +256,11 @@ class FakeGoogleApi:
         if call == "cloudkms:GetCryptoKey":
             key = w.keys.get(g[0])
             return (200, key) if key is not None else (404, not_found(f"{g[0]} not found"))
+        if call == "iam:GetRole":
+            role = w.roles.get(g[0])
+            if role is None:
+                return 404, not_found(f"The role named {g[0]} was not found.")
+            return 200, role
         if call == "compute:GetEffectiveFirewalls":
             if g[0] not in w.firewalls:
                 return 404, not_found(f"network {resource} not found")

@@ -540,6 +540,20 @@ def org_policy(extra: list[JSON] | None = None, audit: list[JSON] | None = None)
     return body
 
 
+def custom_role(name: str, permissions: list[str], stage: str = "GA", **extra: object) -> JSON:
+    """An IAM v1 Role as ``projects.roles.get`` / ``organizations.roles.get`` return it."""
+    body: JSON = {
+        "name": name,
+        "title": name.rsplit("/", 1)[-1],
+        "description": "Created by the acme platform team",
+        "includedPermissions": permissions,
+        "stage": stage,
+        "etag": "BwWKmjvelug=",
+    }
+    body.update(extra)
+    return body
+
+
 def firewall_policy(short_name: str, kind: str, rules: list[JSON], policy_id: str = "") -> JSON:
     """One entry of getEffectiveFirewalls ``firewallPolicys`` (hierarchical: numeric name)."""
     body: JSON = {

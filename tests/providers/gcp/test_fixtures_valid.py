@@ -38,6 +38,7 @@ def _payloads(world: World) -> list[tuple[str, dict[str, object]]]:
     )
     out.extend(("compute:GetNetwork", n) for n in world.networks.values())
     out.extend(("cloudkms:GetCryptoKey", k) for k in world.keys.values())
+    out.extend(("iam:GetRole", r) for r in world.roles.values())
     return out
 
 

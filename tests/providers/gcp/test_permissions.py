@@ -12,8 +12,10 @@ from tests.providers.gcp.conftest import make_scanner
 from tests.providers.gcp.fake_api import FakeGoogleApi, World
 from tests.providers.gcp.fixtures import (
     DEV,
+    NODES_SA,
     ORG,
     PROD,
+    custom_role,
     firewall_policy,
     network,
     org_policy,
@@ -42,6 +44,12 @@ def test_every_call_a_full_scan_makes_is_declared(api: FakeGoogleApi, world: Wor
         firewall_policy("dev-net", "NETWORK", [policy_rule(100, "deny", ["0.0.0.0/0"])])
     ]
     world.networks[dev_net] = network(DEV, "prod-vpc")
+    # A custom role bound to a node service account is read for its permissions.
+    logs = f"projects/{PROD}/roles/nodeLogs"
+    world.roles[logs] = custom_role(logs, ["logging.logEntries.create"])
+    world.policies[PROD]["bindings"].append(
+        {"role": logs, "members": [f"serviceAccount:{NODES_SA}"]}
+    )
     scanner = make_scanner(api, organization="9001")
     for target in scanner.targets():
         if target.account not in (PROD, DEV):
