@@ -4,8 +4,9 @@ A network's effective firewalls belong to the network (for a Shared VPC, to the 
 project's network that many service projects' clusters use), a folder's IAM policy to the
 folder, a key to its key ring, a custom role to its project or organization. The nightly
 ``run`` builds one scanner per configured project, so keeping these reads inside one scanner
-would repeat them once per project: they live here instead, in one :class:`SharedReads` per set of credentials and endpoint, which every scanner
-of the scan holds (see :class:`ScanSessions`).
+would repeat them once per project: they live here instead, in one :class:`SharedReads` per
+set of credentials and endpoint, which every scanner of the scan holds (see
+:class:`ScanSessions`).
 
 The fetchers are module functions over the clients (no bound methods): a ``SharedReads`` is
 in no reference cycle, so it is freed as soon as the last scanner holding it is, and the next
