@@ -37,11 +37,14 @@ def ingress_fact(pool: NodePool) -> Evidence:
 def identity_facts(pool: NodePool, field: str) -> tuple[Evidence, ...]:
     """Evidence for ``field`` of every identity the pool runs as, each named by its id.
 
-    One item with value ``None`` when the pool's identities were not collected.
+    One item for the pool's ``identities`` itself when there is no identity to name: ``None``
+    (not collected) or ``[]`` (the nodes run as none, so no identity holds ``field``).
     """
     identities = pool.identities
-    if identities is None:
-        return (ev(f"node_pools[{pool.name}].identities", None, pool.source_of("identities")),)
+    if not identities:  # None: not collected; []: the nodes run as no cloud identity
+        return (
+            ev(f"node_pools[{pool.name}].identities", identities, pool.source_of("identities")),
+        )
     return tuple(
         ev(
             f"node_pools[{pool.name}].identities[{identity.id}].{field}",

@@ -7,6 +7,8 @@ do, every pod that reaches the node's metadata service may do too.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cloudposture.model import ClusterPosture, Evidence, NodePool, Severity
 from cloudposture.rules.base import Outcome, Rule, RuleMeta, RuleSettings, ev, unknown
 from cloudposture.rules.judge import (
@@ -103,11 +105,14 @@ def _metadata_exposure(pool: NodePool) -> PoolVerdict:
     detail = pool.metadata_detail or ""
     if ids:
         detail = f"{detail}; credentials of {ids}" if detail else f"credentials of {ids}"
-    return all_hold(
+    verdict = all_hold(
         flag_link(pool, "metadata_credentials_exposed"),
         detail=detail,
         extra=(pool_fact(pool, "metadata_detail"), _identity_ids(pool)),
     )
+    if pool.identities == []:  # the nodes run as no cloud identity: metadata holds no credentials
+        return replace(verdict, bad=False, unknown_facts=())
+    return verdict
 
 
 def check_metadata_credentials(posture: ClusterPosture, settings: RuleSettings) -> Outcome:

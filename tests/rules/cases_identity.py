@@ -52,6 +52,12 @@ CASES = [
         ("ng-admin", "role/admin-nodes", "AdministratorAccess (attached)"),
     ),
     Case(
+        "nodes-without-any-identity",
+        "IAM-001",
+        with_pools(pool("no-profile", identities=[])),
+        Status.PASS,
+    ),
+    Case(
         "mixed-pool-worst-decides",
         "IAM-001",
         with_pools(pool("self-managed", identities=[node_identity(), _admin("admin-nodes")])),
@@ -122,6 +128,7 @@ CASES = [
     ),
     # IAM-003: the provider's default identity
     Case("dedicated-sa", "IAM-003", good_posture("gcp"), Status.PASS),
+    Case("no-identity", "IAM-003", with_pools(pool("bare", identities=[])), Status.PASS),
     Case(
         "gce-default-sa",
         "IAM-003",
@@ -138,6 +145,12 @@ CASES = [
     ),
     # IAM-004: node credentials through instance metadata
     Case("imdsv2-hop-1", "IAM-004", good_posture(), Status.PASS),
+    Case(
+        "imdsv1-but-no-identity",
+        "IAM-004",
+        with_pools(pool("bare", identities=[], metadata_credentials_exposed=True)),
+        Status.PASS,
+    ),
     Case(
         "imdsv1",
         "IAM-004",

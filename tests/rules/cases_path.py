@@ -31,6 +31,7 @@ CASES = [
         ("ng-web", "role/admin-nodes", "1 internet ingress rule"),
     ),
     Case("private-nodes", "PATH-001", with_pools(_exposed("ng", public_ip=False)), Status.PASS),
+    Case("no-identity", "PATH-001", with_pools(_exposed("ng", identities=[])), Status.PASS),
     Case("no-ingress", "PATH-001", with_pools(_exposed("ng", internet_ingress=[])), Status.PASS),
     Case(
         "metadata-blocked",
