@@ -5,7 +5,8 @@ Call budget per scan: one sts:GetCallerIdentity (the account id), one ecs:Descri
 unless regions are given; per region cs:DescribeClustersV1 pages. Per cluster:
 cs:DescribeClusterDetail, DescribeClusterNodePools, DescribeClusterNodes pages,
 CheckControlPlaneLogEnable, GetClusterAuditProject; ecs:DescribeInstances per 100 nodes; for a
-public API server the CLB, its listener and each ACL. Shared across clusters (read once per
+dedicated cluster ecs:DescribeInstanceRamRole per 50 masters; for a public API server the CLB,
+its listener and each ACL. Shared across clusters (read once per
 scan through :class:`SharedLookup`): each security group, each RAM role with its custom
 policies' default versions, each KMS key, and the version list per (region, cluster type).
 """
@@ -13,10 +14,10 @@ policies' default versions, each KMS key, and the version list per (region, clus
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from alibabacloud_cs20151215 import models as cs
 from alibabacloud_ecs20140526 import models as ecs
@@ -43,6 +44,8 @@ from cloudposture_alibaba.node_pools import (
     PoolInputs,
     RoleFacts,
     instance,
+    instance_roles,
+    master_ids,
     node_pools,
     pool_role,
     security_groups_needed,
@@ -53,8 +56,11 @@ from cloudposture_alibaba.security_groups import Permission, permissions
 from cloudposture_alibaba.settings import AlibabaSettings
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 PAGE_SIZE = 50
 INSTANCE_BATCH = 100
+ROLE_BATCH = 50
+"""DescribeInstanceRamRole's PageSize maximum: one page per batch of ids."""
 HOME_REGION = "cn-hangzhou"
 _POOLS = ("node_pools",)
 _NODES = ("node_pools.public_ip", "node_pools.metadata_credentials_exposed")
@@ -214,7 +220,9 @@ class AckScanner:
             )
             for g in groups
         }
+        masters = self._master_roles(where.region, master_ids(nodes or []), record)
         role_names = {r for p in pools if (r := pool_role(p, worker_role))}
+        role_names |= {r for r in (masters or {}).values() if r}
         if worker_role:
             role_names.add(worker_role)
         roles = {name: self._role_facts(name, record) for name in sorted(role_names)}
@@ -228,6 +236,7 @@ class AckScanner:
                 instances=instances,
                 permissions=perms,
                 roles=roles,
+                master_roles=masters,
             )
         )
 
@@ -256,32 +265,61 @@ class AckScanner:
         self, region: str, nodes: Sequence[Mapping[str, Any]], record: Attempts
     ) -> dict[str, Instance] | None:
         ids = [str(x.get("instance_id")) for x in nodes if x.get("instance_id")]
-        out: dict[str, Instance] = {}
-        for start in range(0, len(ids), INSTANCE_BATCH):
-            batch = ids[start : start + INSTANCE_BATCH]
+        return self._by_ids(
+            region, ids, (INSTANCE_BATCH, self._describe_instances, _instances_of), record,
+            affects=_NODES, call="ecs:DescribeInstances", what="node(s)",
+        )  # fmt: skip
+
+    def _master_roles(
+        self, region: str, ids: Sequence[str], record: Attempts
+    ) -> dict[str, str] | None:
+        """Master instance id -> its RAM role ('' for none): ACK names no masters' role, the
+        instances carry it. None when a read failed (its error names the identities)."""
+        return self._by_ids(
+            region, ids, (ROLE_BATCH, self._describe_instance_roles, instance_roles), record,
+            affects=_IDENTITY, call="ecs:DescribeInstanceRamRole", what="master(s)",
+        )  # fmt: skip
+
+    def _by_ids(
+        self,
+        region: str,
+        ids: Sequence[str],
+        how: tuple[int, Callable[[str, str, int], JSON], Callable[[JSON], Mapping[str, T]]],
+        record: Attempts,
+        *,
+        affects: tuple[str, ...],
+        call: str,
+        what: str,
+    ) -> dict[str, T] | None:
+        """An ECS read by instance ids: ``how`` is (ids a call, which is one page; the read;
+        its answer -> instance id -> fact). None if a call failed (its error says so)."""
+        size, read, parse = how
+        out: dict[str, T] = {}
+        for start in range(0, len(ids), size):
+            batch = list(ids[start : start + size])
             body = record.attempt(
-                _NODES,
-                partial(self._describe_instances, region, batch),
-                call="ecs:DescribeInstances",
-                resource=f"{region}: {len(batch)} node(s)",
+                affects,
+                partial(read, region, json.dumps(batch), size),
+                call=call,
+                resource=f"{region}: {len(batch)} {what}",
             )
             if body is None:
                 return None
-            for raw in (body.get("Instances") or {}).get("Instance") or []:
-                found = instance(raw)
-                out[found.id] = found
+            out |= parse(body)
         return out
 
-    def _describe_instances(self, region: str, ids: list[str]) -> JSON:
-        body: JSON = (
-            self._clients.ecs(region)
-            .describe_instances(
-                ecs.DescribeInstancesRequest(
-                    region_id=region, instance_ids=json.dumps(ids), page_size=INSTANCE_BATCH
-                )
-            )
-            .body.to_map()
+    def _describe_instances(self, region: str, ids: str, size: int) -> JSON:
+        request = ecs.DescribeInstancesRequest(region_id=region, instance_ids=ids, page_size=size)
+        body: JSON = self._clients.ecs(region).describe_instances(request).body.to_map()
+        return body
+
+    def _describe_instance_roles(self, region: str, ids: str, size: int) -> JSON:
+        """DescribeInstanceRamRole: the RAM role attached to each instance (DescribeInstances
+        does not carry it)."""
+        request = ecs.DescribeInstanceRamRoleRequest(
+            region_id=region, instance_ids=ids, page_size=size
         )
+        body: JSON = self._clients.ecs(region).describe_instance_ram_role(request).body.to_map()
         return body
 
     def _security_group(self, key: tuple[str, str]) -> list[Permission]:
@@ -412,6 +450,11 @@ class AckScanner:
             )
         )
         return [v.to_map() for v in response.body or []]
+
+
+def _instances_of(body: JSON) -> dict[str, Instance]:
+    found = [instance(raw) for raw in (body.get("Instances") or {}).get("Instance") or []]
+    return {i.id: i for i in found}
 
 
 def _or_fail(read: Any, call: str, resource: str) -> Any:

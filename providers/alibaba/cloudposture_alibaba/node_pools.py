@@ -6,7 +6,8 @@ security groups, public bandwidth, EIP binding, RAM role) and the ECS instances 
 Either one being bad is enough to fail; a pool is judged unknown only where neither can tell.
 
 Instances outside every node pool become a pseudo-pool: the masters of a dedicated cluster
-("masters", whose RAM role ACK does not name) and workers added before node pools existed.
+("masters") and workers added before node pools existed. ACK names no RAM role for the masters:
+it is attached to their ECS instances, so ecs:DescribeInstanceRamRole reads it from them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cloudposture_alibaba.security_groups import Permission, internet_ingress
 
 POOLS = "cs:DescribeClusterNodePools nodepools[]"
 INSTANCES = "ecs:DescribeInstances Instances.Instance[]"
+INSTANCE_ROLES = "ecs:DescribeInstanceRamRole InstanceRamRoleSets.InstanceRamRoleSet[]"
 MASTERS = "masters"
 LEGACY = "workers outside node pools"
 
@@ -35,15 +37,16 @@ NOT_ON_ACK: Mapping[str, str] = {
     "RAM role's",
 }
 """NodePool facts that do not exist on any ACK pool, with why."""
-MASTER_ROLE_UNNAMED = (
-    "ACK does not name the RAM role of a dedicated cluster's masters (it is attached to their "
-    "ECS instances; ecs:DescribeInstanceRamRole is not read)"
-)
 NO_ROLE_NAMED = (
     "neither the node pool's scaling group (ram_role_name) nor the cluster "
     "(worker_ram_role_name) names a RAM role"
 )
 NO_NODES = "the pool has no nodes whose MetadataOptions could be read"
+MASTERS_UNROLED = (
+    "ecs:DescribeInstanceRamRole lists no RAM role on any master instance (masters without "
+    "an instance role get no cloud credentials from metadata, but an identity list cannot be "
+    "empty here)"
+)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,24 @@ class PoolInputs:
     permissions: Mapping[str, Sequence[Permission] | None]
     """security group id -> its whole-internet permissions; None: the group was not read."""
     roles: Mapping[str, RoleFacts] = field(default_factory=dict)
+    master_roles: Mapping[str, str] | None = None
+    """master instance id -> its RAM role name ('' for none); None: not read (a failed
+    ecs:DescribeInstanceRamRole names node_pools.identities itself)."""
+
+
+def master_ids(nodes: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The instance ids of a dedicated cluster's masters (outside every node pool)."""
+    return [
+        str(n["instance_id"])
+        for n in nodes
+        if n.get("instance_id") and _pseudo_pool(n) == MASTERS and not n.get("nodepool_id")
+    ]
+
+
+def instance_roles(body: Mapping[str, Any]) -> dict[str, str]:
+    """DescribeInstanceRamRole's answer -> instance id -> RAM role name ('' for none)."""
+    sets = (body.get("InstanceRamRoleSets") or {}).get("InstanceRamRoleSet") or []
+    return {str(s.get("InstanceId") or ""): str(s.get("RamRoleName") or "") for s in sets}
 
 
 def pool_security_groups(pool: Mapping[str, Any], cluster_sg: str | None) -> list[str]:
@@ -149,11 +170,11 @@ def node_pools(inputs: PoolInputs) -> list[NodePool]:
                 groups=pool_security_groups(pool, inputs.cluster_sg),
                 members=members.pop(pool_id, []) if members is not None else None,
                 bandwidth=_bandwidth(pool),
-                role=pool_role(pool, inputs.worker_role),
+                roles=_named(pool_role(pool, inputs.worker_role)),
             )
         )
     for name, ids in (members or {}).items():
-        role = None if name == MASTERS else inputs.worker_role
+        roles = _master_roles(inputs, ids) if name == MASTERS else _named(inputs.worker_role)
         base = [inputs.cluster_sg] if inputs.cluster_sg else []
         out.append(
             _pool(
@@ -163,10 +184,28 @@ def node_pools(inputs: PoolInputs) -> list[NodePool]:
                 groups=base,
                 members=ids,
                 bandwidth=False,
-                role=role,
+                roles=roles,
             )
         )
     return out
+
+
+def _named(role: str | None) -> list[str] | None:
+    return [role] if role else None
+
+
+def _master_roles(inputs: PoolInputs, ids: list[str]) -> list[str] | None:
+    """Every distinct RAM role the masters run as (a master with no role, or one
+    DescribeInstanceRamRole does not list, gets no credentials from metadata). None when the
+    read failed, or when no master has a role: the rules' identity judgement has no answer
+    for an empty list yet, so that case stays unknown with :data:`MASTERS_UNROLED`."""
+    if inputs.master_roles is None:
+        return None
+    return sorted({r for i in ids if (r := inputs.master_roles.get(i, ""))}) or None
+
+
+def _pseudo_pool(node: Mapping[str, Any]) -> str:
+    return MASTERS if str(node.get("instance_role")) == "Master" else LEGACY
 
 
 def _members(inputs: PoolInputs) -> dict[str, list[str]] | None:
@@ -178,7 +217,7 @@ def _members(inputs: PoolInputs) -> dict[str, list[str]] | None:
         iid = str(node.get("instance_id") or "")
         pool_id = str(node.get("nodepool_id") or "")
         if not pool_id:
-            pool_id = MASTERS if str(node.get("instance_role")) == "Master" else LEGACY
+            pool_id = _pseudo_pool(node)
         out.setdefault(pool_id, []).append(iid)
     return out
 
@@ -201,7 +240,7 @@ def _pool(
     groups: list[str],
     members: list[str] | None,
     bandwidth: bool,
-    role: str | None,
+    roles: list[str] | None,
 ) -> NodePool:
     nodes = _instances(inputs, members)
     if nodes is not None:
@@ -214,7 +253,7 @@ def _pool(
     )
     public = True if bandwidth else (None if nodes is None else any(n.public for n in nodes))
     exposed, detail = _metadata(nodes)
-    unknown = _unknown(inputs, name, members, role)
+    unknown = _unknown(inputs, name, members, roles)
     if public is not None:
         unknown.pop("public_ip", None)
     if exposed is not None:
@@ -224,7 +263,7 @@ def _pool(
         kind=kind,
         public_ip=public,
         internet_ingress=ingress,
-        identities=_identities(inputs, role),
+        identities=_identities(inputs, roles, masters=name == MASTERS),
         metadata_credentials_exposed=exposed,
         metadata_detail=detail,
         sources={
@@ -241,12 +280,14 @@ def _pool(
 
 
 def _unknown(
-    inputs: PoolInputs, name: str, members: list[str] | None, role: str | None
+    inputs: PoolInputs, name: str, members: list[str] | None, roles: list[str] | None
 ) -> dict[str, str]:
     """Why facts are None although no call failed (a failed call names its facts itself)."""
     unknown: dict[str, str] = {}
-    if role is None:
-        unknown["identities"] = MASTER_ROLE_UNNAMED if name == MASTERS else NO_ROLE_NAMED
+    if roles is None and name != MASTERS:
+        unknown["identities"] = NO_ROLE_NAMED
+    elif roles is None and inputs.master_roles is not None:  # else a failed read says why
+        unknown["identities"] = MASTERS_UNROLED
     if members is None or inputs.instances is None:
         return unknown  # DescribeClusterNodes / DescribeInstances failed: their errors say it
     missing = [i for i in members if i not in inputs.instances]
@@ -278,14 +319,22 @@ def _metadata(nodes: list[Instance] | None) -> tuple[bool | None, str | None]:
     return False, f"all {len(nodes)} node(s) require metadata tokens (hardened mode)"
 
 
-def _identities(inputs: PoolInputs, role: str | None) -> list[Identity] | None:
-    """Every node of an ACK pool runs as the pool's one RAM role (None: ACK names none)."""
-    if role is None:
+def _identities(
+    inputs: PoolInputs, roles: list[str] | None, *, masters: bool
+) -> list[Identity] | None:
+    """Every node of an ACK pool runs as the pool's one RAM role; masters as the roles their
+    instances carry (None: nothing names a role, or the read failed)."""
+    if roles is None:
         return None
-    return [_identity(inputs, role)]
+    return [_identity(inputs, role, masters=masters) for role in roles]
 
 
-def _identity(inputs: PoolInputs, role: str) -> Identity:
+def _identity(inputs: PoolInputs, role: str, *, masters: bool) -> Identity:
+    named_by = (
+        f"{INSTANCE_ROLES}.RamRoleName of the master instances"
+        if masters
+        else f"{POOLS}.scaling_group.ram_role_name / cs:DescribeClusterDetail worker_ram_role_name"
+    )
     facts = inputs.roles.get(role)
     summary = facts.summary if facts else None
     return Identity(
@@ -296,8 +345,7 @@ def _identity(inputs: PoolInputs, role: str) -> Identity:
         wildcard_grants=None if summary is None else summary.wildcard,
         grants=list(summary.grants) if summary else [],
         sources={
-            "id": f"{POOLS}.scaling_group.ram_role_name / cs:DescribeClusterDetail "
-            "worker_ram_role_name",
+            "id": named_by,
             "admin_equivalent": "ram:ListPoliciesForRole + ram:GetPolicyVersion "
             "(default version of each custom policy)",
         },

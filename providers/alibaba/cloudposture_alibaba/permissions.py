@@ -25,6 +25,7 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
     "cs:GetClusterAuditProject": ("cs:GetClusterAuditProject",),
     "cs:DescribeKubernetesVersionMetadata": ("cs:DescribeKubernetesVersionMetadata",),
     "ecs:DescribeInstances": ("ecs:DescribeInstances",),
+    "ecs:DescribeInstanceRamRole": ("ecs:DescribeInstanceRamRole",),
     "ecs:DescribeSecurityGroupAttribute": ("ecs:DescribeSecurityGroupAttribute",),
     "slb:DescribeLoadBalancerAttribute": ("slb:DescribeLoadBalancerAttribute",),
     "slb:DescribeLoadBalancerTCPListenerAttribute": (

@@ -13,6 +13,8 @@ from tests.providers.alibaba.world import ACCOUNT, World
 JSON = dict[str, Any]
 REGION = "cn-hangzhou"
 KEY_ID = "key-hzz6a3b0b6b8dkeycm9rb"
+MASTER_ROLE = "KubernetesMasterRole-ded"
+"""The RAM role ack-dedicated's master instances carry (least privilege)."""
 SUPPORTED = [
     {
         "version": "1.31.1-aliyun.1",
@@ -419,6 +421,9 @@ def serve_world(world: World, region: str = REGION) -> None:
         {"k8sWorkerRolePolicy-good": NARROW},
     )
     world.add_role("KubernetesWorkerRole-admin", [system_policy("AdministratorAccess")], {})
+    world.add_role(
+        MASTER_ROLE, [custom_policy("k8sMasterRolePolicy-ded")], {"k8sMasterRolePolicy-ded": NARROW}
+    )
     world.add_key(region, key(KEY_ID))
     world.add_key(region, key("key-disabled", state="Disabled", rotation="Disabled"))
 
@@ -490,5 +495,5 @@ def serve_world(world: World, region: str = REGION) -> None:
         control_plane_log=control_plane_log(ded, ALL_LOGS),
         audit=audit(ded, True),
     )
-    for iid in ("i-master1", "i-ded1"):
-        world.add_instance(region, instance(iid))
+    world.add_instance(region, instance("i-master1"), ram_role=MASTER_ROLE)
+    world.add_instance(region, instance("i-ded1"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from cloudposture_alibaba.node_pools import MASTERS_UNROLED
 
-from cloudposture.model import CollectionFailure, Status
+from cloudposture.model import ClusterPosture, CollectionFailure, Status
+from cloudposture.model.completeness import unexplained_fields
 from cloudposture.plugin import Target
 from tests.providers.alibaba.conftest import make_scanner
 from tests.providers.alibaba.fake_api import FakeAlibaba
@@ -14,8 +16,9 @@ from tests.providers.alibaba.fixtures import (
     instance,
     node,
     nodepool,
+    system_policy,
 )
-from tests.providers.alibaba.judge import check_message, outcomes
+from tests.providers.alibaba.judge import check_message, fails, outcomes
 from tests.providers.alibaba.world import ACCOUNT, World
 
 
@@ -68,12 +71,17 @@ def test_shared_reads_are_made_once_per_scan(world: World) -> None:
     (target,) = scanner.targets()
     for ref in scanner.discover(target):
         scanner.collect(ref)
-    # sg-good serves three clusters, the narrow role two, the key two; each is read once.
+    # sg-good serves three clusters, the narrow role three, the key two; each is read once.
+    # Only ack-dedicated has masters: one DescribeInstanceRamRole, for its one master.
     groups = [c.params["SecurityGroupId"] for c in world.fake.calls
               if c.action == "DescribeSecurityGroupAttribute"]  # fmt: skip
     assert sorted(groups) == ["sg-good", "sg-open"]
     roles = [c.params["RoleName"] for c in world.fake.calls if c.action == "ListPoliciesForRole"]
-    assert sorted(roles) == ["KubernetesWorkerRole-admin", "KubernetesWorkerRole-good"]
+    assert sorted(roles) == [
+        "KubernetesMasterRole-ded", "KubernetesWorkerRole-admin", "KubernetesWorkerRole-good"
+    ]  # fmt: skip
+    (masters,) = [c for c in world.fake.calls if c.action == "DescribeInstanceRamRole"]
+    assert masters.params["InstanceIds"] == '["i-master1"]'
     assert world.fake.count("DescribeKey") == 2
     assert world.fake.count("DescribeKubernetesVersionMetadata") == 2  # managed, dedicated
     assert world.fake.problems == []
@@ -165,3 +173,48 @@ def test_a_custom_policy_that_is_not_json_is_an_error_not_a_harmless_policy(
     assert error.affects == ["node_pools.identities"]
     assert outcomes(posture)["IAM-001"] == Status.ERROR
     assert "broken is not JSON" in check_message(posture, "IAM-001")
+
+
+def _dedicated(world: World) -> ClusterPosture:
+    scanner = make_scanner(world.fake)
+    (target,) = scanner.targets()
+    return scanner.collect(next(r for r in scanner.discover(target) if r.name == "ack-dedicated"))
+
+
+def test_dedicated_masters_running_as_an_admin_role_fail_iam_001(world: World) -> None:
+    world.add_role("KubernetesMasterRole-admin", [system_policy("AdministratorAccess")], {})
+    world.add_instance(REGION, instance("i-master1"), ram_role="KubernetesMasterRole-admin")
+    posture = _dedicated(world)
+    assert posture.collection_errors == []
+    assert outcomes(posture)["IAM-001"] == Status.FAIL
+    assert "KubernetesMasterRole-admin" in check_message(posture, "IAM-001")
+    assert fails(posture) == {"ETCD-001", "IAM-001"}
+
+
+def test_masters_with_no_instance_role_are_unknown_with_the_reason(world: World) -> None:
+    world.instance_roles.clear()
+    posture = _dedicated(world)
+    masters = next(p for p in posture.node_pools or [] if p.name == "masters")
+    assert masters.identities is None
+    assert masters.unknown_reasons == {"identities": MASTERS_UNROLED}
+    assert posture.collection_errors == []
+    assert outcomes(posture)["IAM-001"] == Status.ERROR
+    assert MASTERS_UNROLED in check_message(posture, "IAM-001")
+    assert unexplained_fields(posture) == []
+
+
+def test_a_denied_instance_role_read_is_an_iam_001_error_naming_the_call(world: World) -> None:
+    world.deny("DescribeInstanceRamRole", REGION)
+    posture = _dedicated(world)
+    (error,) = posture.collection_errors
+    assert (error.call, error.kind, error.code) == (
+        "ecs:DescribeInstanceRamRole", "denied", "Forbidden.RAM"
+    )  # fmt: skip
+    assert error.affects == ["node_pools.identities"]
+    pools = {p.name: p for p in posture.node_pools or []}
+    assert pools["masters"].identities is None
+    assert pools["masters"].unknown_reasons == {}  # the error explains it
+    assert pools["default-pool"].identities  # the workers' role is still judged
+    assert outcomes(posture)["IAM-001"] == Status.ERROR
+    assert "ecs:DescribeInstanceRamRole" in check_message(posture, "IAM-001")
+    assert unexplained_fields(posture) == []

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from cloudposture_alibaba import normalize as n
-from cloudposture_alibaba.node_pools import MASTER_ROLE_UNNAMED, NOT_ON_ACK
+from cloudposture_alibaba.node_pools import NOT_ON_ACK
 
 from cloudposture.model import ClusterPosture, Status
-from tests.providers.alibaba.fixtures import key
+from tests.providers.alibaba.fixtures import MASTER_ROLE, key
 from tests.providers.alibaba.judge import check_message, outcomes
 from tests.providers.alibaba.posture_scenarios import scenario_postures
 
@@ -70,19 +70,21 @@ def test_a_failed_log_read_names_the_destination_among_its_facts(
     assert "logging.destination" in errors["cs:GetClusterAuditProject"]
 
 
-def test_the_dedicated_masters_role_is_unknown_with_the_reason(
+def test_the_dedicated_masters_role_is_read_from_the_master_instances(
     postures: dict[str, ClusterPosture],
 ) -> None:
     masters = next(p for p in postures["ack-dedicated"].node_pools or [] if p.name == "masters")
-    assert masters.identities is None
-    assert masters.unknown_reasons == {"identities": MASTER_ROLE_UNNAMED}
+    (identity,) = masters.identities or []
+    assert identity.id.endswith(f":role/{MASTER_ROLE}")
+    assert identity.admin_equivalent is False
+    assert "ecs:DescribeInstanceRamRole" in identity.sources["id"]
+    assert masters.unknown_reasons == {}  # nothing left unexplained in the normal case
 
 
-def test_iam_001_on_a_dedicated_cluster_says_why_the_masters_role_is_unknown(
+def test_iam_001_judges_a_dedicated_clusters_masters_like_any_pool(
     postures: dict[str, ClusterPosture],
 ) -> None:
-    message = check_message(postures["ack-dedicated"], "IAM-001")
-    assert MASTER_ROLE_UNNAMED in message
+    assert outcomes(postures["ack-dedicated"])["IAM-001"] == Status.PASS
 
 
 @pytest.mark.parametrize(

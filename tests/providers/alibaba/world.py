@@ -46,6 +46,8 @@ class World:
     versions: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
     security_groups: dict[tuple[str, str], JSON] = field(default_factory=dict)
     instances: dict[tuple[str, str], JSON] = field(default_factory=dict)
+    instance_roles: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(region, instance id) -> the RAM role attached to it."""
     load_balancers: dict[tuple[str, str], JSON] = field(default_factory=dict)
     listeners: dict[tuple[str, str, str], JSON] = field(default_factory=dict)
     acls: dict[tuple[str, str], JSON] = field(default_factory=dict)
@@ -69,6 +71,7 @@ class World:
             ("cs", "DescribeKubernetesVersionMetadata"): self._versions,
             ("ecs", "DescribeSecurityGroupAttribute"): self._security_group,
             ("ecs", "DescribeInstances"): self._instances,
+            ("ecs", "DescribeInstanceRamRole"): self._instance_roles,
             ("slb", "DescribeLoadBalancerAttribute"): self._load_balancer,
             ("slb", "DescribeLoadBalancerTCPListenerAttribute"): self._listener,
             ("slb", "DescribeLoadBalancerHTTPSListenerAttribute"): self._listener,
@@ -121,9 +124,12 @@ class World:
         check(ecs.DescribeSecurityGroupAttributeResponseBody, body)
         self.security_groups[(region, body["SecurityGroupId"])] = body
 
-    def add_instance(self, region: str, raw: JSON) -> None:
+    def add_instance(self, region: str, raw: JSON, *, ram_role: str = "") -> None:
+        """``ram_role``: the instance RAM role attached to it (DescribeInstanceRamRole's)."""
         check(ecs.DescribeInstancesResponseBody, {"Instances": {"Instance": [raw]}})
         self.instances[(region, raw["InstanceId"])] = raw
+        if ram_role:
+            self.instance_roles[(region, raw["InstanceId"])] = ram_role
 
     def add_load_balancer(
         self, region: str, body: JSON, listeners: Sequence[JSON], https: bool = False
@@ -299,6 +305,29 @@ class World:
             "PageSize": int(params.get("PageSize", "10")),
             "Instances": {"Instance": found},
         }
+
+    def _instance_roles(self, params: Mapping[str, str]) -> tuple[int, Any]:
+        """Instances with a role attached, PageSize at most 50 (as the API documents)."""
+        ids = json.loads(params.get("InstanceIds", "[]"))
+        size = int(params.get("PageSize", "10"))
+        if len(ids) > 100 or size > 50:
+            return error("ecs", "InvalidParameter", 400)
+        found = [
+            {"InstanceId": i, "RamRoleName": self.instance_roles[(params["RegionId"], i)]}
+            for i in ids
+            if (params["RegionId"], i) in self.instance_roles
+        ]
+        number = int(params.get("PageNumber", "1"))
+        body = {
+            "RequestId": "FAKE",
+            "RegionId": params["RegionId"],
+            "TotalCount": len(found),
+            "InstanceRamRoleSets": {
+                "InstanceRamRoleSet": found[(number - 1) * size : number * size]
+            },
+        }
+        check(ecs.DescribeInstanceRamRoleResponseBody, body)
+        return 200, body
 
     def _load_balancer(self, params: Mapping[str, str]) -> tuple[int, Any]:
         found = self.load_balancers.get((params["RegionId"], params["LoadBalancerId"]))
