@@ -42,11 +42,6 @@ NO_ROLE_NAMED = (
     "(worker_ram_role_name) names a RAM role"
 )
 NO_NODES = "the pool has no nodes whose MetadataOptions could be read"
-MASTERS_UNROLED = (
-    "ecs:DescribeInstanceRamRole lists no RAM role on any master instance (masters without "
-    "an instance role get no cloud credentials from metadata, but an identity list cannot be "
-    "empty here)"
-)
 
 
 @dataclass(frozen=True)
@@ -196,12 +191,11 @@ def _named(role: str | None) -> list[str] | None:
 
 def _master_roles(inputs: PoolInputs, ids: list[str]) -> list[str] | None:
     """Every distinct RAM role the masters run as (a master with no role, or one
-    DescribeInstanceRamRole does not list, gets no credentials from metadata). None when the
-    read failed, or when no master has a role: the rules' identity judgement has no answer
-    for an empty list yet, so that case stays unknown with :data:`MASTERS_UNROLED`."""
+    DescribeInstanceRamRole does not list, gets no credentials from metadata, so masters with
+    none at all run as no cloud identity: []). None when the read failed."""
     if inputs.master_roles is None:
         return None
-    return sorted({r for i in ids if (r := inputs.master_roles.get(i, ""))}) or None
+    return sorted({r for i in ids if (r := inputs.master_roles.get(i, ""))})
 
 
 def _pseudo_pool(node: Mapping[str, Any]) -> str:
@@ -284,10 +278,8 @@ def _unknown(
 ) -> dict[str, str]:
     """Why facts are None although no call failed (a failed call names its facts itself)."""
     unknown: dict[str, str] = {}
-    if roles is None and name != MASTERS:
+    if roles is None and name != MASTERS:  # the masters' failed read says why itself
         unknown["identities"] = NO_ROLE_NAMED
-    elif roles is None and inputs.master_roles is not None:  # else a failed read says why
-        unknown["identities"] = MASTERS_UNROLED
     if members is None or inputs.instances is None:
         return unknown  # DescribeClusterNodes / DescribeInstances failed: their errors say it
     missing = [i for i in members if i not in inputs.instances]
