@@ -8,8 +8,9 @@ the projects one lookup and one IAM policy (hierarchy.py); per VPC network one
 policies), per (network, region) the clusters run in one regional ``getEffectiveFirewalls``
 (the regional network firewall policy, which the global call leaves out) and, only when a
 network firewall policy is attached, one network read for its enforcement order; per KMS key
-one read; per location one server config; per custom role bound to a node service account
-one ``iam.roles.get``. Shared reads go through :class:`SharedLookup`, so
+one read; per location one server config; per role bound to a node service account that is
+judged by its permissions (every custom role, every predefined one outside the table of known
+escalators: iam.py) one ``iam.roles.get``. Shared reads go through :class:`SharedLookup`, so
 concurrent collectors wait for the first call, and a failed read is not repeated by every
 cluster that needs it. They live in :class:`SharedReads`, which every scanner of one scan
 holds (the nightly run builds one scanner per project): "per network" means per network for
@@ -35,7 +36,7 @@ from cloudposture_gcp.firewall import (
     regional_only,
 )
 from cloudposture_gcp.hierarchy import IAM_FACTS
-from cloudposture_gcp.iam import PolicyLevel, custom_roles
+from cloudposture_gcp.iam import PolicyLevel, roles_to_read
 from cloudposture_gcp.node_pools import needs_project_number, service_accounts
 from cloudposture_gcp.normalize import ClusterInputs, cluster_ref, normalize_cluster, redact
 from cloudposture_gcp.projects import project_ids
@@ -107,7 +108,7 @@ class GcpScanner:
         found = self._shared.hierarchy.project(project, errors, (*IAM_FACTS, *ingress))
         number = _project_number(found)
         policies = self._shared.hierarchy.levels(project, found, errors)
-        roles = self._custom_roles(policies, service_accounts(cluster, number), errors)
+        roles = self._roles(policies, service_accounts(cluster, number), errors)
         firewalls = self._network_firewalls(
             network_of(cluster, project), region_of(cluster), errors
         )
@@ -152,13 +153,14 @@ class GcpScanner:
             self._listed[ref.native_id] = data
         return data
 
-    def _custom_roles(
+    def _roles(
         self, policies: Sequence[PolicyLevel], emails: list[str], errors: list[CollectionError]
     ) -> dict[str, JSON | None]:
-        """The custom roles bound to the node service accounts, each read once per scan."""
+        """The roles bound to the node service accounts that are judged by their permissions,
+        each read once per scan (a predefined role is the same in every project)."""
         return {
             name: read(self._shared.roles, name, errors, GET_ROLE, name, _IDENTITIES)
-            for name in custom_roles(policies, emails)
+            for name in roles_to_read(policies, emails)
         }
 
     def _key_of(

@@ -2,11 +2,12 @@
 
 Pure. ``roles/owner`` and ``roles/editor`` are admin-equivalent as they stand. Other roles are
 admin-equivalent because of a few permissions that complete a path to owner without anyone
-else's help. Grants are judged by those permissions: a predefined role by the escalating
-permissions Google's role reference lists for it (:data:`PREDEFINED`), a custom role by its
-``includedPermissions`` read with ``iam.roles.get``. Permissions bound on different levels
-add up where both reach the project (an ``actAs`` on the folder and ``compute.instances.create``
-on the project complete one path).
+else's help. Grants are judged by those permissions: a predefined role in :data:`PREDEFINED`
+by the escalating permissions Google's role reference lists for it (no read needed), every
+other role, custom or predefined, by its ``includedPermissions`` read with ``iam.roles.get``
+(iam.py; roles/run.admin holds ``run.services.create``, which no table names). Permissions
+bound on different levels add up where both reach the project (an ``actAs`` on the folder and
+``compute.instances.create`` on the project complete one path).
 
 The paths (:data:`PATHS`), each judged where it reaches the scanned project:
 
@@ -37,8 +38,9 @@ The paths (:data:`PATHS`), each judged where it reaches the scanned project:
 Not counted, on purpose: ``iam.serviceAccounts.getOpenIdToken`` (an ID token, which Google
 Cloud APIs do not accept as an access token) and ``implicitDelegation`` (a hop in a delegation
 chain: it reaches only what the service accounts of the chain may impersonate themselves).
-Predefined roles outside :data:`PREDEFINED` are read as granting none of the permissions
-below: the table names the ones Google documents with them, not every role that may.
+The table is a shortcut and a floor, not a whitelist: a predefined role outside it is read
+(its permissions are the same in every project, so once per scan), and one that cannot be read
+leaves the answer unknown rather than counting as harmless.
 """
 
 from __future__ import annotations
@@ -99,7 +101,8 @@ PREDEFINED: Mapping[str, frozenset[str]] = {
     "roles/compute.instanceAdmin.v1": frozenset({"compute.instances.create"}),
     "roles/compute.admin": frozenset({"compute.instances.create"}),
 }
-"""The escalating permissions of predefined roles, from Google's IAM role reference."""
+"""The escalating permissions of predefined roles, from Google's IAM role reference: these
+roles are judged without a read, and their permissions stay the floor of any read."""
 
 
 def is_custom(role: str) -> bool:

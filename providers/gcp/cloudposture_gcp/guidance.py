@@ -226,7 +226,8 @@ GUIDANCE: dict[str, ProviderGuidance] = {
             "and its organization's getIamPolicy: roles/owner or roles/editor, or a role that "
             "can make it owner (setIamPolicy on the project or above, token/key/JWT for other "
             "service accounts, iam.roles.update on a custom role it holds, actAs with a way "
-            "to run code); custom roles judged by their iam.roles.get includedPermissions"
+            "to run code); custom roles, and predefined roles outside the known escalators, "
+            "judged by their iam.roles.get includedPermissions"
         ),
         summary=(
             "Run nodes as a service account holding only "

@@ -5,13 +5,16 @@ Pure: the JSON of ``getIamPolicy`` (policy version 3) of the project and of each
 downwards in Google Cloud, so the effective policy of a project is the union of them all.
 
 - Admin-equivalent: ``roles/owner`` or ``roles/editor`` bound to ``serviceAccount:EMAIL`` on
-  the project or on any ancestor, or grants there that let it make itself owner (a
-  predefined role such as roles/iam.securityAdmin, or a custom role whose permissions do:
-  escalation.py). A custom role is judged by its ``includedPermissions`` (read with
-  ``iam.roles.get``); one that could not be read leaves the answer unknown unless another
-  grant settles it. A binding with an IAM condition still counts (the condition may well
-  hold; judging CEL is out of scope), and the grant text says it was conditional. The grant
-  names the level it came from (``projects/p``, ``folders/1``, ``organizations/2``).
+  the project or on any ancestor, or grants there that let it make itself owner (a role
+  whose permissions do: escalation.py). Every role is judged by its permissions: a custom
+  role, and a predefined role the table of known escalators (``escalation.PREDEFINED``) does
+  not name, by its ``includedPermissions`` read with ``iam.roles.get`` (roles/run.admin with
+  roles/iam.serviceAccountUser escalates though neither is admin alone); a role that could
+  not be read leaves the answer unknown unless another grant settles it. A table role needs
+  no read: its escalating permissions are known (and stay the floor of any definition given).
+  A binding with an IAM condition still counts (the condition may well hold; judging CEL is
+  out of scope), and the grant text says it was conditional. The grant names the level it
+  came from (``projects/p``, ``folders/1``, ``organizations/2``).
 - Google Cloud IAM has no wildcard permissions, so ``wildcard_grants`` is False once any
   policy was read.
 - Data Access audit logs for GKE: ``auditConfigs`` entries for ``container.googleapis.com``
@@ -92,11 +95,12 @@ class MemberGrants:
 def grants_for(
     levels: Sequence[PolicyLevel],
     email: str,
-    custom: Mapping[str, Mapping[str, Any] | None] | None = None,
+    read: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> MemberGrants:
     """The roles bound to the service account ``email`` on the project and its ancestors.
 
-    ``custom`` holds the custom roles read (``iam.roles.get`` JSON; None: could not be read).
+    ``read`` holds the roles read (``iam.roles.get`` JSON; None: could not be read), custom and
+    predefined: every role :func:`needs_read` names must be in it to be judged.
     """
     member = f"serviceaccount:{email.lower()}"
     roles: list[str] = []
@@ -114,40 +118,52 @@ def grants_for(
             if role in ADMIN_ROLES:
                 admin.append(_admin_grant(role, level, condition))
                 continue
-            definition = (custom or {}).get(role) if is_custom(role) else None
-            if is_custom(role) and definition is None:
-                missing.append(f"custom role {role}")
+            definition = (read or {}).get(role)
+            if needs_read(role) and definition is None:
+                missing.append(f"{'custom' if is_custom(role) else 'predefined'} role {role}")
                 continue
             when = str(condition.get("title") or "IAM condition") if condition else ""
             held.append(Held(role, level.resource, _permissions(role, definition), when))
-    bound = [r for r in dict.fromkeys(roles) if is_custom(r) and _live((custom or {}).get(r))]
+    bound = [r for r in dict.fromkeys(roles) if is_custom(r) and _live((read or {}).get(r))]
     admin.extend(escalations(held, bound))
     return MemberGrants(tuple(roles), tuple(admin), tuple(missing))
 
 
-def custom_roles(levels: Sequence[PolicyLevel], emails: Sequence[str]) -> list[str]:
-    """The custom roles bound to any of ``emails`` on these levels: the ones to read."""
+def needs_read(role: str) -> bool:
+    """Whether ``role`` is judged by its read definition: every custom role, and every
+    predefined one that neither is admin as it stands nor is in the table of escalators."""
+    if not role:
+        return False  # a malformed binding names no role to read
+    return is_custom(role) or (role not in ADMIN_ROLES and role not in PREDEFINED)
+
+
+def roles_to_read(levels: Sequence[PolicyLevel], emails: Sequence[str]) -> list[str]:
+    """The roles bound to any of ``emails`` on these levels that :func:`needs_read`."""
     members = {f"serviceaccount:{e.lower()}" for e in emails}
     found: dict[str, None] = {}
     for level in levels:
         for binding in (level.policy or {}).get("bindings") or []:
             role = str(binding.get("role", ""))
-            if is_custom(role) and members & {str(m).lower() for m in binding.get("members") or []}:
+            if needs_read(role) and members & {
+                str(m).lower() for m in binding.get("members") or []
+            }:
                 found[role] = None
     return list(found)
 
 
 def _permissions(role: str, definition: Mapping[str, Any] | None) -> frozenset[str]:
-    """A predefined role's escalating permissions, or a live custom role's own list.
+    """The role's permissions as read, over the table's escalating ones as a floor.
 
-    A custom role in the DISABLED stage grants nothing (its bindings are inactive), nor does a
-    deleted one; a disabled role can still be edited back to life (escalation: roles.update).
+    A role in the DISABLED stage grants nothing (its bindings are inactive), nor does a
+    deleted one; a disabled custom role can still be edited back to life (escalation:
+    roles.update). The floor stays: a known escalator is judged one whatever its read says.
     """
+    floor = PREDEFINED.get(role, frozenset())
     if definition is None:
-        return PREDEFINED.get(role, frozenset())
+        return floor
     if not _live(definition) or str(definition.get("stage") or "") == "DISABLED":
-        return frozenset()
-    return frozenset(str(p) for p in definition.get("includedPermissions") or [])
+        return floor
+    return floor | frozenset(str(p) for p in definition.get("includedPermissions") or [])
 
 
 def _live(definition: Mapping[str, Any] | None) -> bool:

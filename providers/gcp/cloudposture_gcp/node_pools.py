@@ -46,7 +46,8 @@ class PoolContext:
     """The project's IAM policy, then its ancestors' up to the organization (see iam)."""
     firewalls: NetworkFirewalls | None
     custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
-    """Custom roles bound to the pools' service accounts, as read (None: unreadable)."""
+    """Roles bound to the pools' service accounts and judged by permission (custom, and
+    predefined outside the known escalators), as read (None: unreadable)."""
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class ClusterInputs:
     """The project's IAM policy then its ancestors' (iam.PolicyLevel; None policy = unread)."""
     firewalls: NetworkFirewalls | None = None
     custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
-    """Custom roles bound to the node service accounts (iam.roles.get; None = unread)."""
+    """Roles bound to the node SAs judged by permission (iam.roles.get; None = unread)."""
     crypto_key: Mapping[str, Any] | None = None
     key_error: str | None = None
     server_config: Mapping[str, Any] | None = None

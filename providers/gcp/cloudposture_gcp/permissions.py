@@ -35,8 +35,9 @@ PERMISSIONS_BY_CALL: Mapping[str, tuple[str, ...]] = {
     "compute:GetRegionEffectiveFirewalls": ("compute.networks.getRegionEffectiveFirewalls",),
     "compute:GetNetwork": ("compute.networks.get",),
     "cloudkms:GetCryptoKey": ("cloudkms.cryptoKeys.get",),
-    # The custom roles bound to node service accounts (IAM-001 judges their permissions);
-    # on the organization for organization-level custom roles.
+    # The roles bound to node service accounts (IAM-001 judges their permissions): custom
+    # ones, and predefined ones outside the known escalators; on the organization for
+    # organization-level custom roles (predefined roles belong to no project).
     "iam:GetRole": ("iam.roles.get",),
 }
 

@@ -1,4 +1,7 @@
-"""Custom role definitions (IAM ``projects.roles.get`` / ``organizations.roles.get``) over REST.
+"""Role definitions (IAM ``roles.get``, ``projects.roles.get``, ``organizations.roles.get``).
+
+One URL shape serves all three: ``/v1/{name}``, with ``name`` ``roles/X`` for a predefined
+role, ``projects/P/roles/X`` or ``organizations/N/roles/X`` for a custom one.
 
 The Python IAM admin client (``google.cloud.iam_admin_v1``) has only gRPC transports, while
 every other client of the scan talks REST to one ``--endpoint`` through a requests session

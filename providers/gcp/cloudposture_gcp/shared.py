@@ -2,7 +2,8 @@
 
 A network's effective firewalls belong to the network (for a Shared VPC, to the host
 project's network that many service projects' clusters use), a folder's IAM policy to the
-folder, a key to its key ring, a custom role to its project or organization. The nightly
+folder, a key to its key ring, a custom role to its project or organization, a predefined role
+to no project at all. The nightly
 ``run`` builds one scanner per configured project, so keeping these reads inside one scanner
 would repeat them once per project: they live here instead, in one :class:`SharedReads` per
 set of credentials and endpoint, which every scanner of the scan holds (see
@@ -51,7 +52,7 @@ class SharedReads:
             partial(_server_config, clients)
         )
         self.roles: SharedLookup[str, JSON] = SharedLookup(RoleReader(clients.options).get)
-        """Custom roles by name: one read per role for the whole scan."""
+        """Roles (custom and predefined) by name: one read per role for the whole scan."""
 
 
 class ScanSessions:

@@ -25,6 +25,8 @@ from google.iam.v1 import policy_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
+from tests.providers.gcp.predefined_roles import catalogue
+
 JSON = dict[str, Any]
 
 MESSAGE_TYPES: Mapping[str, Callable[[], Message]] = {
@@ -78,8 +80,9 @@ class World:
     """'projects/H/global/networks/N' -> compute v1 Network (read for its enforcement order)."""
     keys: dict[str, JSON] = field(default_factory=dict)
     """full CryptoKey name -> CryptoKey."""
-    roles: dict[str, JSON] = field(default_factory=dict)
-    """custom role name ('projects/P/roles/X', 'organizations/N/roles/X') -> IAM v1 Role."""
+    roles: dict[str, JSON] = field(default_factory=catalogue)
+    """role name -> IAM v1 Role: custom ('projects/P/roles/X', 'organizations/N/roles/X') and
+    predefined ('roles/X', served on /v1/roles/X; predefined_roles.py holds the catalogue)."""
     errors: dict[tuple[str, str], tuple[int, JSON]] = field(default_factory=dict)
     """(call, resource) -> (HTTP status, error body)."""
     page_size: int = 2
@@ -147,7 +150,7 @@ ROUTES = (
     Route(
         "iam:GetRole",
         "GET",
-        re.compile(r"^/v1/((?:projects|organizations)/[^/]+/roles/[^/]+)$"),
+        re.compile(r"^/v1/((?:(?:projects|organizations)/[^/]+/)?roles/[^/]+)$"),
     ),
     Route("resourcemanager:ListProjects", "GET", re.compile(r"^/v3/projects$")),
     Route("resourcemanager:ListFolders", "GET", re.compile(r"^/v3/folders$")),

@@ -10,7 +10,9 @@ failure per project, so no error's ``affects`` can hide behind another's:
 - acme-noproject: the project lookup is denied (no project number, no ancestors);
 - acme-noiam: the project's IAM policy is denied;
 - acme-partial: the KMS key and the regional firewall read are denied and the location's
-  server config is unavailable (three reads whose facts do not overlap).
+  server config is unavailable (three reads whose facts do not overlap);
+- acme-norole: the node service account holds a predefined role outside the escalation table
+  whose ``iam.roles.get`` is denied (IAM-001 cannot be judged, never passes).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tests.providers.gcp.fixtures import (
     DELETE,
     DEV,
     JSON,
+    NODES_SA,
     PROD,
     autopilot,
     hardened,
@@ -36,9 +39,10 @@ from tests.providers.gcp.fixtures import (
 )
 
 NO_PROJECT, NO_IAM, PARTIAL = "acme-noproject", "acme-noiam", "acme-partial"
+NO_ROLE, DENIED_ROLE = "acme-norole", "roles/run.developer"
 PARTIAL_KEY = f"projects/{PARTIAL}/locations/europe-west1/keyRings/gke/cryptoKeys/etcd"
 PARTIAL_NETWORK = f"projects/{PARTIAL}/global/networks/prod-vpc (region europe-west1)"
-PROJECTS = (PROD, DEV, NO_PROJECT, NO_IAM, PARTIAL)
+PROJECTS = (PROD, DEV, NO_PROJECT, NO_IAM, PARTIAL, NO_ROLE)
 
 
 def provisioning() -> JSON:
@@ -106,7 +110,16 @@ def scenario_world() -> World:
             unavailable(),
         ),
     }
-    for project_id in (NO_PROJECT, NO_IAM, PARTIAL):
+    world.clusters[NO_ROLE] = [moved(hardened(), NO_ROLE, "payments-norole")]
+    world.projects[NO_ROLE] = project(NO_ROLE, "444000111444")
+    world.policies[NO_ROLE] = policy(
+        [], audit=True, extra=[{"role": DENIED_ROLE, "members": [f"serviceAccount:{NODES_SA}"]}]
+    )
+    world.errors[("iam:GetRole", DENIED_ROLE)] = (
+        403,
+        permission_denied("iam.roles.get", DENIED_ROLE),
+    )
+    for project_id in (NO_PROJECT, NO_IAM, PARTIAL, NO_ROLE):
         world.firewalls[project_id] = []
     return world
 

@@ -44,7 +44,8 @@ def test_every_call_a_full_scan_makes_is_declared(api: FakeGoogleApi, world: Wor
         firewall_policy("dev-net", "NETWORK", [policy_rule(100, "deny", ["0.0.0.0/0"])])
     ]
     world.networks[dev_net] = network(DEV, "prod-vpc")
-    # A custom role bound to a node service account is read for its permissions.
+    # A custom role bound to a node service account is read for its permissions (so is the
+    # predefined roles/container.defaultNodeServiceAccount every world binds: same call).
     logs = f"projects/{PROD}/roles/nodeLogs"
     world.roles[logs] = custom_role(logs, ["logging.logEntries.create"])
     world.policies[PROD]["bindings"].append(
