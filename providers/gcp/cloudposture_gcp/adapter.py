@@ -126,7 +126,7 @@ class GcpScanner:
             cluster=cluster,
             project_number=number,
             policies=policies,
-            custom_roles=roles,
+            role_definitions=roles,
             firewalls=firewalls,
             crypto_key=key,
             key_error=key_error,

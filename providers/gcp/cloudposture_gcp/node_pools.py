@@ -45,7 +45,7 @@ class PoolContext:
     policies: Sequence[PolicyLevel]
     """The project's IAM policy, then its ancestors' up to the organization (see iam)."""
     firewalls: NetworkFirewalls | None
-    custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    role_definitions: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
     """Roles bound to the pools' service accounts and judged by permission (custom, and
     predefined outside the known escalators), as read (None: unreadable)."""
 
@@ -210,7 +210,7 @@ def _identity(
         "is_default": f"{spec.path}.config.serviceAccount ({account})",
         "admin_equivalent": (
             f"getIamPolicy bindings on {describe_levels(ctx.policies) or 'no level read'}"
-            + _custom_source(ctx.custom_roles)
+            + _role_source(ctx.role_definitions)
         ),
         "wildcard_grants": "Google Cloud IAM has no wildcard permission grants",
     }
@@ -221,7 +221,7 @@ def _identity(
             is_default=is_default,
             sources=sources,
         )
-    grants = grants_for(ctx.policies, email, ctx.custom_roles)
+    grants = grants_for(ctx.policies, email, ctx.role_definitions)
     read_any = any(level.policy is not None for level in ctx.policies)
     return Identity(
         id=email,
@@ -234,7 +234,7 @@ def _identity(
     )
 
 
-def _custom_source(roles: Mapping[str, Mapping[str, Any] | None]) -> str:
+def _role_source(roles: Mapping[str, Mapping[str, Any] | None]) -> str:
     if not roles:
         return ""
     shown = ", ".join(r + ("" if d is not None else " (unreadable)") for r, d in roles.items())

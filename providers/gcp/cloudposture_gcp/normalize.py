@@ -63,7 +63,7 @@ class ClusterInputs:
     policies: Sequence[PolicyLevel] = ()
     """The project's IAM policy then its ancestors' (iam.PolicyLevel; None policy = unread)."""
     firewalls: NetworkFirewalls | None = None
-    custom_roles: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
+    role_definitions: Mapping[str, Mapping[str, Any] | None] = field(default_factory=dict)
     """Roles bound to the node SAs judged by permission (iam.roles.get; None = unread)."""
     crypto_key: Mapping[str, Any] | None = None
     key_error: str | None = None
@@ -112,7 +112,7 @@ def normalize_cluster(ref: ClusterRef, inputs: ClusterInputs) -> ClusterPosture:
             project_number=inputs.project_number,
             policies=inputs.policies,
             firewalls=inputs.firewalls,
-            custom_roles=inputs.custom_roles,
+            role_definitions=inputs.role_definitions,
         ),
     )
     return ClusterPosture(
