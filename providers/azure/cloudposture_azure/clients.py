@@ -130,7 +130,9 @@ class AzureClients:
     timeout: float = 60
     """Per socket operation (it restarts with every byte read)."""
     deadline: float = 120
-    """Per HTTP attempt, connect and the whole answer together (cloudposture.plugin.deadline)."""
+    """Per call, every attempt and retry wait included (azure-core's RetryPolicy ``timeout``);
+    within it each HTTP attempt, connect and the whole answer together, is cut at the same
+    deadline by the transport (cloudposture.plugin.deadline)."""
     graph_endpoint: str = "https://graph.microsoft.com"
     graph_scope: str = "https://graph.microsoft.com/.default"
     graph_credential: TokenCredential | None = None
@@ -159,6 +161,10 @@ class AzureClients:
             "base_url": self.arm_endpoint,
             "credential_scopes": [self.scope],
             "transport": self._transport,
+            # azure-core's RetryPolicy ``timeout``: the whole call, retries and their waits
+            # included, ends within the deadline (each attempt alone is bounded by the
+            # transport; without this, four attempts and their backoff took four deadlines)
+            "timeout": self.deadline,
         }
         if self.retry_total is not None:
             options["retry_total"] = self.retry_total

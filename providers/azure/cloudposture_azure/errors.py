@@ -60,10 +60,18 @@ def _kind_of_status(status: int | None, code: str) -> ErrorKind:
     return "other"
 
 
+_RETRY_POLICY_TIMEOUTS = dict.fromkeys(
+    ("Response timeout", "Request timeout"),
+    "no complete answer within the call deadline (CLOUDPOSTURE_CALL_DEADLINE), every attempt "
+    "and retry wait together",
+)
+"""What azure-core's RetryPolicy says when the call's whole deadline ran out, said plainly."""
+
+
 def classify(exc: BaseException) -> tuple[ErrorKind, str, str]:
     """(kind, ARM error code, one-line message) for an Azure SDK exception."""
     if isinstance(exc, ServiceRequestTimeoutError | ServiceResponseTimeoutError):
-        return "timeout", "", _one_line(str(exc))
+        return "timeout", "", _RETRY_POLICY_TIMEOUTS.get(str(exc), _one_line(str(exc)))
     if isinstance(exc, ServiceRequestError | ServiceResponseError):
         return "unavailable", "", _one_line(str(exc))
     if isinstance(exc, HttpResponseError):
