@@ -59,7 +59,48 @@ def merge_patch(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return out
 
 
-class _Handler(BaseHTTPRequestHandler):
+class UpstreamServer(ThreadingHTTPServer):
+    """An HTTP server on 127.0.0.1 that relays to one upstream (moto, or the EKS front)."""
+
+    daemon_threads = True
+
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], upstream_host: str, upstream_port: int
+    ) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        self.upstream_host = upstream_host
+        self.upstream_port = upstream_port
+
+
+class ForwardingHandler(BaseHTTPRequestHandler):
+    """Relays a request to the server's upstream and its answer back, hop-by-hop headers
+    dropped: what the EKS front does for everything it does not answer itself, and what the
+    tests' fault proxy does for every request it lets through."""
+
+    server: UpstreamServer
+
+    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        conn = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+            conn.request(self.command, self.path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, answer.getheaders(), answer.read()
+        finally:
+            conn.close()
+
+    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
+        self.send_response(status)
+        for key, value in headers:
+            if key.lower() not in _HOP_BY_HOP:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+
+class _Handler(ForwardingHandler):
     server: _FrontServer
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -99,16 +140,6 @@ class _Handler(BaseHTTPRequestHandler):
         if service == "kms" and action == "GetKeyRotationStatus" and status == 200:
             payload = self._with_rotation_period(body, payload)
         self._send(status, headers, payload)
-
-    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        conn = http.client.HTTPConnection(self.server.backend_host, self.server.backend_port)
-        try:
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            answer = conn.getresponse()
-            return answer.status, answer.getheaders(), answer.read()
-        finally:
-            conn.close()
 
     def _patched(self, region: str, path: str, payload: bytes) -> bytes:
         extras = self.server.extras
@@ -175,24 +206,10 @@ class _Handler(BaseHTTPRequestHandler):
             headers.append(("x-amzn-ErrorType", error))
         self._send(status, headers, json.dumps(doc, default=str).encode())
 
-    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
-        self.send_response(status)
-        for key, value in headers:
-            if key.lower() not in _HOP_BY_HOP:
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
 
-
-class _FrontServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _FrontServer(UpstreamServer):
     def __init__(self, backend_host: str, backend_port: int, extras: EksExtras) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.backend_host = backend_host
-        self.backend_port = backend_port
+        super().__init__(_Handler, backend_host, backend_port)
         self.extras = extras
 
 
@@ -216,7 +233,7 @@ class EksFront:
     @property
     def backend_url(self) -> str:
         """The moto server behind the front: moto's own answers, without the EKS extras."""
-        return f"http://{self._server.backend_host}:{self._server.backend_port}"
+        return f"http://{self._server.upstream_host}:{self._server.upstream_port}"
 
     @property
     def url(self) -> str:

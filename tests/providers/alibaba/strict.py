@@ -10,27 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tests.providers.round_trip import lost_keys
+
 
 def unknown_keys(model_cls: Any, body: Mapping[str, Any]) -> list[str]:
     """Dotted paths of keys in ``body`` that ``model_cls`` does not declare."""
     again = model_cls().from_map(dict(body)).to_map()
-    return _missing(body, again, "")
-
-
-def _missing(original: Any, again: Any, path: str) -> list[str]:
-    if isinstance(original, Mapping):
-        if not isinstance(again, Mapping):
-            return [path or "."]
-        out: list[str] = []
-        for key, value in original.items():
-            if key not in again:
-                out.append(f"{path}.{key}")
-            else:
-                out.extend(_missing(value, again[key], f"{path}.{key}"))
-        return out
-    if isinstance(original, list) and isinstance(again, list):
-        return [p for i, v in enumerate(original) for p in _missing(v, again[i], f"{path}[{i}]")]
-    return []
+    return lost_keys(body, again, "")
 
 
 def check(model_cls: Any, body: Mapping[str, Any]) -> None:

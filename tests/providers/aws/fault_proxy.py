@@ -11,7 +11,6 @@ service outright (deterministic tests). Used by bench/fault_bench.py and the ret
 
 from __future__ import annotations
 
-import http.client
 import json
 import random
 import re
@@ -22,12 +21,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from cloudposture_aws.emulator import ForwardingHandler, UpstreamServer
+
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
-_HOP_BY_HOP = {"transfer-encoding", "connection", "content-length", "keep-alive"}
 _XML_SERVICES = {"iam", "sts"}
 
 
@@ -77,7 +76,7 @@ THROTTLE_BY_SERVICE = {
 DEFAULT_THROTTLE = (400, "ThrottlingException", "Rate exceeded")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ForwardingHandler):
     server: _ProxyServer
     protocol_version = "HTTP/1.1"  # keep-alive, as AWS endpoints
 
@@ -110,35 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.connection.close()
 
-    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        conn = http.client.HTTPConnection(self.server.upstream_host, self.server.upstream_port)
-        try:
-            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
-            conn.request(self.command, self.path, body=body or None, headers=headers)
-            answer = conn.getresponse()
-            return answer.status, answer.getheaders(), answer.read()
-        finally:
-            conn.close()
 
-    def _send(self, status: int, headers: list[tuple[str, str]], payload: bytes) -> None:
-        self.send_response(status)
-        for key, value in headers:
-            if key.lower() not in _HOP_BY_HOP:
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(payload)
-
-
-class _ProxyServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _ProxyServer(UpstreamServer):
     def __init__(self, upstream: str, faults: Faults) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
         parts = urlsplit(upstream)
-        self.upstream_host = parts.hostname or "127.0.0.1"
-        self.upstream_port = parts.port or 80
+        super().__init__(_Handler, parts.hostname or "127.0.0.1", parts.port or 80)
         self.faults = faults
         self._random = random.Random(faults.seed)
         self._lock = threading.Lock()
