@@ -16,7 +16,6 @@ every scenario, so a provider that learns to read it must drop the declaration.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -63,12 +62,6 @@ def every_posture_field_is_set_or_explained(name: str) -> None:
     assert {cluster: lines for cluster, lines in problems.items() if lines} == {}
 
 
-def _fields(posture: ClusterPosture) -> Iterator[tuple[str, Section]]:
-    """(fact path, section) for every section instance in the posture."""
-    for path, _, section in posture.sections():
-        yield path, section
-
-
 def _not_a_gap(section: Section) -> dict[str, str]:
     """Fields whose None is an answer, not a gap in what the scenarios read."""
     return {**section.NONE_MEANS, **section.implied_unset(), **section.not_applicable}
@@ -81,7 +74,7 @@ def the_scenarios_exercise_every_field_the_provider_has(name: str) -> None:
     with_value: set[str] = set()
     without: set[str] = set()
     for posture in _postures(name):
-        for path, section in _fields(posture):
+        for path, _, section in posture.sections():
             for field in set(type(section).model_fields) - set(Section.model_fields):
                 fact = f"{path}.{field}"
                 if getattr(section, field) is not None:
@@ -105,12 +98,12 @@ def _check_never_read(name: str) -> None:
     it is None (a reason or an error), never a bare None: only then is it forgiven above."""
     declared = _never_read(name)
     assert all(why.strip() for why in declared.values())
-    paths = {path for posture in _postures(name) for path, _ in _fields(posture)}
+    paths = {path for posture in _postures(name) for path, _, _ in posture.sections()}
     for fact in declared:
         section_path, _, field = fact.rpartition(".")
         assert section_path in paths, f"{name}: NEVER_READ names no section: {fact}"
     for posture in _postures(name):
-        for path, section in _fields(posture):
+        for path, _, section in posture.sections():
             for fact in declared:
                 section_path, _, field = fact.rpartition(".")
                 if section_path == path:
